@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/sanctionwatch demo
+	rm -rf .demo-home
+	$(BIN)/sanctionwatch --home .demo-home demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

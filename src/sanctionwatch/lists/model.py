@@ -104,7 +104,7 @@ def slug(text: str) -> str:
 def short_hash(*parts: Any) -> str:
     """A short, stable hash of the given values (for ids of addresses and documents)."""
     data = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha1(data.encode("utf-8")).hexdigest()[:10]
+    return hashlib.sha1(data.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
 
 
 def entity_data(proxy: EntityProxy) -> dict[str, Any]:

@@ -1,0 +1,304 @@
+"""The command line: parse, call the library, format. Nothing here that Python callers lack."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sanctionwatch import __version__
+from sanctionwatch.config import Settings, load_settings
+from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.lists.diff import ListDiff, diff_versions
+from sanctionwatch.lists.loader import LoadOutcome, load_lists
+from sanctionwatch.lists.store import ListStore
+from sanctionwatch.lists.summary import summarise
+
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True)
+
+
+class _Group(click.Group):
+    """Turns a SanctionwatchError into a clean message and exit code (no traceback)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SanctionwatchError as exc:
+            error = _BadInput if exc.exit_code == _BadInput.exit_code else click.ClickException
+            raise error(exc.message) from exc
+
+
+class _BadInput(click.ClickException):
+    """An error in what the user gave (a file, a value): exit code 2, like a usage error."""
+
+    exit_code = 2
+
+
+@contextmanager
+def progress_bar() -> Iterator[Progress]:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        yield progress
+
+
+@contextmanager
+def open_store(ctx: click.Context) -> Iterator[ListStore]:
+    settings: Settings = ctx.obj
+    with ListStore(settings.store_path) as store:
+        yield store
+
+
+@click.group(cls=_Group)
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory holding all state (default: $SANCTIONWATCH_HOME, else the user data dir).",
+)
+@click.version_option(__version__)
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """sanctionwatch: sanctions-evasion monitoring (lists, screening, AIS, cases)."""
+    ctx.obj = load_settings(home)
+
+
+@cli.group(cls=_Group)
+def lists() -> None:
+    """Load, inspect, compare, export and update sanctions lists."""
+
+
+@lists.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--list-version", help="Publication date (YYYY-MM-DD) when the file states none.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@click.pass_context
+def lists_load(
+    ctx: click.Context, files: tuple[Path, ...], list_version: str | None, as_json: bool
+) -> None:
+    """Load list FILES (UN XML, OFAC CSV set, UK CSV, EU XML, FtM JSON lines; folders too).
+
+    The format is detected from content. Files of one OFAC set (sdn.csv, add.csv, alt.csv,
+    sdn_comments.csv) are joined when named together. Everything loads, or nothing does.
+    """
+    with open_store(ctx) as store, progress_bar() as progress:
+        outcomes = load_lists(store, list(files), version=list_version, progress=progress)
+    print_outcomes(outcomes, as_json)
+
+
+def print_outcomes(outcomes: list[LoadOutcome], as_json: bool) -> None:
+    if as_json:
+        stdout.print_json(
+            json.dumps(
+                [
+                    {
+                        "list": o.version.list_name,
+                        "version": o.version.version,
+                        "version_source": o.version.version_source,
+                        "created": o.created,
+                        "entities": o.version.entity_count,
+                        "rejected": o.version.rejected_count,
+                        "warnings": o.version.warnings,
+                        "changes": o.changes.__dict__ if o.changes else None,
+                    }
+                    for o in outcomes
+                ]
+            )
+        )
+        return
+    for o in outcomes:
+        v = o.version
+        if not o.created:
+            stdout.print(
+                f"{v.list_name} {v.version}: already loaded with this content; nothing changed"
+            )
+            continue
+        against = f" ({o.changes} since the previous version)" if o.changes else " (first version)"
+        stdout.print(
+            f"{v.list_name} {v.version} [{v.version_source}]: {v.entity_count} entities{against}; "
+            f"{v.rejected_count} rows rejected, {len(v.warnings)} warnings"
+        )
+
+
+@lists.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def lists_status(ctx: click.Context, as_json: bool) -> None:
+    """What lists are loaded: versions, counts by schema and programme, DPRK entries."""
+    with open_store(ctx) as store:
+        summaries = [summarise(store, name) for name in store.list_names()]
+    if as_json:
+        stdout.print_json(json.dumps([s.to_json() for s in summaries]))
+        return
+    if not summaries:
+        stdout.print("No lists loaded yet. Try: sanctionwatch lists load FILE")
+        return
+    table = Table(title="Lists in the store")
+    for column in (
+        "list",
+        "version",
+        "versions",
+        "entities",
+        "parties by schema",
+        "DPRK",
+        "rejected",
+    ):
+        table.add_column(column)
+    for s in summaries:
+        parties = ", ".join(f"{k} {n}" for k, n in s.schemata.items() if k in _PARTY_ORDER)
+        dprk = ", ".join(f"{k} {n}" for k, n in s.dprk.items()) or "-"
+        table.add_row(
+            s.list_name,
+            f"{s.latest.version} ({s.latest.version_source})",
+            str(len(s.versions)),
+            str(s.latest.entity_count),
+            parties,
+            dprk,
+            str(s.latest.rejected_count),
+        )
+    stdout.print(table)
+
+
+_PARTY_ORDER = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
+
+
+@lists.command("rejected")
+@click.argument("list_name")
+@click.option("--version", "version", help="Version (default: latest).")
+@click.pass_context
+def lists_rejected(ctx: click.Context, list_name: str, version: str | None) -> None:
+    """Rows a load of LIST_NAME could not use, with file, line and reason (JSON lines)."""
+    with open_store(ctx) as store:
+        chosen = store.find_version(list_name, version)
+        for row in store.rejected_rows(chosen.id):
+            stdout.print_json(json.dumps(row.__dict__, ensure_ascii=False))
+
+
+@lists.command("diff")
+@click.argument("list_name")
+@click.option("--from", "from_version", help="Older version (default: the one before --to).")
+@click.option("--to", "to_version", help="Newer version (default: the latest).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+def lists_diff(
+    ctx: click.Context, list_name: str, from_version: str | None, to_version: str | None, fmt: str
+) -> None:
+    """Entities added, removed and changed between two versions of LIST_NAME."""
+    with open_store(ctx) as store:
+        new = store.find_version(list_name, to_version)
+        old = (
+            store.find_version(list_name, from_version)
+            if from_version
+            else store.previous_version(new)
+        )
+        result = diff_versions(store, old, new)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print_diff(result)
+
+
+def print_diff(result: ListDiff) -> None:
+    stdout.print(
+        f"[bold]{result.list_name}[/]: {result.from_version or '(nothing)'} -> {result.to_version}: "
+        f"{result.summary()}"
+    )
+    for title, rows in (("Added", result.added), ("Removed", result.removed)):
+        if rows:
+            table = Table(title=title)
+            table.add_column("id")
+            table.add_column("schema")
+            table.add_column("name")
+            for row in rows:
+                table.add_row(row.entity_id, row.schema, row.caption)
+            stdout.print(table)
+    if result.changed:
+        table = Table(title="Changed")
+        for column in ("id", "name", "property", "old", "new"):
+            table.add_column(column, overflow="fold")
+        for change in result.changed:
+            for index, prop in enumerate(change.properties):
+                table.add_row(
+                    change.entity_id if index == 0 else "",
+                    change.caption if index == 0 else "",
+                    prop.prop,
+                    _short("; ".join(prop.removed)),
+                    _short("; ".join(prop.added)),
+                )
+        stdout.print(table)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@lists.command("export")
+@click.option(
+    "--list", "list_names", multiple=True, help="List to export (repeatable; default all)."
+)
+@click.option("--version", "version", help="Version to export (default: latest).")
+@click.option("--format", "fmt", type=click.Choice(["ftm"]), default="ftm")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout)."
+)
+@click.pass_context
+def lists_export(
+    ctx: click.Context, list_names: tuple[str, ...], version: str | None, fmt: str, out: Path | None
+) -> None:
+    """Write entities as FollowTheMoney JSON lines (readable by OpenSanctions and Aleph tools)."""
+    from sanctionwatch.lists.export import export_ftm
+
+    with open_store(ctx) as store:
+        if out is None:
+            count = export_ftm(store, sys.stdout, list(list_names), version)
+        else:
+            with out.open("w", encoding="utf-8") as handle:
+                count = export_ftm(store, handle, list(list_names), version)
+    stderr.print(f"{count} entities written")
+
+
+@lists.command("update")
+@click.argument("sources", nargs=-1)
+@click.pass_context
+def lists_update(ctx: click.Context, sources: tuple[str, ...]) -> None:
+    """Download the current official lists (all, or the named SOURCES) and load them."""
+    from sanctionwatch.lists.update import update_lists
+
+    settings: Settings = ctx.obj
+    with open_store(ctx) as store, progress_bar() as progress:
+        results = update_lists(settings, store, list(sources), progress)
+    failed = 0
+    for result in results:
+        if result.error:
+            failed += 1
+            stderr.print(f"[red]{result.source}: failed[/]: {result.error}")
+        else:
+            print_outcomes(result.outcomes, as_json=False)
+    if failed:
+        raise click.ClickException(f"{failed} of {len(results)} sources could not be updated")
+
+
+@cli.command("demo")
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Load the bundled real lists into a fresh store, summarise them and screen a few names."""
+    from sanctionwatch.demo import run_demo
+
+    run_demo(ctx.obj, stdout)
+
+
+def main() -> None:
+    cli(prog_name="sanctionwatch")

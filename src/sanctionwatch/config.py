@@ -1,0 +1,87 @@
+"""Settings: one frozen object, created once (by the CLI or the app factory) and passed in.
+
+Values come from, in rising priority: the defaults below, ``<home>/config.toml``, and
+environment variables prefixed ``SANCTIONWATCH_``. Nothing is read at import time.
+
+``config.toml`` example::
+
+    [download]
+    timeout_seconds = 60
+    retries = 3
+
+    [sources.un]          # override an official URL (a mirror, or a local server in tests)
+    url = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from sanctionwatch.errors import InputError
+
+ENV_PREFIX = "SANCTIONWATCH_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. ``home`` holds all state (the store, downloads, config.toml)."""
+
+    home: Path
+    download_timeout_seconds: float = 60.0
+    download_retries: int = 3
+    # Per-source overrides of the official URLs in lists/sources.toml: {"un": {"url": ...}}.
+    source_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def store_path(self) -> Path:
+        return self.home / "lists.sqlite"
+
+    @property
+    def downloads_dir(self) -> Path:
+        return self.home / "downloads"
+
+
+def default_home(environ: Mapping[str, str] | None = None) -> Path:
+    """``$SANCTIONWATCH_HOME``, else the platform's user data directory."""
+    environ = os.environ if environ is None else environ
+    if value := environ.get(f"{ENV_PREFIX}HOME"):
+        return Path(value).expanduser()
+    return Path(platformdirs.user_data_dir("sanctionwatch"))
+
+
+def load_settings(home: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings for ``home`` (created if missing) from config.toml and the environment."""
+    environ = os.environ if environ is None else environ
+    home = (home or default_home(environ)).expanduser().resolve()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the home directory {home}: {exc.strerror}") from exc
+    config: dict[str, Any] = {}
+    config_path = home / "config.toml"
+    if config_path.exists():
+        try:
+            config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{config_path}: not valid TOML: {exc}") from exc
+    download = config.get("download", {})
+    timeout = environ.get(f"{ENV_PREFIX}DOWNLOAD_TIMEOUT", download.get("timeout_seconds", 60.0))
+    retries = environ.get(f"{ENV_PREFIX}DOWNLOAD_RETRIES", download.get("retries", 3))
+    try:
+        return Settings(
+            home=home,
+            download_timeout_seconds=float(timeout),
+            download_retries=int(retries),
+            source_overrides=dict(config.get("sources", {})),
+        )
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"invalid download setting in {config_path} or environment: {exc}"
+        ) from exc

@@ -1,0 +1,132 @@
+"""``sanctionwatch demo``: the bundled real lists into a fresh store, a summary, the DPRK
+entries, what changed between list versions, and a few names screened."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from sanctionwatch.config import Settings
+from sanctionwatch.errors import InputError
+from sanctionwatch.lists.diff import diff_versions
+from sanctionwatch.lists.loader import load_lists
+from sanctionwatch.lists.store import ListStore
+from sanctionwatch.lists.summary import is_dprk, summarise
+from sanctionwatch.screening.exact import ExactIndex
+
+# Loaded in this order, so that each list's versions arrive oldest first. Paths are relative
+# to the demo data folder (data/lists in a checkout; provenance in data/lists/PROVENANCE.md).
+DEMO_LOADS: tuple[tuple[str, ...], ...] = (
+    ("un/un_consolidated_2018-10-29.xml",),
+    ("un/un_consolidated_2026-02-27.xml",),
+    ("ofac/sdn_set_2021-07-07",),
+    ("ofac/sdn_2024-05-03.csv", "ofac/aux_2025-12-24"),
+    ("ofac/cons_nonsdn_2025-12-19",),
+    ("uk/ofsi_conlist_2018-04-13.csv",),
+)
+
+# Names as a compliance officer or a journalist might type them.
+DEMO_NAMES = (
+    "Kim Jong Un",
+    "KOMID",
+    "Korea Mining Development Trading Corporation",
+    "Ocean Maritime Management Company, Limited",
+    "Chon Il Chun",
+    "Jie Shun",
+)
+
+
+def demo_data_dir() -> Path:
+    """The bundled demo lists: ``$SANCTIONWATCH_DEMO_DATA``, else ``data/lists`` of the checkout."""
+    if value := os.environ.get("SANCTIONWATCH_DEMO_DATA"):
+        return Path(value)
+    return Path(__file__).resolve().parents[2] / "data" / "lists"
+
+
+def run_demo(settings: Settings, out: Console) -> None:
+    data = demo_data_dir()
+    if not data.is_dir():
+        raise InputError(
+            f"{data}: the bundled demo lists are not there; run the demo from a checkout "
+            "or set SANCTIONWATCH_DEMO_DATA"
+        )
+    out.rule("1. Loading the bundled official lists")
+    with ListStore(settings.store_path) as store:
+        for group in DEMO_LOADS:
+            for outcome in load_lists(store, [data / p for p in group]):
+                v = outcome.version
+                changes = f"; {outcome.changes} vs previous" if outcome.changes else ""
+                out.print(
+                    f"  {v.list_name:<10} {v.version} ({v.version_source}): {v.entity_count} entities, "
+                    f"{v.rejected_count} rows rejected{changes}"
+                )
+
+        out.rule("2. What the store holds (latest version of each list)")
+        table = Table()
+        for column in (
+            "list",
+            "version",
+            "versions",
+            "persons",
+            "organisations",
+            "vessels",
+            "DPRK",
+        ):
+            table.add_column(column)
+        summaries = [summarise(store, name) for name in store.list_names()]
+        for s in summaries:
+            orgs = sum(s.schemata.get(k, 0) for k in ("Organization", "Company", "LegalEntity"))
+            table.add_row(
+                s.list_name,
+                s.latest.version,
+                ", ".join(s.versions),
+                str(s.schemata.get("Person", 0)),
+                str(orgs),
+                str(s.schemata.get("Vessel", 0)),
+                ", ".join(f"{k} {n}" for k, n in s.dprk.items()),
+            )
+        out.print(table)
+        for s in summaries:
+            top = ", ".join(f"{p} {n}" for p, n in s.programmes.most_common(6))
+            out.print(f"  {s.list_name}: top programmes {top}")
+            if s.dprk.get("Vessel"):
+                out.print(
+                    f"  {s.list_name}: {s.dprk['Vessel']} DPRK vessels, "
+                    f"{s.dprk_vessels_with_imo} with an IMO number"
+                )
+
+        out.rule("3. What changed between list versions")
+        for name in store.list_names():
+            versions = store.versions(name)
+            if len(versions) < 2:
+                continue
+            result = diff_versions(store, versions[-2], versions[-1])
+            dprk_changed = [
+                c
+                for c in result.changed
+                if any(p.prop == "program" or is_dprk(p.added + p.removed) for p in c.properties)
+                or c.entity_id.startswith(("un-kp",))
+            ]
+            out.print(
+                f"  {name} {result.from_version} -> {result.to_version}: {result.summary()}"
+                + (f" ({len(dprk_changed)} DPRK records changed)" if dprk_changed else "")
+            )
+            for change in dprk_changed[:3]:
+                props = ", ".join(p.prop for p in change.properties)
+                out.print(f"    {change.entity_id} {change.caption}: {props}")
+
+        out.rule("4. Screening a few names (exact and alias lookup)")
+        index = ExactIndex(store)
+        for name in DEMO_NAMES:
+            matches = index.lookup(name)
+            if not matches:
+                out.print(f"  {name!r}: no exact match")
+            for match in matches:
+                out.print(
+                    f"  {name!r} -> {match.caption} [{match.schema}] {match.list_name} record "
+                    f"{match.record_id} (via {match.matched_property} {match.matched_name!r})"
+                )
+    out.print(f"\nStore: {settings.store_path}")

@@ -1,0 +1,200 @@
+"""Value conversions for the UN Security Council consolidated list (see ``un_xml``).
+
+These turn the list's raw element text into what FollowTheMoney accepts: ISO dates (the
+list writes ``xs:date`` values, sometimes with a time-zone suffix such as
+``2015-07-01-04:00``), partial birth dates from the ``TYPE_OF_DATE`` variants, and IMO numbers
+cited in the free-text comments, classified by their check digit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from lxml import etree
+
+# An xs:date, optionally with a time zone ("Z", "-04:00"); the zone says nothing about the day.
+_XS_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?$")
+_YEAR = re.compile(r"^\d{4}$")
+_YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
+# "IMO Number: 5342883", "IMO number: 5571322", "(IMO) Number: 1790183", "Company Number
+# IMO 5434358": the word IMO, at most a "number"/"no." label, then exactly seven digits.
+_IMO_CITED = re.compile(r"\bIMO\b\)?\s*(?:number|no\.?)?\s*[:#.]?\s*(\d{7})(?!\d)", re.IGNORECASE)
+# Widest BETWEEN range spelled out year by year (the real list's widest is 6 years).
+MAX_BIRTH_YEAR_SPAN = 10
+
+
+def clean_text(raw: str | None) -> str:
+    """Element text with runs of whitespace (the list's indentation inside values) collapsed."""
+    if raw is None:
+        return ""
+    return " ".join(raw.split())
+
+
+def child_text(element: etree._Element, tag: str) -> str:
+    """The cleaned text of the first child ``tag`` of ``element`` ("" when absent or empty)."""
+    child = element.find(tag)
+    return "" if child is None else clean_text(child.text)
+
+
+def child_values(element: etree._Element, tag: str) -> list[str]:
+    """Non-empty texts of ``tag/VALUE`` children (the list's multi-valued fields)."""
+    values = []
+    for holder in element.findall(tag):
+        for value in holder.findall("VALUE"):
+            text = clean_text(value.text)
+            if text:
+                values.append(text)
+    return values
+
+
+def iso_date(raw: str) -> str | None:
+    """``YYYY-MM-DD`` from an xs:date (time zone dropped), ``YYYY`` kept; None otherwise."""
+    if _YEAR.match(raw):
+        return raw
+    match = _XS_DATE.match(raw)
+    if match is None:
+        return None
+    try:
+        return date.fromisoformat(match.group(1)).isoformat()
+    except ValueError:
+        return None
+
+
+def month_year(raw: str) -> str | None:
+    """``YYYY-MM`` from "Nov. 1973" or "August 1961"; None for anything else."""
+    match = _MONTH_YEAR.match(raw.strip())
+    if match is None:
+        return None
+    month = _MONTHS.get(match.group(1).lower())
+    return f"{match.group(2)}-{month:02d}" if month else None
+
+
+@dataclass
+class BirthDate:
+    """What one ``INDIVIDUAL_DATE_OF_BIRTH`` element says.
+
+    ``dates``: ISO (partial) dates for FtM's ``birthDate``; ``notes``: qualifiers and remarks
+    worth keeping beside them ("approximately 1960"); ``unconverted``: raw values that are no
+    date FtM can hold (kept by the caller in notes, with a warning).
+    """
+
+    dates: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unconverted: list[str] = field(default_factory=list)
+
+
+def read_birth_date(element: etree._Element) -> BirthDate:
+    """Convert one ``INDIVIDUAL_DATE_OF_BIRTH`` (EXACT / APPROXIMATELY / BETWEEN variants)."""
+    result = BirthDate()
+    kind = child_text(element, "TYPE_OF_DATE").upper()
+    note = child_text(element, "NOTE")
+    exact = child_text(element, "DATE")
+    year = child_text(element, "YEAR")
+    first, last = child_text(element, "FROM_YEAR"), child_text(element, "TO_YEAR")
+    approximate = kind == "APPROXIMATELY" or note.lower() == "approximately"
+    if note.lower() == "approximately":
+        note = ""
+    if year and note and month_year(f"{note} {year}"):
+        # A bare month in NOTE beside a YEAR ("Sep." with 1958) completes the date.
+        year, note = str(month_year(f"{note} {year}")), ""
+    for raw in (exact, year):
+        if not raw:
+            continue
+        value = iso_date(raw) or (raw if _YEAR_MONTH.match(raw) else None)
+        if value is None:
+            result.unconverted.append(raw)
+            continue
+        result.dates.append(value)
+        if approximate:
+            result.notes.append(f"date of birth approximately {value}")
+    if first or last:
+        _add_year_range(result, first, last, approximate)
+    if note:
+        # Without any date element the note is the date itself ("Nov. 1973").
+        value = None if result.dates or result.unconverted else month_year(note)
+        if value:
+            result.dates.append(value)
+        elif result.dates:
+            result.notes.append(f"date of birth {', '.join(result.dates)}: {note}")
+        else:
+            result.unconverted.append(note)
+    if kind not in ("", "EXACT", "APPROXIMATELY", "BETWEEN"):
+        result.notes.append(f"date of birth type as listed: {kind}")
+    return result
+
+
+def _add_year_range(result: BirthDate, first: str, last: str, approximate: bool) -> None:
+    """Spell out a BETWEEN range as one ``birthDate`` per year, keeping the qualifier."""
+    if not (_YEAR.match(first) and _YEAR.match(last)) or int(last) < int(first):
+        result.unconverted.append(f"between {first or '?'} and {last or '?'}")
+        return
+    qualifier = "approximately between" if approximate else "between"
+    result.notes.append(f"date of birth {qualifier} {first} and {last}")
+    if int(last) - int(first) > MAX_BIRTH_YEAR_SPAN:
+        # Too wide to be a useful list of candidates: keep the bounds only.
+        result.dates.extend([first, last])
+        return
+    result.dates.extend(str(y) for y in range(int(first), int(last) + 1))
+
+
+def imo_kind(number: str) -> str:
+    """``"company"``, ``"vessel"`` or ``"invalid"`` for a seven-digit IMO number.
+
+    Ships and registered owners/managers draw their IMO numbers from one seven-digit space
+    with different check digits (ships: weights 7..2, sum mod 10; companies: weights
+    8,6,4,2,9,7, then (11 - sum mod 11) mod 10). A number valid in both schemes (rare) is
+    taken as the company's when it is cited for a company.
+    """
+    digits = [int(d) for d in number]
+    company = (11 - sum(d * w for d, w in zip(digits, (8, 6, 4, 2, 9, 7), strict=False)) % 11) % 10
+    if company == digits[6]:
+        return "company"
+    if sum(d * (7 - i) for i, d in enumerate(digits[:6])) % 10 == digits[6]:
+        return "vessel"
+    return "invalid"
+
+
+def cited_imo_numbers(text: str) -> list[str]:
+    """Seven-digit IMO numbers cited in free text, in order, without repeats."""
+    found: list[str] = []
+    for match in _IMO_CITED.finditer(text):
+        if match.group(1) not in found:
+            found.append(match.group(1))
+    return found
+
+
+def end_line(element: etree._Element) -> int:
+    """The line of ``element``'s closing tag (lxml only records where elements start).
+
+    Counts the newlines after the start line: in the text of a leaf, or down the last
+    child and the whitespace that follows it.
+    """
+    children = list(element)
+    if not children:
+        return int(element.sourceline or 0) + (element.text or "").count("\n")
+    last = children[-1]
+    return end_line(last) + (last.tail or "").count("\n")

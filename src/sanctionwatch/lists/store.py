@@ -1,0 +1,311 @@
+"""The embedded list store: every version of every list, in one SQLite file.
+
+Why SQLite (not DuckDB) for lists: loads are small transactional writes that must be atomic
+(a killed load leaves the previous state intact, which SQLite's journal guarantees), readers
+(the web workspace, screening) run concurrently with a writer under WAL, and it is in the
+standard library. DuckDB is kept for the analytical AIS positions.
+
+Layout: ``list_version`` has one row per load that changed something; ``entity_blob`` holds
+each distinct entity content once (keyed by its digest, so unchanged entities cost nothing per
+version); ``version_entity`` says which entity contents make up a version, with the list's own
+record id and the file and line range each came from; ``rejected_row`` keeps what a load could
+not use, with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sanctionwatch.errors import StoreError
+from sanctionwatch.lists.model import ListEntity, Rejected, entity_data
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS list_version (
+    id INTEGER PRIMARY KEY,
+    list TEXT NOT NULL,
+    version TEXT NOT NULL,            -- the list's own publication date (ISO)
+    version_source TEXT NOT NULL,     -- content | option | file name | file time | download
+    format TEXT NOT NULL,
+    files TEXT NOT NULL,              -- JSON list of {name, sha256, bytes}
+    content_digest TEXT NOT NULL,     -- over the sorted entity digests: equal content, equal digest
+    loaded_at TEXT NOT NULL,
+    entity_count INTEGER NOT NULL,
+    rejected_count INTEGER NOT NULL,
+    warnings TEXT NOT NULL,           -- JSON list of strings
+    UNIQUE (list, version, content_digest)
+);
+CREATE TABLE IF NOT EXISTS entity_blob (
+    digest TEXT PRIMARY KEY,
+    entity_id TEXT NOT NULL,
+    schema TEXT NOT NULL,
+    caption TEXT NOT NULL,
+    data TEXT NOT NULL                -- FtM entity as JSON, property values sorted
+);
+CREATE TABLE IF NOT EXISTS version_entity (
+    version_id INTEGER NOT NULL REFERENCES list_version(id),
+    entity_id TEXT NOT NULL,
+    digest TEXT NOT NULL REFERENCES entity_blob(digest),
+    record_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (version_id, entity_id)
+);
+CREATE INDEX IF NOT EXISTS version_entity_record ON version_entity(version_id, record_id);
+CREATE TABLE IF NOT EXISTS rejected_row (
+    version_id INTEGER NOT NULL REFERENCES list_version(id),
+    file TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    raw TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class ListVersion:
+    """One stored version of one list."""
+
+    id: int
+    list_name: str
+    version: str
+    version_source: str
+    format: str
+    files: list[dict[str, Any]]
+    content_digest: str
+    loaded_at: str
+    entity_count: int
+    rejected_count: int
+    warnings: list[str]
+
+    @property
+    def label(self) -> str:
+        return self.version
+
+
+@dataclass(frozen=True)
+class StoredEntity:
+    """An entity as stored in a version, with its provenance."""
+
+    entity_id: str
+    schema: str
+    caption: str
+    data: dict[str, Any]
+    record_id: str
+    source: str
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """Everything needed to write one version of one list."""
+
+    list_name: str
+    version: str
+    version_source: str
+    format: str
+    files: list[dict[str, Any]]
+    entities: list[ListEntity]
+    rejected: list[Rejected]
+    warnings: list[str]
+
+
+def digest_json(data: Any) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ListStore:
+    """Access to the SQLite list store at ``path`` (created on first use)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open the list store: {exc}") from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ListStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def write_versions(self, new_versions: list[NewVersion]) -> list[tuple[ListVersion, bool]]:
+        """Store each new version in ONE transaction: all of them, or (on any error) none.
+
+        Returns, per new version, the stored version and whether it was created (False when
+        the same list version with the same content was already there: loading is idempotent).
+        """
+        results: list[tuple[ListVersion, bool]] = []
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for new in new_versions:
+                results.append(self._write_version(new))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return results
+
+    def _write_version(self, new: NewVersion) -> tuple[ListVersion, bool]:
+        rows: list[tuple[str, str, str, str]] = []
+        blobs = []
+        seen: set[str] = set()
+        for item in new.entities:
+            if item.entity_id in seen:  # two records with one id: the first wins, the rest told
+                new.warnings.append(f"duplicate entity id {item.entity_id} ({item.source}) skipped")
+                continue
+            seen.add(item.entity_id)
+            data = entity_data(item.proxy)
+            digest = digest_json(data)
+            caption = str(item.proxy.caption)
+            blobs.append((digest, item.entity_id, data["schema"], caption, json.dumps(data)))
+            rows.append((item.entity_id, digest, item.record_id, item.source))
+        rows.sort()
+        content_digest = digest_json([(row[0], row[1]) for row in rows])
+        existing = self._db.execute(
+            "SELECT id FROM list_version WHERE list=? AND version=? AND content_digest=?",
+            (new.list_name, new.version, content_digest),
+        ).fetchone()
+        if existing:
+            return self.get_version_by_id(existing[0]), False
+        cursor = self._db.execute(
+            "INSERT INTO list_version (list, version, version_source, format, files,"
+            " content_digest, loaded_at, entity_count, rejected_count, warnings)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                new.list_name,
+                new.version,
+                new.version_source,
+                new.format,
+                json.dumps(new.files),
+                content_digest,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                len(rows),
+                len(new.rejected),
+                json.dumps(new.warnings, ensure_ascii=False),
+            ),
+        )
+        version_id = int(cursor.lastrowid or 0)
+        self._db.executemany("INSERT OR IGNORE INTO entity_blob VALUES (?,?,?,?,?)", blobs)
+        self._db.executemany(
+            "INSERT INTO version_entity VALUES (?,?,?,?,?)",
+            [(version_id, *row) for row in rows],
+        )
+        self._db.executemany(
+            "INSERT INTO rejected_row VALUES (?,?,?,?,?)",
+            [(version_id, r.file, r.line, r.reason, r.raw) for r in new.rejected],
+        )
+        return self.get_version_by_id(version_id), True
+
+    # -- reading -------------------------------------------------------------------------
+
+    def list_names(self) -> list[str]:
+        rows = self._db.execute("SELECT DISTINCT list FROM list_version ORDER BY list").fetchall()
+        return [row[0] for row in rows]
+
+    def versions(self, list_name: str) -> list[ListVersion]:
+        """Every version of a list, oldest first (by publication date, then load order)."""
+        rows = self._db.execute(
+            "SELECT * FROM list_version WHERE list=? ORDER BY version, id", (list_name,)
+        ).fetchall()
+        return [_version_from_row(row) for row in rows]
+
+    def get_version_by_id(self, version_id: int) -> ListVersion:
+        row = self._db.execute("SELECT * FROM list_version WHERE id=?", (version_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no list version with id {version_id}")
+        return _version_from_row(row)
+
+    def find_version(self, list_name: str, label: str | None = None) -> ListVersion:
+        """A list's version by its date (the newest load of that date), or the latest one."""
+        versions = self.versions(list_name)
+        if not versions:
+            known = ", ".join(self.list_names()) or "none loaded yet"
+            raise StoreError(f"no list called {list_name!r} in the store (lists: {known})")
+        if label is None:
+            return versions[-1]
+        matching = [v for v in versions if v.version == label]
+        if not matching:
+            known = ", ".join(v.version for v in versions)
+            raise StoreError(f"list {list_name!r} has no version {label!r} (versions: {known})")
+        return matching[-1]
+
+    def previous_version(self, version: ListVersion) -> ListVersion | None:
+        versions = self.versions(version.list_name)
+        index = next(i for i, v in enumerate(versions) if v.id == version.id)
+        return versions[index - 1] if index > 0 else None
+
+    def iter_entities(self, version_id: int) -> Iterator[StoredEntity]:
+        """Every entity of a version with its provenance, ordered by entity id."""
+        cursor = self._db.execute(
+            "SELECT b.entity_id, b.schema, b.caption, b.data, v.record_id, v.source"
+            " FROM version_entity v JOIN entity_blob b ON b.digest = v.digest"
+            " WHERE v.version_id=? ORDER BY v.entity_id",
+            (version_id,),
+        )
+        for entity_id, schema, caption, data, record_id, source in cursor:
+            yield StoredEntity(entity_id, schema, caption, json.loads(data), record_id, source)
+
+    def entity_digests(self, version_id: int) -> dict[str, str]:
+        rows = self._db.execute(
+            "SELECT entity_id, digest FROM version_entity WHERE version_id=?", (version_id,)
+        ).fetchall()
+        return {entity_id: digest for entity_id, digest in rows}
+
+    def blobs(self, digests: list[str]) -> dict[str, dict[str, Any]]:
+        """Entity data for each digest."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(digests), 500):
+            chunk = digests[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT digest, data FROM entity_blob WHERE digest IN ({marks})"  # noqa: S608
+            for digest, data in self._db.execute(query, chunk):
+                found[digest] = json.loads(data)
+        return found
+
+    def rejected_rows(self, version_id: int) -> list[Rejected]:
+        rows = self._db.execute(
+            "SELECT file, line, reason, raw FROM rejected_row WHERE version_id=? ORDER BY rowid",
+            (version_id,),
+        ).fetchall()
+        return [Rejected(*row) for row in rows]
+
+    def schema_counts(self, version_id: int) -> dict[str, int]:
+        rows = self._db.execute(
+            "SELECT b.schema, count(*) FROM version_entity v JOIN entity_blob b"
+            " ON b.digest = v.digest WHERE v.version_id=? GROUP BY b.schema ORDER BY b.schema",
+            (version_id,),
+        ).fetchall()
+        return {schema: count for schema, count in rows}
+
+
+def _version_from_row(row: tuple[Any, ...]) -> ListVersion:
+    return ListVersion(
+        id=row[0],
+        list_name=row[1],
+        version=row[2],
+        version_source=row[3],
+        format=row[4],
+        files=json.loads(row[5]),
+        content_digest=row[6],
+        loaded_at=row[7],
+        entity_count=row[8],
+        rejected_count=row[9],
+        warnings=json.loads(row[10]),
+    )

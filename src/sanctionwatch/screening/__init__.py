@@ -1,0 +1,1 @@
+"""Screening names against the stored lists."""
