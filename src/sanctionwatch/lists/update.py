@@ -96,6 +96,8 @@ def download(client: httpx.Client, spec: SourceFile, dest: Path, retries: int) -
             return _download_once(client, spec, dest)
         except _RetryableError as exc:
             last_error = str(exc)
+        except httpx.RemoteProtocolError as exc:
+            last_error = f"{spec.url}: truncated: the connection closed mid-body ({exc})"
         except httpx.HTTPError as exc:  # timeouts, refused connections, truncated bodies
             last_error = f"{spec.url}: {type(exc).__name__}: {exc}"
     raise DownloadError(f"{last_error} (gave up after {retries + 1} attempts)")
@@ -107,6 +109,13 @@ class _RetryableError(Exception):
 
 def _download_once(client: httpx.Client, spec: SourceFile, dest: Path) -> str | None:
     partial = dest.with_suffix(dest.suffix + ".part")
+    try:
+        return _fetch(client, spec, partial, dest)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _fetch(client: httpx.Client, spec: SourceFile, partial: Path, dest: Path) -> str | None:
     digest = hashlib.sha256()
     received = 0
     with client.stream("GET", spec.url) as response:
@@ -134,13 +143,11 @@ def _download_once(client: httpx.Client, spec: SourceFile, dest: Path) -> str | 
             )
         last_modified = response.headers.get("last-modified")
     if received < spec.min_bytes:
-        partial.unlink()
         raise DownloadError(
             f"{spec.url}: only {received} bytes, fewer than the {spec.min_bytes} a real copy "
             "of this list has; refused as truncated or an error response"
         )
     if spec.sha256 and digest.hexdigest() != spec.sha256:
-        partial.unlink()
         raise DownloadError(f"{spec.url}: SHA-256 {digest.hexdigest()} is not the pinned one")
     partial.replace(dest)
     return _http_date(last_modified)

@@ -11,9 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+from followthemoney import EntityProxy
+from followthemoney.types import registry
 from lxml import etree
 
+from sanctionwatch.lists.model import make_entity, short_hash
+
+ID_PREFIX = "un"
+AUTHORITY = "United Nations Security Council"
+_PASSPORT = re.compile(r"pass(?:port|eport)|pasaporte", re.IGNORECASE)
 # An xs:date, optionally with a time zone ("Z", "-04:00"); the zone says nothing about the day.
 _XS_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -187,6 +195,12 @@ def cited_imo_numbers(text: str) -> list[str]:
     return found
 
 
+def start_line(element: etree._Element) -> int:
+    """The line where ``element`` starts (0 if lxml does not know)."""
+    line = element.sourceline
+    return line if isinstance(line, int) else 0
+
+
 def end_line(element: etree._Element) -> int:
     """The line of ``element``'s closing tag (lxml only records where elements start).
 
@@ -195,6 +209,125 @@ def end_line(element: etree._Element) -> int:
     """
     children = list(element)
     if not children:
-        return int(element.sourceline or 0) + (element.text or "").count("\n")
+        return start_line(element) + (element.text or "").count("\n")
     last = children[-1]
     return end_line(last) + (last.tail or "").count("\n")
+
+
+class ListingRecord:
+    """One UN listing being built: the party, its Sanction and sub-entities, and the helpers
+    that keep every value the list gives (in notes, with a warning, when FtM refuses it)."""
+
+    def __init__(self, path: Path, ref: str, line: int, schema: str, warnings: list[str]) -> None:
+        self.path, self.ref, self.line, self.warnings = path, ref, line, warnings
+        self.party = make_entity(schema, ID_PREFIX, ref)
+        self.party.add("topics", "sanction")
+        self.sanction = make_entity("Sanction", ID_PREFIX, ref, "sanction")
+        self.sanction.add("entity", self.party.id)
+        self.sanction.add("authority", AUTHORITY)
+        self.sanction.add("unscId", ref)
+        self.sanction.add("recordId", ref)
+        self.extra: list[EntityProxy] = []
+
+    def entities(self) -> list[EntityProxy]:
+        return [self.party, self.sanction, *self.extra]
+
+    def add(self, proxy: EntityProxy, prop: str, raw: str, label: str) -> None:
+        """Add ``raw`` to ``proxy.prop``; keep it in the party's notes if FtM refuses it."""
+        if not raw:
+            return
+        if prop not in proxy.schema.properties:
+            self.unconverted(label, raw)
+            return
+        if proxy.unsafe_add(proxy.schema.properties[prop], raw) is None:
+            self.unconverted(label, raw)
+
+    def add_date(self, proxy: EntityProxy, prop: str, raw: str, label: str) -> str | None:
+        """Add an xs:date value as ISO; returns it, or None when it is no date."""
+        value = iso_date(raw) if raw else None
+        if value is None:
+            if raw:
+                self.unconverted(label, raw)
+            return None
+        self.add(proxy, prop, value, label)
+        return value
+
+    def country(self, raw: str, label: str) -> str | None:
+        """The ISO code of a country name, or None (the raw name then kept in notes)."""
+        if not raw:
+            return None
+        code = registry.country.clean(raw)
+        if code is None:
+            self.unconverted(label, raw)
+        return str(code) if code else None
+
+    def note(self, text: str) -> None:
+        self.party.add("notes", text)
+
+    def unconverted(self, label: str, raw: str) -> None:
+        self.note(f"{label} as listed: {raw}")
+        self.warn(f"{label} {raw!r} could not be converted; kept in notes")
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(f"{self.path.name}:{self.line}: {self.ref}: {message}")
+
+
+def read_addresses(record: ListingRecord, element: etree._Element) -> None:
+    """Addresses: the country on the party; an Address entity when more than a country."""
+    party = record.party
+    for item in [*element.findall("INDIVIDUAL_ADDRESS"), *element.findall("ENTITY_ADDRESS")]:
+        street, city = child_text(item, "STREET"), child_text(item, "CITY")
+        region, postal = child_text(item, "STATE_PROVINCE"), child_text(item, "ZIP_CODE")
+        country, note = child_text(item, "COUNTRY"), child_text(item, "NOTE")
+        code = record.country(country, "address country")
+        if code:
+            party.add("country", code)
+        if not (street or city or region or postal or note):
+            continue
+        full = ", ".join(p for p in (street, city, region, postal, country) if p) or note
+        address = make_entity("Address", ID_PREFIX, record.ref, "address", short_hash(full, note))
+        address.add("full", full)
+        address.add("street", street)
+        address.add("city", city)
+        address.add("region", region)
+        address.add("postalCode", postal)
+        address.add("country", code)
+        address.add("summary", note if note != full else None)
+        party.add("addressEntity", address.id)
+        record.add(party, "address", full, "address")
+        record.extra.append(address)
+
+
+def read_documents(record: ListingRecord, element: etree._Element) -> None:
+    """Passports and other identity documents, numbers also copied to the party."""
+    party = record.party
+    for item in element.findall("INDIVIDUAL_DOCUMENT"):
+        types = [
+            t
+            for t in (child_text(item, "TYPE_OF_DOCUMENT"), child_text(item, "TYPE_OF_DOCUMENT2"))
+            if t
+        ]
+        number = child_text(item, "NUMBER")
+        countries = [child_text(item, t) for t in ("ISSUING_COUNTRY", "COUNTRY_OF_ISSUE")]
+        city, issued = child_text(item, "CITY_OF_ISSUE"), child_text(item, "DATE_OF_ISSUE")
+        note = child_text(item, "NOTE")
+        if not number:
+            # FtM documents need a number; what the list says of this one stays in notes.
+            said = [*types, *(c for c in countries if c), city, issued, note]
+            if any(said):
+                record.note("document without number: " + "; ".join(s for s in said if s))
+            continue
+        passport = any(_PASSPORT.search(t) for t in types)
+        schema = "Passport" if passport else "Identification"
+        key = short_hash(types, number, countries, issued)
+        document = make_entity(schema, ID_PREFIX, record.ref, schema.lower(), key)
+        document.add("holder", party.id)
+        document.add("number", number)
+        document.add("type", types)
+        for country in countries:
+            document.add("country", record.country(country, "document country"))
+        record.add_date(document, "startDate", issued, "document date of issue")
+        summary = [f"issued in {city}" if city else "", note]
+        document.add("summary", "; ".join(s for s in summary if s) or None)
+        record.add(party, "passportNumber" if passport else "idNumber", number, "document number")
+        record.extra.append(document)

@@ -1,0 +1,5 @@
+"""``python -m sanctionwatch``: the command line."""
+
+from sanctionwatch.cli import main
+
+main()

@@ -1,0 +1,88 @@
+"""The list store: versions, idempotent loads, and atomicity under kill -9."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sanctionwatch.lists.loader import load_lists
+from sanctionwatch.lists.store import ListStore
+from tests.conftest import OFAC_SDN_2024, UN_2018, UN_2026, store_state
+
+
+def test_loading_the_same_file_twice_changes_nothing(store: ListStore) -> None:
+    [first] = load_lists(store, [UN_2026])
+    before = store_state(store)
+    [second] = load_lists(store, [UN_2026])
+    assert first.created is True
+    assert second.created is False
+    assert second.version.id == first.version.id
+    assert store_state(store) == before
+    assert [v.version for v in store.versions("un")] == ["2026-02-27"]
+
+
+def test_each_load_of_a_list_is_a_version_ordered_by_publication_date(store: ListStore) -> None:
+    load_lists(store, [UN_2026])
+    load_lists(store, [UN_2018])  # loaded later, published earlier
+    versions = store.versions("un")
+    assert [v.version for v in versions] == ["2018-10-29", "2026-02-27"]
+    assert all(v.version_source == "content" for v in versions)
+    assert store.find_version("un").version == "2026-02-27"
+    assert store.previous_version(versions[1]) == versions[0]
+
+
+def test_entities_keep_their_provenance(store: ListStore) -> None:
+    [outcome] = load_lists(store, [UN_2026])
+    entities = {e.entity_id: e for e in store.iter_entities(outcome.version.id)}
+    kim = entities["un-kpi-033"]
+    assert kim.record_id == "KPi.033"
+    assert kim.source.startswith("un_consolidated_2026-02-27.xml:")
+    assert outcome.version.files[0]["name"] == "un_consolidated_2026-02-27.xml"
+    assert len(outcome.version.files[0]["sha256"]) == 64
+
+
+def _load_in_subprocess(home: Path, path: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sanctionwatch", "--home", str(home), "lists", "load", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_kill_9_during_a_load_leaves_the_previous_state(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    subprocess.run(
+        [sys.executable, "-m", "sanctionwatch", "--home", str(home), "lists", "load", str(UN_2018)],
+        check=True,
+        capture_output=True,
+    )
+    with ListStore(home / "lists.sqlite") as store:
+        before = store_state(store)
+
+    # Measure how long a full load takes, then kill loads at points spread over that time:
+    # some die while parsing, some while writing. Each killed load must leave no trace.
+    probe_home = tmp_path / "probe"
+    started = time.monotonic()
+    assert _load_in_subprocess(probe_home, OFAC_SDN_2024).wait() == 0
+    duration = time.monotonic() - started
+
+    killed = 0
+    for fraction in (0.3, 0.5, 0.65, 0.8, 0.9, 0.95):
+        process = _load_in_subprocess(home, OFAC_SDN_2024)
+        time.sleep(duration * fraction)
+        process.send_signal(signal.SIGKILL)
+        if process.wait() == -signal.SIGKILL:
+            killed += 1
+            with ListStore(home / "lists.sqlite") as store:
+                assert store_state(store) == before
+        else:  # it finished first: then it must have loaded completely
+            with ListStore(home / "lists.sqlite") as store:
+                assert store.find_version("ofac_sdn").entity_count > 14_965
+            break
+    assert killed >= 3
+    with sqlite3.connect(home / "lists.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
