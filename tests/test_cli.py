@@ -21,7 +21,7 @@ def test_load_status_diff_and_export(tmp_path: Path) -> None:
     home = tmp_path / "home"
     code, out = _run(home, "lists", "load", str(UN_2018))
     assert code == 0, out
-    assert "un 2018-10-29 [content]" in out and "(first version)" in out
+    assert "un 2018-10-29 (date from content)" in out and "(first version)" in out
     code, out = _run(home, "lists", "load", str(UN_2026), "--json")
     assert code == 0, out
     [loaded] = json.loads(out)

@@ -22,8 +22,10 @@ from sanctionwatch.lists.loader import LoadOutcome, load_lists
 from sanctionwatch.lists.store import ListStore
 from sanctionwatch.lists.summary import summarise
 
-stdout = Console(soft_wrap=True)
-stderr = Console(stderr=True)
+# Markup off: list data (names, programmes like "[DPRK2]") is printed as text, never
+# interpreted as rich markup.
+stdout = Console(soft_wrap=True, markup=False, highlight=False)
+stderr = Console(stderr=True, markup=False, highlight=False)
 
 
 class _Group(click.Group):
@@ -128,7 +130,8 @@ def print_outcomes(outcomes: list[LoadOutcome], as_json: bool) -> None:
             continue
         against = f" ({o.changes} since the previous version)" if o.changes else " (first version)"
         stdout.print(
-            f"{v.list_name} {v.version} [{v.version_source}]: {v.entity_count} entities{against}; "
+            f"{v.list_name} {v.version} (date from {v.version_source}): "
+            f"{v.entity_count} entities{against}; "
             f"{v.rejected_count} rows rejected, {len(v.warnings)} warnings"
         )
 
@@ -213,7 +216,7 @@ def lists_diff(
 
 def print_diff(result: ListDiff) -> None:
     stdout.print(
-        f"[bold]{result.list_name}[/]: {result.from_version or '(nothing)'} -> {result.to_version}: "
+        f"{result.list_name}: {result.from_version or '(nothing)'} -> {result.to_version}: "
         f"{result.summary()}"
     )
     for title, rows in (("Added", result.added), ("Removed", result.removed)):
@@ -284,7 +287,7 @@ def lists_update(ctx: click.Context, sources: tuple[str, ...]) -> None:
     for result in results:
         if result.error:
             failed += 1
-            stderr.print(f"[red]{result.source}: failed[/]: {result.error}")
+            stderr.print(f"{result.source}: failed: {result.error}", style="red")
         else:
             print_outcomes(result.outcomes, as_json=False)
     if failed:

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 
 from followthemoney import EntityProxy
+from followthemoney.util import sanitize_text
 from lxml import etree
 
 from sanctionwatch.lists.model import make_entity, short_hash
-from sanctionwatch.lists.reading import local_name
 
 PREFIX = "eu"
 # Placeholders the export writes where it knows nothing.
@@ -67,16 +67,16 @@ class Record:
     def add(self, proxy: EntityProxy, prop: str, value: str | None, label: str = "") -> None:
         """Add ``value`` to ``proxy.prop``; a value FtM would drop, or a property the schema
         lacks, goes to the party's notes as "<label> as listed: <value>" with a warning."""
-        value = (value or "").strip()
-        if not value:
+        text = sanitize_text(value)
+        if not text:
             return
         schema_prop = proxy.schema.get(prop)
         if schema_prop is not None and not schema_prop.stub:
-            cleaned = schema_prop.type.clean_text(value, format=schema_prop.format, proxy=proxy)
-            if cleaned is not None:
-                proxy.add(prop, value)
+            # Clean once here (as proxy.add would) to learn whether FtM keeps the value.
+            cleaned = schema_prop.type.clean_text(text, format=schema_prop.format, proxy=proxy)
+            if cleaned is not None and proxy.unsafe_add(schema_prop, cleaned, cleaned=True):
                 return
-        self.unconverted(label or prop, value)
+        self.unconverted(label or prop, text)
 
     def unconverted(self, label: str, raw: str) -> None:
         """Keep a raw value the conversion could not use, and say so."""
@@ -94,7 +94,7 @@ def attr(element: etree._Element, name: str) -> str:
 
 def children(element: etree._Element, name: str) -> list[etree._Element]:
     """Direct children with local name ``name`` (namespace-agnostic)."""
-    return [c for c in element if isinstance(c.tag, str) and local_name(c) == name]
+    return [c for c in element if isinstance(c.tag, str) and c.tag.rpartition("}")[2] == name]
 
 
 def child_texts(element: etree._Element, name: str) -> list[str]:
@@ -174,10 +174,15 @@ def _description(element: etree._Element) -> str:
 
 
 def apply_citizenships(record: Record, element: etree._Element) -> None:
-    """``nationality`` for people, ``country`` for others."""
-    prop = "nationality" if record.party.schema.is_a("Person") else "country"
+    """``nationality`` for people, ``flag`` for ships, ``country`` for others."""
+    schema = record.party.schema
+    prop = (
+        "nationality" if schema.is_a("Person") else "flag" if schema.is_a("Vessel") else "country"
+    )
     for node in children(element, "citizenship"):
         record.add(record.party, prop, country_of(node), "citizenship")
+        for remark in child_texts(node, "remark"):
+            record.party.add("notes", f"citizenship: {remark}")
 
 
 def apply_birthdates(record: Record, element: etree._Element) -> None:
@@ -198,6 +203,8 @@ def apply_birthdates(record: Record, element: etree._Element) -> None:
         place = ", ".join(p for p in [*places, _description(node)] if p)
         record.add(record.party, "birthPlace", place)
         record.add(record.party, "birthCountry", country_of(node), "birth country")
+        for remark in child_texts(node, "remark"):
+            record.party.add("notes", f"date of birth: {remark}")
 
 
 def _partial_date(node: etree._Element) -> str:
@@ -309,7 +316,11 @@ def apply_addresses(record: Record, element: etree._Element) -> None:
     party = record.party
     for node in children(element, "address"):
         country = country_of(node)
-        parts = [attr(node, k) for k in ("street", "poBox", "zipCode", "city", "place", "region")]
+        po_box = attr(node, "poBox")
+        if po_box.isdigit():
+            po_box = f"PO Box {po_box}"
+        parts = [attr(node, "street"), po_box]
+        parts += [attr(node, k) for k in ("zipCode", "city", "place", "region")]
         if any(parts):
             full = ", ".join(p for p in [*parts, _description(node)] if p)
             address = make_entity("Address", PREFIX, record.record_id, "address", short_hash(full))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -39,9 +40,10 @@ _SNIFF_ROWS = 25
 def sniff_layout(head: bytes) -> int | None:
     """The column count (12, 6, 5 or 2) of an OFAC legacy CSV head, or None if it is not one.
 
-    The first records must all start with a numeric ent_num and share one column count;
-    12-, 6- and 5-column files must show OFAC's ``-0-`` empty marker and their typed column
-    (SDN_Type, add_num or alt_type); the 2-column overflow file has text only.
+    Most of the first records (a broken row may sit among them) must share one column count
+    and start with a numeric ent_num; 12-, 6- and 5-column files must show OFAC's ``-0-``
+    empty marker and their typed column (SDN_Type, add_num or alt_type); the 2-column
+    overflow file holds text only.
     """
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     if len(head) and not text.endswith(("\n", "\r", "\x1a")):
@@ -53,21 +55,20 @@ def sniff_layout(head: bytes) -> int | None:
     ][:_SNIFF_ROWS]
     if not rows:
         return None
-    width = len(rows[0])
-    if width not in _ROLE_NAMES or any(len(row) != width for row in rows):
-        return None
-    if not all(row[0].strip().isdigit() for row in rows):
+    width = Counter(len(row) for row in rows).most_common(1)[0][0]
+    good = [row for row in rows if len(row) == width and row[0].strip().isdigit()]
+    if width not in _ROLE_NAMES or 2 * len(good) <= len(rows):
         return None
     if width == COMMENTS:
-        return width if all(row[1].strip() for row in rows) else None
+        return width if all(row[1].strip() for row in good) else None
     if "-0-" not in text:
         return None
     if width == PRIMARY:
-        ok = all(row[2].strip().lower() in _SDN_TYPES for row in rows)
+        ok = all(row[2].strip().lower() in _SDN_TYPES for row in good)
     elif width == ADDRESS:
-        ok = all(row[1].strip().isdigit() for row in rows)
+        ok = all(row[1].strip().isdigit() for row in good)
     else:
-        ok = all(row[1].strip().isdigit() and row[2].strip() in _ALT_TYPES for row in rows)
+        ok = all(row[1].strip().isdigit() and row[2].strip() in _ALT_TYPES for row in good)
     return width if ok else None
 
 
@@ -224,7 +225,9 @@ def _value(cell: str) -> str | None:
 
 
 def _rejected(path: Path, line: int, reason: str, row: list[str]) -> Rejected:
-    return Rejected(file=path.name, line=line, reason=reason, raw=",".join(row)[:2000])
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(row)  # the row as OFAC wrote it
+    return Rejected(file=path.name, line=line, reason=reason, raw=buffer.getvalue()[:2000])
 
 
 FORMAT = ListFormat(

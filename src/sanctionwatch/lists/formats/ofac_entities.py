@@ -71,6 +71,11 @@ class _Builder:
         self.result.warnings.append(f"{self.source} ent_num {self.record.ent_num}: {message}")
 
     def emit(self, proxy: EntityProxy, source: str | None = None) -> EntityProxy:
+        """Record ``proxy``; one stated twice (the same document twice) is merged into one."""
+        for known in self.entities:
+            if known.entity_id == proxy.id:
+                known.proxy.merge(proxy)
+                return known.proxy
         self.entities.append(ListEntity(proxy, self.record.ent_num, source or self.source))
         return proxy
 
@@ -132,7 +137,7 @@ def _build_record(b: _Builder, names: dict[str, list[str]]) -> None:
     url = DETAILS_URL.format(ent_num=record.ent_num)
     party.add("name", name)
     party.add("topics", "sanction")
-    party.add("sourceUrl", url)
+    party.add("sourceUrl", url, cleaned=True)
     if sdn_type not in (None, "individual", "vessel", "aircraft"):
         party.add("notes", f"SDN_Type as listed: {cells[2]}")
         b.warn(f"unknown SDN_Type {cells[2]!r}; read as an entity")
@@ -161,7 +166,7 @@ def _build_record(b: _Builder, names: dict[str, list[str]]) -> None:
     sanction.add("country", "us")
     sanction.add("program", programs)
     sanction.add("recordId", record.ent_num)
-    sanction.add("sourceUrl", url)
+    sanction.add("sourceUrl", url, cleaned=True)
     sanction.add("provisions", remarks.provisions)
 
 

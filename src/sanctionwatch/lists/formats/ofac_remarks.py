@@ -13,6 +13,7 @@ names in Remarks are OFAC's *weak* aliases, hence ``weakAlias``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -262,7 +263,9 @@ def imo_check_digit_valid(number: str) -> bool:
     """Whether a 7-digit ship IMO number has a valid check digit (weights 7..2)."""
     if not re.fullmatch(r"\d{7}", number):
         return False
-    total = sum(int(digit) * weight for digit, weight in zip(number[:6], range(7, 1, -1)))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(number[:6], range(7, 1, -1), strict=True)
+    )
     return total % 10 == int(number[6])
 
 
@@ -293,21 +296,26 @@ def _read_statement(statement: str, remarks: Remarks) -> None:
         return
     if _read_imo(body, statement, remarks):
         return
-    label, value = _split_label(body, DOCUMENT_LABELS)
+    label, value = _split_label(body, _DOCUMENTS_LONGEST_FIRST)
     if label is not None:
         _read_document(label, value, statement, remarks)
         return
-    label, value = _split_label(body, FIELD_LABELS)
+    label, value = _split_label(body, _FIELDS_LONGEST_FIRST)
     if label is not None and value:
         _read_field(label, value, statement, remarks)
         return
     remarks.notes.append(statement)
 
 
-def _split_label(body: str, labels: dict[str, object]) -> tuple[str | None, str]:
-    """The longest label that starts ``body`` (followed by a space or colon) and the rest."""
+_FIELDS_LONGEST_FIRST = tuple(sorted(FIELD_LABELS, key=len, reverse=True))
+_DOCUMENTS_LONGEST_FIRST = tuple(sorted(DOCUMENT_LABELS, key=len, reverse=True))
+
+
+def _split_label(body: str, labels: Iterable[str]) -> tuple[str | None, str]:
+    """The first of ``labels`` that starts ``body`` (followed by a space or colon), and the
+    rest of ``body``. Labels come longest first so that the most specific one wins."""
     lowered = body.lower()
-    for label in sorted(labels, key=len, reverse=True):
+    for label in labels:
         key = label.lower()
         if lowered.startswith(key) and lowered[len(key) : len(key) + 1] in (" ", ":"):
             return label, body[len(label) :].lstrip(" :").strip()
@@ -333,9 +341,12 @@ def _read_imo(body: str, statement: str, remarks: Remarks) -> bool:
 
 def _read_document(label: str, value: str, statement: str, remarks: Remarks) -> None:
     match = _DOCUMENT_TAIL.fullmatch(value)
-    if not value or not match:
+    number = match.group("number").strip() if match else ""
+    if not _looks_like_number(number):
+        # Prose such as "Passport and National ID were issued in Ulm": keep it as a note.
         remarks.notes.append(statement)
         return
+    assert match is not None
     issued_raw, expires_raw = match.group("issued"), match.group("expires")
     issued = parse_date(issued_raw) if issued_raw else None
     expires = parse_date(expires_raw) if expires_raw else None
@@ -347,13 +358,18 @@ def _read_document(label: str, value: str, statement: str, remarks: Remarks) -> 
         IdentityDocument(
             kind=DOCUMENT_LABELS[label],
             label=label,
-            number=match.group("number").strip(),
+            number=number,
             country=match.group("country"),
             issued=issued,
             expires=expires,
             statement=statement,
         )
     )
+
+
+def _looks_like_number(text: str) -> bool:
+    """Document numbers have a digit and are short; longer text is a sentence."""
+    return any(char.isdigit() for char in text) and len(text) <= 40 and text.count(" ") <= 4
 
 
 def _read_field(label: str, value: str, statement: str, remarks: Remarks) -> None:

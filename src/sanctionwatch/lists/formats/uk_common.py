@@ -1,6 +1,6 @@
 """What both UK list CSVs (the legacy OFSI consolidated list and the FCDO UK Sanctions List)
-need: their date conventions, their numbered lists, reading rows by header name, and a builder
-that turns the rows of one designation into one party with its sub-entities.
+need beyond reading values (``uk_text``): rows grouped by record id, the name types, and a
+builder that turns the rows of one designation into one party with its sub-entities.
 
 Both lists publish one row per name (and often one per name x address x date of birth), all
 sharing one record id (OFSI "Group ID", FCDO "Unique ID"); :func:`group_rows` gathers them.
@@ -8,112 +8,23 @@ sharing one record id (OFSI "Group ID", FCDO "Unique ID"); :func:`group_rows` ga
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from followthemoney import EntityProxy
+from followthemoney.types import registry
 
+from sanctionwatch.lists.formats.uk_text import (
+    clean,
+    document_numbers,
+    header_key,
+    parse_uk_date,
+    raw_row,
+    split_numbered,
+)
 from sanctionwatch.lists.model import ListEntity, ParseResult, Rejected, make_entity, short_hash
-
-RAW_LIMIT = 2000
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-# dd/mm/yyyy where unknown parts are "00" (OFSI) or the letters "dd"/"mm" (FCDO).
-_DMY = re.compile(r"^(\d{1,2}|dd|00)[/.-](\d{1,2}|mm|00)[/.-](\d{4})$", re.IGNORECASE)
-_D_MON_Y = re.compile(r"^(\d{1,2})[- ]([A-Za-z]{3})[A-Za-z]*[- ](\d{4})$")
-_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-# "1) Saudi Arabia 2) Qatar", "(1) x (2) y", "a) x b) y": the markers, not their content.
-_NUMBERED = re.compile(r"(?:^|\s|(?<=[.,;]))\(?(?:\d{1,2}|[a-h])\)\s*")
-# Document numbers inside free text: at least four digits, optionally after a short
-# upper-case series ("PS 563410163", "SE 012820", "A-333602"); never part of a date.
-_DOC_NUMBER = re.compile(r"(?<![\w./-])((?:[A-Z]{1,4}[ -]?)?\d[\dA-Z-]{3,})(?![\w/]|\.\d)")
-_YEAR = re.compile(r"^(19|20)\d\d$")
-
-
-def clean(text: str | None) -> str:
-    """Text with runs of whitespace collapsed and the ends stripped ('' for None)."""
-    return " ".join(text.split()) if text else ""
-
-
-def parse_uk_date(raw: str) -> str | None:
-    """An ISO date (possibly partial) from the UK lists' formats, or None when not understood.
-
-    ``"12/03/1980"`` -> ``"1980-03-12"``; ``"00/00/1980"`` and ``"dd/mm/1980"`` -> ``"1980"``;
-    ``"00/05/1980"`` -> ``"1980-05"``; ``"13-Feb-2026"`` -> ``"2026-02-13"``; ISO passes through.
-    """
-    text = clean(raw)
-    if _ISO.match(text):
-        return text
-    match = _DMY.match(text)
-    if match:
-        day_text, month_text, year_text = match.groups()
-        day = int(day_text) if day_text.isdigit() else 0
-        month = int(month_text) if month_text.isdigit() else 0
-        year = int(year_text)
-    else:
-        match = _D_MON_Y.match(text)
-        if not match or match.group(2).lower() not in _MONTHS:
-            return None
-        day, month, year = int(match.group(1)), _MONTHS[match.group(2).lower()], int(match.group(3))
-    if month == 0:
-        return f"{year:04d}" if day == 0 else None
-    if day == 0:
-        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:  # 31/02/1980: the list says something impossible; keep it raw
-        return None
-
-
-def split_numbered(text: str) -> list[str]:
-    """Items of a numbered list such as ``"1) Saudi Arabia 2) Qatar"``; one item if unnumbered."""
-    text = clean(text)
-    if not _NUMBERED.search(text):
-        return [text] if text else []
-    items = (clean(part).strip(" ,;") for part in _NUMBERED.split(text))
-    return [item for item in items if item]
-
-
-def document_numbers(text: str) -> list[str]:
-    """Document numbers found in free text such as ``"836110034 (diplomatic). Expires ..."``.
-
-    Years and dates are skipped; a bare short number ("7190") is taken when it is all there is.
-    """
-    found = [m.strip(" -") for m in _DOC_NUMBER.findall(text) if not _YEAR.match(m)]
-    if not found and re.fullmatch(r"[A-Z]{0,3}\s?\d{2,}", clean(text)):
-        found = [clean(text)]
-    return list(dict.fromkeys(found))
-
-
-def join_name(parts: Iterable[str]) -> str:
-    """A whole name from its parts (given names first, as both UK lists order Name 1 .. 6)."""
-    return " ".join(p for p in (clean(part) for part in parts) if p)
-
-
-def raw_row(cells: Sequence[str]) -> str:
-    """A row serialised back to one CSV line, trimmed for a :class:`Rejected` record."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    return buffer.getvalue()[:RAW_LIMIT]
-
-
-def sniff_lines(head: bytes, count: int) -> list[list[str]]:
-    """The first ``count`` CSV records of a file head (decoded leniently), for sniffing."""
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    lines = text.splitlines()[:count]
-    try:
-        return [[clean(cell) for cell in row] for row in csv.reader(lines)]
-    except csv.Error:
-        return []
-
-
-def header_key(name: str) -> str:
-    """Header names compared without case or spacing: ``"Regime Name"`` == ``"regime name"``."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 @dataclass
@@ -140,12 +51,12 @@ class RowGroup:
         return list(dict.fromkeys(v for v in (row.get(key) for row in self.rows) if v))
 
     def source(self, path: Path) -> str:
-        lines = [row.line for row in self.rows]
-        return f"{path.name}:{min(lines)}-{max(lines)}"
+        first, last = min(row.line for row in self.rows), max(row.line for row in self.rows)
+        return f"{path.name}:{first}" if first == last else f"{path.name}:{first}-{last}"
 
 
 def group_rows(
-    rows: Iterable[Row], id_key: str, path: Path, result: ParseResult
+    rows: Iterable[Row], id_key: str, id_label: str, path: Path, result: ParseResult
 ) -> list[RowGroup]:
     """Rows grouped by record id in order of first appearance; rows without an id are rejected."""
     groups: dict[str, RowGroup] = {}
@@ -153,14 +64,16 @@ def group_rows(
         record_id = row.get(id_key)
         if not record_id:
             result.rejected.append(
-                Rejected(path.name, row.line, f"no {id_key}", raw_row(row.raw))
+                Rejected(path.name, row.line, f"no {id_label}", raw_row(row.raw))
             )
             continue
         groups.setdefault(record_id, RowGroup(record_id)).rows.append(row)
     return list(groups.values())
 
 
-def choose_type(group: RowGroup, key: str, precedence: Sequence[str], result: ParseResult) -> str:
+def choose_type(
+    group: RowGroup, key: str, precedence: Sequence[str], path: Path, result: ParseResult
+) -> str:
     """The group's type when its rows disagree: the type most rows give, ties broken by
     ``precedence`` (so the answer never depends on row order); a warning names the conflict."""
     counts: dict[str, int] = {}
@@ -174,7 +87,8 @@ def choose_type(group: RowGroup, key: str, precedence: Sequence[str], result: Pa
     chosen = min(counts, key=lambda v: (-counts[v], rank.get(v, len(rank)), v))
     if len(counts) > 1:
         result.warnings.append(
-            f"{group.record_id}: rows disagree on {key} ({', '.join(sorted(counts))}); "
+            f"{path.name} {group.record_id}: rows disagree on {key} "
+            f"({', '.join(sorted(counts))}); "
             f"used {chosen!r}"
         )
     return chosen
@@ -186,7 +100,13 @@ class PartyBuilder:
     convert in the party's notes and warning about it."""
 
     def __init__(
-        self, schema: str, prefix: str, group: RowGroup, path: Path, result: ParseResult
+        self,
+        schema: str,
+        prefix: str,
+        group: RowGroup,
+        path: Path,
+        result: ParseResult,
+        country_codes: dict[str, str | None],
     ) -> None:
         self.prefix = prefix
         self.group = group
@@ -196,6 +116,8 @@ class PartyBuilder:
         self._subs: dict[str, tuple[EntityProxy, int]] = {}
         self._notes: dict[str, None] = {}
         self._warned: set[tuple[str, str]] = set()
+        # Shared by all builders of one file: country lookups are slow and repeat a lot.
+        self.country_codes = country_codes
 
     def add(self, prop: str, raw: str, label: str) -> bool:
         """Add a raw value to a party property, converted by FtM; keep it raw if it cannot be."""
@@ -248,15 +170,14 @@ class PartyBuilder:
         self.party.add("addressEntity", address.id)
         self.add("address", full, "Address")
 
-    def add_document(
-        self, schema: str, number: str, summary: str, line: int, authority: str = ""
-    ) -> None:
+    def add_document(self, schema: str, number: str, summary: str, line: int) -> None:
         """A Passport or Identification entity, with the number also on the party."""
-        document = self._sub(schema, "passport" if schema == "Passport" else "id", number, line=line)
+        document = self._sub(
+            schema, "passport" if schema == "Passport" else "id", number, line=line
+        )
         document.add("holder", self.party.id)
         document.add("number", number)
         document.add("type", "passport" if schema == "Passport" else "national identifier")
-        document.add("authority", authority or None)
         if summary and summary != number:
             document.add("summary", summary)
         is_passport = schema == "Passport" and "passportNumber" in self.party.schema.properties
@@ -264,6 +185,9 @@ class PartyBuilder:
 
     def add_owner(self, name: str, line: int) -> None:
         """A LegalEntity for a vessel's owner or operator as the list names it."""
+        if "owner" not in self.party.schema.properties:  # an owner named on a non-vessel row
+            self.keep_raw("Owner", name)
+            return
         owner = self._sub("LegalEntity", "owner", name, line=line)
         owner.add("name", name)
         self.add("owner", str(owner.id), "Owner")
@@ -303,9 +227,10 @@ class PartyBuilder:
         if prop is None:  # e.g. a Title on a row of an entity: not lost, but not a property
             self.keep_raw(label, text)
             return False
-        value = prop.type.clean(text, format=prop.format, proxy=proxy)
-        if value is None and prop.type.name == "country":
-            value = prop.type.clean(text, fuzzy=True, proxy=proxy)
+        if prop.type.name == "country":
+            value = self._country(text)
+        else:
+            value = prop.type.clean(text, format=prop.format, proxy=proxy)
         if value is None:
             if proxy is self.party:
                 self.keep_raw(label, text)
@@ -314,6 +239,17 @@ class PartyBuilder:
             return False
         proxy.add(prop_name, value, cleaned=True)
         return True
+
+    def _country(self, text: str) -> str | None:
+        """ISO code for a country as the UK lists write it ("Afghanistan (since 2009)"):
+        exact, then fuzzy, then without the parenthetical (the full text stays elsewhere)."""
+        if text not in self.country_codes:
+            code = registry.country.clean(text) or registry.country.clean(text, fuzzy=True)
+            bare = clean(re.sub(r"\([^)]*\)", " ", text))
+            if code is None and bare and bare != text:
+                code = registry.country.clean(bare)
+            self.country_codes[text] = code
+        return self.country_codes[text]
 
 
 # Name types of both lists (OFSI "Alias Type", FCDO "Name type"), compared by header_key.
@@ -384,11 +320,13 @@ def add_documents(
 ) -> None:
     """Passport or Identification entities from a free-text cell (numbered lists allowed);
     ``extra`` (the list's additional information) joins each document's summary."""
-    for item in split_numbered(cell):
-        numbers = document_numbers(item)
-        if not numbers and len(item) <= 25 and re.search(r"\d", item):
-            numbers = [item]
-        if not numbers:
+    items = [(item, document_numbers(item)) for item in split_numbered(cell)]
+    any_number = any(numbers for _item, numbers in items)
+    for item, numbers in items:
+        if not numbers and any_number:
+            # A label before numbered items ("Passport No: (a) ... (b) ..."): noted, no warning.
+            builder.note(f"{label} as listed: {item}")
+        elif not numbers:
             builder.keep_raw(label, item)
         summary = clean(f"{item} {extra}")
         for number in numbers:

@@ -28,12 +28,14 @@ from sanctionwatch.lists.formats.uk_common import (
     add_documents,
     apply_names,
     choose_type,
-    clean,
     dated,
     group_rows,
+    name_property,
+)
+from sanctionwatch.lists.formats.uk_text import (
+    clean,
     header_key,
     join_name,
-    name_property,
     parse_uk_date,
     raw_row,
     sniff_lines,
@@ -46,17 +48,24 @@ LIST_NAME = "uk_ofsi"
 PREFIX = "uk-ofsi"
 AUTHORITY = "HM Treasury OFSI"
 # The publication page of the list (also stated in the loader's source configuration).
-SOURCE_URL = "https://www.gov.uk/government/publications/financial-sanctions-consolidated-list-of-targets"
+SOURCE_URL = (
+    "https://www.gov.uk/government/publications/financial-sanctions-consolidated-list-of-targets"
+)
 
 _NAME_KEYS = [f"name{i}" for i in range(1, 7)]
 _ADDRESS_KEYS = [f"address{i}" for i in range(1, 7)]
 KNOWN_COLUMNS = frozenset(
-    [*_NAME_KEYS, *_ADDRESS_KEYS]
-    + "title dob townofbirth countryofbirth nationality passportdetails ninumber position "
-    "postzipcode country otherinformation grouptype aliastype regime listedon lastupdated "
-    "groupid namenonlatinscript nonlatinscripttype nonlatinscriptlanguage passportnumber "
-    "nationalidentificationnumber nationalidentificationdetails aliasquality "
-    "uksanctionslistdatedesignated".split()
+    [
+        *_NAME_KEYS,
+        *_ADDRESS_KEYS,
+        *("title", "dob", "townofbirth", "countryofbirth", "nationality", "passportdetails"),
+        *("ninumber", "position", "postzipcode", "country", "otherinformation", "grouptype"),
+        *("aliastype", "regime", "listedon", "lastupdated", "groupid"),
+        # added by the 2022 layout
+        *("namenonlatinscript", "nonlatinscripttype", "nonlatinscriptlanguage"),
+        *("passportnumber", "nationalidentificationnumber", "nationalidentificationdetails"),
+        *("aliasquality", "uksanctionslistdatedesignated"),
+    ]
 )
 _IMO = re.compile(r"\bIMO(?:\s*(?:number|no\.?))?\s*\)?\s*[:.]?\s*(\d{7})\b", re.IGNORECASE)
 _COMPANY_WORDS = re.compile(
@@ -102,14 +111,17 @@ def parse_file(path: Path) -> ParseResult:
     header_line = next(rows, None)
     if header_line is None or [header_key(c) for c in header_line[1][:2]] != ["name6", "name1"]:
         line = header_line[0] if header_line else 2
-        raise InputError(f"{path}:{line}: not an OFSI consolidated list (no 'Name 6,Name 1' header)")
+        raise InputError(
+            f"{path}:{line}: not an OFSI consolidated list (no 'Name 6,Name 1' header)"
+        )
     header = [clean(cell) for cell in header_line[1]]
     unknown = [h for h in header if header_key(h) not in KNOWN_COLUMNS]
     if unknown:
         result.warnings.append(f"{path.name}: unknown columns kept in notes: {', '.join(unknown)}")
     data = _data_rows(rows, header, path, result)
-    for group in group_rows(data, "groupid", path, result):
-        _build_party(group, path, result, unknown)
+    country_codes: dict[str, str | None] = {}
+    for group in group_rows(data, "groupid", "Group ID", path, result):
+        _build_party(group, path, result, unknown, country_codes)
     return result
 
 
@@ -139,8 +151,10 @@ def _ship_and_company_imos(group: RowGroup, names: list[str]) -> tuple[list[str]
     return list(dict.fromkeys(ships)), list(dict.fromkeys(companies))
 
 
-def _schema(group: RowGroup, result: ParseResult, names: list[str]) -> tuple[str, list[str]]:
-    group_type = choose_type(group, "grouptype", ("individual", "ship", "entity"), result)
+def _schema(
+    group: RowGroup, path: Path, result: ParseResult, names: list[str]
+) -> tuple[str, list[str]]:
+    group_type = choose_type(group, "grouptype", ("individual", "ship", "entity"), path, result)
     ship_imos, company_imos = _ship_and_company_imos(group, names)
     if group_type == "individual":
         return "Person", []
@@ -148,7 +162,7 @@ def _schema(group: RowGroup, result: ParseResult, names: list[str]) -> tuple[str
         return "Vessel", ship_imos  # a company number cited beside it stays in the notes
     if group_type != "entity":
         result.warnings.append(
-            f"{group.record_id}: group type {group_type!r} unknown; read as an entity"
+            f"{path.name} {group.record_id}: group type {group_type!r} unknown; read as an entity"
         )
     return ("Company" if company_imos else "LegalEntity"), company_imos
 
@@ -170,10 +184,16 @@ def _names(group: RowGroup, builder: PartyBuilder | None) -> list[ListedName]:
     return names
 
 
-def _build_party(group: RowGroup, path: Path, result: ParseResult, unknown: list[str]) -> None:
+def _build_party(
+    group: RowGroup,
+    path: Path,
+    result: ParseResult,
+    unknown: list[str],
+    country_codes: dict[str, str | None],
+) -> None:
     wholes = [n.whole for n in _names(group, None)]
-    schema, imos = _schema(group, result, wholes)
-    builder = PartyBuilder(schema, PREFIX, group, path, result)
+    schema, imos = _schema(group, path, result, wholes)
+    builder = PartyBuilder(schema, PREFIX, group, path, result, country_codes)
     if not apply_names(builder, _names(group, builder)):
         first = group.rows[0]
         reason = f"no name in any row of Group ID {group.record_id}"
@@ -222,13 +242,16 @@ def _add_row_details(builder: PartyBuilder, row: Row, unknown: list[str]) -> Non
     if row.get("dob"):
         builder.add_date("birthDate", row.get("dob"), "DOB")
     builder.add("birthPlace", row.get("townofbirth"), "Town of Birth")
-    builder.add("birthCountry", row.get("countryofbirth"), "Country of Birth")
+    for country in split_numbered(row.get("countryofbirth")):
+        builder.add("birthCountry", country, "Country of Birth")
     for nationality in split_numbered(row.get("nationality")):
         builder.add("nationality", nationality, "Nationality")
     builder.add("position", row.get("position"), "Position")
     passport_cells = [row.get("passportnumber"), row.get("passportdetails")]
     if passport_cells[0]:  # 2022 layout: the number, then the details about it
-        add_documents(builder, "Passport", passport_cells[0], passport_cells[1], row.line, "Passport")
+        add_documents(
+            builder, "Passport", passport_cells[0], passport_cells[1], row.line, "Passport"
+        )
     elif passport_cells[1]:
         add_documents(builder, "Passport", passport_cells[1], "", row.line, "Passport Details")
     id_cell = row.get("nationalidentificationnumber") or row.get("ninumber")

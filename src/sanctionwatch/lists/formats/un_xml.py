@@ -146,7 +146,8 @@ def _read_record(
 ) -> None:
     """Turn one INDIVIDUAL or ENTITY into entities, or a :class:`Rejected` entry."""
     first, last = start_line(element), end_line(element)
-    ref = child_text(element, "REFERENCE_NUMBER") or child_text(element, "DATAID")
+    reference = child_text(element, "REFERENCE_NUMBER")
+    ref = reference or child_text(element, "DATAID")
     name = " ".join(p for p in (child_text(element, tag) for tag, _ in _NAME_PARTS) if p)
     reason = None
     if not ref:
@@ -163,6 +164,10 @@ def _read_record(
     kind = local_name(element)
     schema = "Person" if kind == "INDIVIDUAL" else "Organization"
     record = ListingRecord(path, ref, first, schema, result.warnings)
+    # A DATAID stands in as the record id, but only a reference number is a UN SC id.
+    record.add(record.sanction, "unscId", reference, "reference number")
+    if not reference:
+        record.warn("no REFERENCE_NUMBER; its DATAID is used as the record id")
     _read_identity(record, element, name)
     _read_listing(record, element)
     _read_aliases(record, element)

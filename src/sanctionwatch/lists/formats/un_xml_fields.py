@@ -1,9 +1,10 @@
-"""Value conversions for the UN Security Council consolidated list (see ``un_xml``).
+"""Field readers for the UN Security Council consolidated list (used by ``un_xml``).
 
-These turn the list's raw element text into what FollowTheMoney accepts: ISO dates (the
-list writes ``xs:date`` values, sometimes with a time-zone suffix such as
-``2015-07-01-04:00``), partial birth dates from the ``TYPE_OF_DATE`` variants, and IMO numbers
-cited in the free-text comments, classified by their check digit.
+Value conversions into what FollowTheMoney accepts: ISO dates (the list writes ``xs:date``
+values, sometimes with a time-zone suffix such as ``2015-07-01-04:00``), partial birth dates
+from the ``TYPE_OF_DATE`` variants, IMO numbers cited in the free-text comments (classified
+by their check digit); and :class:`ListingRecord`, which builds one listing's entities,
+with the readers for its addresses and identity documents.
 """
 
 from __future__ import annotations
@@ -225,7 +226,6 @@ class ListingRecord:
         self.sanction = make_entity("Sanction", ID_PREFIX, ref, "sanction")
         self.sanction.add("entity", self.party.id)
         self.sanction.add("authority", AUTHORITY)
-        self.sanction.add("unscId", ref)
         self.sanction.add("recordId", ref)
         self.extra: list[EntityProxy] = []
 
@@ -286,6 +286,8 @@ def read_addresses(record: ListingRecord, element: etree._Element) -> None:
             continue
         full = ", ".join(p for p in (street, city, region, postal, country) if p) or note
         address = make_entity("Address", ID_PREFIX, record.ref, "address", short_hash(full, note))
+        if address.id in party.get("addressEntity"):
+            continue  # the same address listed twice
         address.add("full", full)
         address.add("street", street)
         address.add("city", city)
@@ -299,14 +301,17 @@ def read_addresses(record: ListingRecord, element: etree._Element) -> None:
 
 
 def read_documents(record: ListingRecord, element: etree._Element) -> None:
-    """Passports and other identity documents, numbers also copied to the party."""
+    """Passports and other identity documents, numbers also copied to the party.
+
+    The UN repeats some documents once per language ("Passport", "Numéro de passeport",
+    "Número de pasaporte"): one number, country and issue date make one document entity,
+    carrying every type it was listed under.
+    """
     party = record.party
+    documents: dict[str, EntityProxy] = {}
     for item in element.findall("INDIVIDUAL_DOCUMENT"):
-        types = [
-            t
-            for t in (child_text(item, "TYPE_OF_DOCUMENT"), child_text(item, "TYPE_OF_DOCUMENT2"))
-            if t
-        ]
+        types = [child_text(item, t) for t in ("TYPE_OF_DOCUMENT", "TYPE_OF_DOCUMENT2")]
+        types = [t for t in types if t]
         number = child_text(item, "NUMBER")
         countries = [child_text(item, t) for t in ("ISSUING_COUNTRY", "COUNTRY_OF_ISSUE")]
         city, issued = child_text(item, "CITY_OF_ISSUE"), child_text(item, "DATE_OF_ISSUE")
@@ -319,15 +324,18 @@ def read_documents(record: ListingRecord, element: etree._Element) -> None:
             continue
         passport = any(_PASSPORT.search(t) for t in types)
         schema = "Passport" if passport else "Identification"
-        key = short_hash(types, number, countries, issued)
-        document = make_entity(schema, ID_PREFIX, record.ref, schema.lower(), key)
-        document.add("holder", party.id)
-        document.add("number", number)
+        codes = sorted({c for c in (record.country(c, "document country") for c in countries) if c})
+        key = short_hash(number, codes, issued)
+        document = documents.get(schema + key)
+        if document is None:
+            document = make_entity(schema, ID_PREFIX, record.ref, schema.lower(), key)
+            document.add("holder", party.id)
+            document.add("number", number)
+            document.add("country", codes)
+            record.add_date(document, "startDate", issued, "document date of issue")
+            documents[schema + key] = document
+            record.extra.append(document)
         document.add("type", types)
-        for country in countries:
-            document.add("country", record.country(country, "document country"))
-        record.add_date(document, "startDate", issued, "document date of issue")
         summary = [f"issued in {city}" if city else "", note]
         document.add("summary", "; ".join(s for s in summary if s) or None)
         record.add(party, "passportNumber" if passport else "idNumber", number, "document number")
-        record.extra.append(document)
