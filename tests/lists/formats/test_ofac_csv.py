@@ -244,6 +244,12 @@ def test_dprk_vessel_linked_to_name_ending_the_remarks(sdn_2024: ParseResult) ->
     links = [p for p in of_record(sdn_2024, "19570").values() if p.schema.name == "UnknownLink"]
     assert [link.get("object") for link in links] == [["ofac-17068"]]
     assert by_id(sdn_2024)["ofac-19570"].get("flag") == ["sl"]
+    # "...; Linked To: PETROLEOS DE VENEZUELA, S.A." - here the one period ends both the
+    # Remarks and the name (ent_num 26367).
+    tug = of_record(sdn_2024, "26623")
+    assert [p.get("object") for p in tug.values() if p.schema.name == "UnknownLink"] == [
+        ["ofac-26367"]
+    ]
 
 
 def test_dprk_person_with_passport(sdn_2024: ParseResult) -> None:
@@ -356,7 +362,7 @@ def test_set_2021_reconnaissance_general_bureau(set_2021: ParseResult) -> None:
         "Nungrado, Pyongyang, Korea, North",
     ]
     addresses = [p for p in record.values() if p.schema.name == "Address"]
-    assert sorted(rgb.get("addressEntity")) == sorted(a.id for a in addresses)
+    assert sorted(rgb.get("addressEntity")) == sorted(str(a.id) for a in addresses)
     nungrado = next(a for a in addresses if a.get("street") == ["Nungrado"])
     assert nungrado.get("city") == ["Pyongyang"]
     assert nungrado.get("country") == ["kp"]
@@ -509,7 +515,7 @@ def test_broken_rows_are_rejected_with_line_numbers_and_the_rest_loaded() -> Non
     assert reasons[("alt.csv", 6)] == "no primary record for ent_num 99999 in sdn.csv"
     raw = next(r.raw for r in result.rejected if (r.file, r.line) == ("sdn.csv", 3))
     assert raw.startswith("17069,CHONG CHON GANG,vessel,DPRK")
-    assert sorted(p.id for p in parties(result)) == [
+    assert sorted(str(p.id) for p in parties(result)) == [
         "ofac-12210",
         "ofac-17068",
         "ofac-17614",

@@ -100,6 +100,7 @@ def parse(paths: Sequence[Path]) -> list[ParseResult]:
     Raises InputError for a file that is not an OFAC CSV, for auxiliary files whose primary
     file was not given, and when an auxiliary file could belong to several primary files.
     """
+    paths = list(dict.fromkeys(paths))  # a file named twice is read once
     roles: dict[Path, int] = {}
     for path in paths:
         layout = sniff_layout(read_head(path))
@@ -216,7 +217,6 @@ def _append_overflow(
         result.rejected.append(_rejected(path, line, reason, row))
         return
     record.remarks = current + row[1]
-    record.overflow_sources.append(f"{path.name}:{line}")
 
 
 def _value(cell: str) -> str | None:

@@ -54,7 +54,6 @@ class OfacRecord:
     remarks: str | None  # raw Remarks, overflow appended
     aliases: list[AuxRow] = field(default_factory=list)
     addresses: list[AuxRow] = field(default_factory=list)
-    overflow_sources: list[str] = field(default_factory=list)
 
 
 class _Builder:
@@ -65,7 +64,7 @@ class _Builder:
         self.source = f"{file_name}:{record.line}"
         self.result = result
         self.entities: list[ListEntity] = []
-        self.party: EntityProxy = model.make_entity("Thing")  # replaced in build()
+        self.party: EntityProxy = model.make_entity("Thing")  # replaced by _build_record
 
     def warn(self, message: str) -> None:
         self.result.warnings.append(f"{self.source} ent_num {self.record.ent_num}: {message}")
@@ -101,8 +100,8 @@ def _schema(sdn_type: str | None, remarks: Remarks) -> str:
         return "Airplane"
     # OFAC types every other party only as "entity" (-0-): banks, firms, armed groups and
     # ministries alike, so LegalEntity. A company IMO number is the one clue that it is a
-    # company (the IMO numbers only ship-owning and managing companies); those become
-    # Company, which carries imoNumber.
+    # company (the IMO gives company numbers only to firms that own or manage ships): those
+    # become Company, the schema that carries imoNumber.
     if any(fact.prop == "imoNumber" for fact in remarks.facts):
         return "Company"
     return "LegalEntity"
