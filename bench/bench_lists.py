@@ -100,8 +100,10 @@ def main() -> None:
                 f"| {ours['records'] / ours['seconds']:,.0f} | {ours['peak_kib'] / 1024:.0f} "
                 f"| {base['seconds']:.2f} | {base['peak_kib'] / 1024:.0f} |"
             )
-    print(f"\nAll bundled lists: {total:.1f} s of loading (goal: under 10 s); "
-          f"{time.perf_counter() - wall:.1f} s wall for the whole benchmark.")
+    print(
+        f"\nAll bundled lists: {total:.1f} s of loading (goal: under 10 s); "
+        f"{time.perf_counter() - wall:.1f} s wall for the whole benchmark."
+    )
 
 
 if __name__ == "__main__":

@@ -44,7 +44,9 @@ def test_load_status_diff_and_export(tmp_path: Path) -> None:
     assert code == 0 and "Changed" in table and "2018-10-29 -> 2026-02-27" in table
 
     out_file = tmp_path / "un.ftm.json"
-    code, out = _run(home, "lists", "export", "--list", "un", "--format", "ftm", "--out", str(out_file))
+    code, out = _run(
+        home, "lists", "export", "--list", "un", "--format", "ftm", "--out", str(out_file)
+    )
     assert code == 0, out
     lines = out_file.read_text(encoding="utf-8").splitlines()
     assert len(lines) == un["entities"]

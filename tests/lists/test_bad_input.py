@@ -35,7 +35,14 @@ def test_unknown_format_names_the_formats_supported(loaded: ListStore, tmp_path:
     with pytest.raises(UnknownFormatError) as error:
         load_lists(loaded, [path])
     assert str(path) in error.value.message
-    for name in ("un_xml", "ofac_csv", "uk_ofsi_csv", "uk_sanctions_list_csv", "eu_xml", "ftm_json"):
+    for name in (
+        "un_xml",
+        "ofac_csv",
+        "uk_ofsi_csv",
+        "uk_sanctions_list_csv",
+        "eu_xml",
+        "ftm_json",
+    ):
         assert name in error.value.message
     assert store_state(loaded) == before
 
@@ -94,12 +101,15 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 
 EXTERNAL_DTD_OVER_NETWORK = b"""<?xml version="1.0"?>
 <!DOCTYPE CONSOLIDATED_LIST SYSTEM "http://127.0.0.1:9/evil.dtd">
-<CONSOLIDATED_LIST dateGenerated="2026-02-27T00:00:00Z"><INDIVIDUALS/><ENTITIES/></CONSOLIDATED_LIST>
+<CONSOLIDATED_LIST dateGenerated="2026-02-27T00:00:00Z"><INDIVIDUALS/><ENTITIES/>
+</CONSOLIDATED_LIST>
 """
 
 
 @pytest.mark.parametrize(
-    "content", [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD_OVER_NETWORK], ids=["lol", "xxe", "dtd"]
+    "content",
+    [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD_OVER_NETWORK],
+    ids=["billion-laughs", "external-entity", "external-dtd"],
 )
 def test_hostile_xml_is_refused_unexpanded(
     loaded: ListStore, tmp_path: Path, content: bytes
@@ -137,15 +147,25 @@ def test_utf16_file_is_refused_as_unknown(loaded: ListStore, tmp_path: Path) -> 
 JUNK_SIZE = 2 * 1024**3
 
 
+# Peak resident memory of this process alone (VmHWM is reset by exec; ru_maxrss is not, so it
+# would report the pytest parent's peak).
+_PRINT_PEAK = """
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        print(int(line.split()[1]))
+"""
+
+
 def _peak_rss_of(code: str) -> tuple[int, str]:
     """Run ``code`` in a fresh interpreter; its peak resident memory (KiB) and its stdout."""
-    script = code + "\nimport resource,sys\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code + _PRINT_PEAK], capture_output=True, text=True, check=True
+    )
     lines = done.stdout.strip().splitlines()
     return int(lines[-1]), "\n".join(lines[:-1])
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss is KiB on Linux only")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
 @pytest.mark.parametrize("head", ["random", "xml"])
 def test_a_2_gb_file_of_junk_fails_fast_with_bounded_memory(tmp_path: Path, head: str) -> None:
     # A sparse file: 2 GiB long, costing no disk. "random" starts with random bytes; "xml" with
@@ -173,4 +193,3 @@ def test_a_2_gb_file_of_junk_fails_fast_with_bounded_memory(tmp_path: Path, head
     assert peak_kib < 400 * 1024  # far below the file's 2 GiB: it was never read whole
     with ListStore(home / "lists.sqlite") as store:
         assert store.list_names() == []
-

@@ -88,7 +88,10 @@ def test_the_official_urls_are_configured() -> None:
 def test_update_downloads_checks_and_loads(server: str, tmp_path: Path) -> None:
     settings = _settings(
         tmp_path,
-        {"un": {"url": f"{server}/good/consolidated.xml"}, "ofac_sdn": {"base_url": f"{server}/ofac"}},
+        {
+            "un": {"url": f"{server}/good/consolidated.xml"},
+            "ofac_sdn": {"base_url": f"{server}/ofac"},
+        },
     )
     with ListStore(settings.store_path) as store:
         results = update_lists(settings, store, ["un", "ofac_sdn"])

@@ -73,6 +73,18 @@ class ListDiff:
         }
 
 
+def count_changes(store: ListStore, old: ListVersion, new: ListVersion) -> DiffSummary:
+    """How many entities were added, removed and changed (from digests alone: cheap)."""
+    old_digests = store.entity_digests(old.id)
+    new_digests = store.entity_digests(new.id)
+    common = new_digests.keys() & old_digests.keys()
+    return DiffSummary(
+        added=len(new_digests.keys() - old_digests.keys()),
+        removed=len(old_digests.keys() - new_digests.keys()),
+        changed=sum(1 for i in common if new_digests[i] != old_digests[i]),
+    )
+
+
 def diff_versions(store: ListStore, old: ListVersion | None, new: ListVersion) -> ListDiff:
     """Compare two versions of one list (``old`` None: everything in ``new`` is added)."""
     old_digests = store.entity_digests(old.id) if old else {}

@@ -11,15 +11,15 @@ the list name and version.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from followthemoney import EntityProxy, model
+from followthemoney import EntityProxy, model, registry
 
 # Schemata that stand for a listed party (as opposed to Sanction, Address, Identification
 # and link entities that hang off one).
@@ -92,6 +92,7 @@ def make_entity(schema: str, *id_parts: str) -> EntityProxy:
     return proxy
 
 
+@lru_cache(maxsize=1 << 16)  # ids repeat their list prefix and record id for every sub-entity
 def slug(text: str) -> str:
     """Lower-case ASCII slug; non-ASCII text (names in other scripts) becomes a short hash."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -103,11 +104,26 @@ def slug(text: str) -> str:
 
 def short_hash(*parts: Any) -> str:
     """A short, stable hash of the given values (for ids of addresses and documents)."""
-    data = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    data = "\x1f".join(str(part) for part in parts)  # unit separator: cannot occur in list text
     return hashlib.sha1(data.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
+
+
+@lru_cache(maxsize=1 << 13)
+def country_code(text: str, fuzzy: bool = False) -> str | None:
+    """FtM's country cleaning (name or code -> ISO code), memoised: lists repeat a few hundred
+    country names tens of thousands of times, and each uncached lookup is slow."""
+    code = registry.country.clean(text, fuzzy=fuzzy)
+    return str(code) if code else None
+
+
+def warm_up() -> None:
+    """Build FollowTheMoney's country tables now (the first country lookup takes a second or
+    more), so that worker processes forked afterwards share them."""
+    country_code("Korea, North")
 
 
 def entity_data(proxy: EntityProxy) -> dict[str, Any]:
     """The entity as a plain dict with sorted property values, so equal entities hash equal."""
-    props = {k: sorted(set(v)) for k, v in sorted(proxy.properties.items()) if v}
+    # FtM keeps each property's values unique already; sorting makes the order canonical.
+    props = {k: sorted(v) for k, v in sorted(proxy.properties.items()) if v}
     return {"id": proxy.id, "schema": proxy.schema.name, "properties": props}

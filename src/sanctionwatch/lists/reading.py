@@ -73,7 +73,7 @@ def iter_csv_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int
                 return
             except csv.Error as exc:
                 raise InputError(f"{path}:{start}: malformed CSV ({exc})") from exc
-            if not row or all(not cell.strip() or cell.strip() == "\x1a" for cell in row):
+            if not "".join(row).strip(" \t\r\n\x1a"):  # blank, or the DOS end-of-file byte
                 continue
             yield start, row
 

@@ -101,6 +101,33 @@ class StoredEntity:
 
 
 @dataclass(frozen=True)
+class PreparedEntity:
+    """An entity serialised for the store (done in parser processes, off the writer's path)."""
+
+    entity_id: str
+    record_id: str
+    source: str
+    schema: str
+    caption: str
+    text: str  # canonical JSON of the FtM entity
+    digest: str  # SHA-256 of ``text``
+
+
+def prepare_entity(item: ListEntity) -> PreparedEntity:
+    data = entity_data(item.proxy)
+    text = canonical_json(data)
+    return PreparedEntity(
+        entity_id=item.entity_id,
+        record_id=item.record_id,
+        source=item.source,
+        schema=data["schema"],
+        caption=str(item.proxy.caption),
+        text=text,
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+@dataclass(frozen=True)
 class NewVersion:
     """Everything needed to write one version of one list."""
 
@@ -109,14 +136,18 @@ class NewVersion:
     version_source: str
     format: str
     files: list[dict[str, Any]]
-    entities: list[ListEntity]
+    entities: list[PreparedEntity]
     rejected: list[Rejected]
     warnings: list[str]
 
 
+def canonical_json(data: Any) -> str:
+    """JSON with sorted keys and no spaces: equal data, equal text, equal digest."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def digest_json(data: Any) -> str:
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
 
 class ListStore:
@@ -129,6 +160,9 @@ class ListStore:
             self._db = sqlite3.connect(path, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            # Entity digests arrive in random order: a larger page cache (64 MiB) keeps the
+            # index inserts of a large list in memory instead of re-reading pages.
+            self._db.execute("PRAGMA cache_size=-65536")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
@@ -171,11 +205,8 @@ class ListStore:
                 new.warnings.append(f"duplicate entity id {item.entity_id} ({item.source}) skipped")
                 continue
             seen.add(item.entity_id)
-            data = entity_data(item.proxy)
-            digest = digest_json(data)
-            caption = str(item.proxy.caption)
-            blobs.append((digest, item.entity_id, data["schema"], caption, json.dumps(data)))
-            rows.append((item.entity_id, digest, item.record_id, item.source))
+            blobs.append((item.digest, item.entity_id, item.schema, item.caption, item.text))
+            rows.append((item.entity_id, item.digest, item.record_id, item.source))
         rows.sort()
         content_digest = digest_json([(row[0], row[1]) for row in rows])
         existing = self._db.execute(

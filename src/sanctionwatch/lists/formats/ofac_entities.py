@@ -84,11 +84,11 @@ class _Builder:
         prop_obj = proxy.schema.get(prop)
         if prop_obj is None:
             self.party.add("notes", f"{label} {value}")
-        elif prop_obj.type.clean(value, proxy=proxy) is None:
+        elif (cleaned := prop_obj.type.clean(value, proxy=proxy)) is None:
             self.party.add("notes", f"{label} as listed: {value}")
             self.warn(f"{label} {value!r} is not a valid {prop_obj.type.name}; kept in notes")
         else:
-            proxy.add(prop, value)
+            proxy.add(prop, cleaned, cleaned=True)  # cleaned once, just above
 
 
 def _schema(sdn_type: str | None, remarks: Remarks) -> str:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from followthemoney import EntityProxy
-from followthemoney.types import registry
 
 from sanctionwatch.lists.formats.uk_text import (
     clean,
@@ -24,7 +23,14 @@ from sanctionwatch.lists.formats.uk_text import (
     raw_row,
     split_numbered,
 )
-from sanctionwatch.lists.model import ListEntity, ParseResult, Rejected, make_entity, short_hash
+from sanctionwatch.lists.model import (
+    ListEntity,
+    ParseResult,
+    Rejected,
+    country_code,
+    make_entity,
+    short_hash,
+)
 
 
 @dataclass
@@ -242,12 +248,13 @@ class PartyBuilder:
 
     def _country(self, text: str) -> str | None:
         """ISO code for a country as the UK lists write it ("Afghanistan (since 2009)"):
-        exact, then fuzzy, then without the parenthetical (the full text stays elsewhere)."""
+        as written, then without the parenthetical (the full text stays elsewhere). No fuzzy
+        matching: a near miss ("Niger" for "Nigeria") would be a wrong fact in evidence."""
         if text not in self.country_codes:
-            code = registry.country.clean(text) or registry.country.clean(text, fuzzy=True)
+            code = country_code(text)
             bare = clean(re.sub(r"\([^)]*\)", " ", text))
             if code is None and bare and bare != text:
-                code = registry.country.clean(bare)
+                code = country_code(bare)
             self.country_codes[text] = code
         return self.country_codes[text]
 

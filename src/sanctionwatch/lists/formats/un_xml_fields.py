@@ -15,10 +15,9 @@ from datetime import date
 from pathlib import Path
 
 from followthemoney import EntityProxy
-from followthemoney.types import registry
 from lxml import etree
 
-from sanctionwatch.lists.model import make_entity, short_hash
+from sanctionwatch.lists.model import country_code, make_entity, short_hash
 
 ID_PREFIX = "un"
 AUTHORITY = "United Nations Security Council"
@@ -256,7 +255,7 @@ class ListingRecord:
         """The ISO code of a country name, or None (the raw name then kept in notes)."""
         if not raw:
             return None
-        code = registry.country.clean(raw)
+        code = country_code(raw)
         if code is None:
             self.unconverted(label, raw)
         return str(code) if code else None
