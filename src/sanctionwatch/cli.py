@@ -24,7 +24,9 @@ from sanctionwatch.lists.summary import summarise
 
 # Markup off: list data (names, programmes like "[DPRK2]") is printed as text, never
 # interpreted as rich markup.
-stdout = Console(soft_wrap=True, markup=False, highlight=False)
+# Piped output (logs, CI) gets 140 columns rather than rich's default of 80.
+_WIDTH = None if sys.stdout.isatty() else 140
+stdout = Console(soft_wrap=True, markup=False, highlight=False, width=_WIDTH)
 stderr = Console(stderr=True, markup=False, highlight=False)
 
 

@@ -14,8 +14,9 @@ from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
 from sanctionwatch.lists.diff import diff_versions
 from sanctionwatch.lists.loader import load_batches
+from sanctionwatch.lists.model import PARTY_SCHEMATA
 from sanctionwatch.lists.store import ListStore
-from sanctionwatch.lists.summary import is_dprk, summarise
+from sanctionwatch.lists.summary import ORGANISATION_SCHEMATA, ListSummary, summarise
 from sanctionwatch.screening.exact import ExactIndex
 
 # Loaded in this order, so that each list's versions arrive oldest first. Paths are relative
@@ -30,13 +31,16 @@ DEMO_LOADS: tuple[tuple[str, ...], ...] = (
 )
 
 # Names as a compliance officer or a journalist might type them.
+# The last two show the limit of exact lookup: a name written in another script, and a
+# romanisation no list gives, find nothing until the screening engine lands.
 DEMO_NAMES = (
-    "Kim Jong Un",
+    "Kim Jong-un",
     "KOMID",
-    "Korea Mining Development Trading Corporation",
     "Ocean Maritime Management Company, Limited",
-    "Chon Il Chun",
+    "Jang Myong-Jin",
     "Jie Shun",
+    "김정은",
+    "Kim Chong-un",
 )
 
 
@@ -69,68 +73,72 @@ def run_demo(settings: Settings, out: Console) -> None:
         out.print(f"  loaded in {time.perf_counter() - started:.1f} s")
 
         out.rule("2. What the store holds (latest version of each list)")
-        table = Table()
-        for column in (
-            "list",
-            "version",
-            "versions",
-            "persons",
-            "organisations",
-            "vessels",
-            "DPRK",
-        ):
-            table.add_column(column)
         summaries = [summarise(store, name) for name in store.list_names()]
+        out.print(summary_table(summaries))
         for s in summaries:
-            orgs = sum(s.schemata.get(k, 0) for k in ("Organization", "Company", "LegalEntity"))
-            table.add_row(
-                s.list_name,
-                s.latest.version,
-                ", ".join(s.versions),
-                str(s.schemata.get("Person", 0)),
-                str(orgs),
-                str(s.schemata.get("Vessel", 0)),
-                ", ".join(f"{k} {n}" for k, n in s.dprk.items()),
-            )
-        out.print(table)
-        for s in summaries:
-            top = ", ".join(f"{p} {n}" for p, n in s.programmes.most_common(6))
-            out.print(f"  {s.list_name}: top programmes {top}")
-            if s.dprk.get("Vessel"):
-                out.print(
-                    f"  {s.list_name}: {s.dprk['Vessel']} DPRK vessels, "
-                    f"{s.dprk_vessels_with_imo} with an IMO number"
-                )
+            top = ", ".join(f"{p} {n}" for p, n in s.programmes.most_common(5))
+            out.print(f"  {s.list_name}: top programmes: {top}")
 
-        out.rule("3. What changed between list versions")
-        for name in store.list_names():
-            versions = store.versions(name)
+        out.rule("3. What changed between list versions (parties: persons, entities, vessels)")
+        for s in summaries:
+            versions = store.versions(s.list_name)
             if len(versions) < 2:
                 continue
             result = diff_versions(store, versions[-2], versions[-1])
-            dprk_changed = [
-                c
-                for c in result.changed
-                if any(p.prop == "program" or is_dprk(p.added + p.removed) for p in c.properties)
-                or c.entity_id.startswith(("un-kp",))
-            ]
+            added, removed, changed = (
+                [c for c in group if c.schema in PARTY_SCHEMATA]
+                for group in (result.added, result.removed, result.changed)
+            )
+            dprk_changed = [c for c in changed if c.entity_id in s.dprk_ids]
             out.print(
-                f"  {name} {result.from_version} -> {result.to_version}: {result.summary()}"
-                + (f" ({len(dprk_changed)} DPRK records changed)" if dprk_changed else "")
+                f"  {s.list_name} {result.from_version} -> {result.to_version}: "
+                f"{len(added)} added, {len(changed)} changed ({len(dprk_changed)} of them DPRK), "
+                f"{len(removed)} removed"
             )
             for change in dprk_changed[:3]:
-                props = ", ".join(p.prop for p in change.properties)
-                out.print(f"    {change.entity_id} {change.caption}: {props}")
+                for prop in change.properties[:2]:
+                    old = "; ".join(prop.removed) or "-"
+                    new = "; ".join(prop.added) or "-"
+                    out.print(
+                        f"    {change.entity_id} {change.caption}: {prop.prop}: "
+                        f"{_short(old)} -> {_short(new)}"
+                    )
 
         out.rule("4. Screening a few names (exact and alias lookup)")
         index = ExactIndex(store)
         for name in DEMO_NAMES:
             matches = index.lookup(name)
             if not matches:
-                out.print(f"  {name!r}: no exact match")
+                out.print(f"  {name!r}: no exact match (cross-script matching: screening engine)")
             for match in matches:
                 out.print(
                     f"  {name!r} -> {match.caption} [{match.schema}] {match.list_name} record "
                     f"{match.record_id} (via {match.matched_property} {match.matched_name!r})"
                 )
     out.print(f"\nStore: {settings.store_path}")
+
+
+def summary_table(summaries: list[ListSummary]) -> Table:
+    table = Table()
+    columns = ("list", "version", "versions", "persons", "organisations", "vessels")
+    for column in (*columns, "DPRK persons", "DPRK organisations", "DPRK vessels (with IMO)"):
+        table.add_column(column, justify="left" if column in columns[:3] else "right")
+    for s in summaries:
+        orgs = sum(s.schemata.get(k, 0) for k in ORGANISATION_SCHEMATA)
+        dprk_orgs = sum(s.dprk.get(k, 0) for k in ORGANISATION_SCHEMATA)
+        table.add_row(
+            s.list_name,
+            s.latest.version,
+            str(len(s.versions)),
+            str(s.schemata.get("Person", 0)),
+            str(orgs),
+            str(s.schemata.get("Vessel", 0)),
+            str(s.dprk.get("Person", 0)),
+            str(dprk_orgs),
+            f"{s.dprk.get('Vessel', 0)} ({s.dprk_vessels_with_imo})",
+        )
+    return table
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -18,6 +18,9 @@ DPRK_PROGRAMME = re.compile(
 )
 
 
+ORGANISATION_SCHEMATA = ("Organization", "Company", "LegalEntity", "PublicBody")
+
+
 def is_dprk(programs: list[str]) -> bool:
     return any(DPRK_PROGRAMME.search(p) for p in programs)
 
@@ -31,6 +34,7 @@ class ListSummary:
     programmes: Counter[str] = field(default_factory=Counter)
     dprk: dict[str, int] = field(default_factory=dict)  # by schema
     dprk_vessels_with_imo: int = 0
+    dprk_ids: set[str] = field(default_factory=set)  # ids of the DPRK parties
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +70,7 @@ def summarise(store: ListStore, list_name: str, version: str | None = None) -> L
         summary.programmes.update(programs)
         if is_dprk(programs):
             dprk[entity.schema] += 1
+            summary.dprk_ids.add(entity.entity_id)
             if entity.schema == "Vessel" and entity.data["properties"].get("imoNumber"):
                 summary.dprk_vessels_with_imo += 1
     summary.dprk = dict(sorted(dprk.items()))

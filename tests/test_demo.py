@@ -1,0 +1,43 @@
+"""`sanctionwatch demo` on the bundled real lists, run as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sanctionwatch", "--home", str(tmp_path / "home"), "demo"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = done.stdout
+    # Every bundled list loaded, dated from its content or its file name.
+    assert "un         2018-10-29 (date from content): 3408 entities" in out
+    assert "un         2026-02-27 (date from content): 3108 entities" in out
+    assert "ofac_sdn   2024-05-03 (date from file name)" in out
+    assert "uk_ofsi    2018-04-13 (date from content)" in out
+    # The summary row of the UN list: 730 persons, 273 entities, DPRK 80 and 75.
+    un_row = next(line for line in out.splitlines() if line.startswith("│ un "))
+    assert [cell.strip() for cell in un_row.strip("│").split("│")] == [
+        "un",
+        "2026-02-27",
+        "2",
+        "730",
+        "273",
+        "0",
+        "80",
+        "75",
+        "0 (0)",
+    ]
+    ofac_row = next(line for line in out.splitlines() if line.startswith("│ ofac_sdn "))
+    assert ofac_row.rstrip("│ ").endswith("105 (105)")  # DPRK vessels, all with an IMO number
+    assert "un 2018-10-29 -> 2026-02-27:" in out
+    assert (
+        "'KOMID' -> KOREA MINING DEVELOPMENT TRADING CORPORATION [Organization] un record KPe.001"
+        in out
+    )
+    assert "'김정은': no exact match" in out
