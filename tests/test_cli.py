@@ -42,6 +42,10 @@ def test_load_status_diff_and_export(tmp_path: Path) -> None:
     assert diff["summary"]["changed"] == len(diff["changed"]) > 0
     code, table = _run(home, "lists", "diff", "un", "--from", "2018-10-29", "--to", "2026-02-27")
     assert code == 0 and "Changed" in table and "2018-10-29 -> 2026-02-27" in table
+    assert "un-kpi-033" in table or "un-kpe" in table  # DPRK parties changed
+    assert "-sanction " not in table  # parties only, unless --all
+    code, everything = _run(home, "lists", "diff", "un", "--all")
+    assert code == 0 and "-sanction " in everything
 
     out_file = tmp_path / "un.ftm.json"
     code, out = _run(
@@ -69,7 +73,7 @@ def test_rejected_rows_are_kept_and_shown(tmp_path: Path) -> None:
     assert code == 0, out
     assert "1 rows rejected" in out
     code, out = _run(home, "lists", "rejected", "ofac_sdn")
-    rejected = json.loads(out)
+    [rejected] = [json.loads(line) for line in out.splitlines()]  # JSON lines
     assert rejected["file"] == "sdn.csv" and rejected["line"] == 6
     assert "column" in rejected["reason"]
 

@@ -189,7 +189,7 @@ def lists_rejected(ctx: click.Context, list_name: str, version: str | None) -> N
     with open_store(ctx) as store:
         chosen = store.find_version(list_name, version)
         for row in store.rejected_rows(chosen.id):
-            stdout.print_json(json.dumps(row.__dict__, ensure_ascii=False))
+            click.echo(json.dumps(row.__dict__, ensure_ascii=False))
 
 
 @lists.command("diff")
@@ -197,11 +197,26 @@ def lists_rejected(ctx: click.Context, list_name: str, version: str | None) -> N
 @click.option("--from", "from_version", help="Older version (default: the one before --to).")
 @click.option("--to", "to_version", help="Newer version (default: the latest).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Table: also list addresses, sanctions and documents (JSON always has them).",
+)
 @click.pass_context
 def lists_diff(
-    ctx: click.Context, list_name: str, from_version: str | None, to_version: str | None, fmt: str
+    ctx: click.Context,
+    list_name: str,
+    from_version: str | None,
+    to_version: str | None,
+    fmt: str,
+    show_all: bool,
 ) -> None:
-    """Entities added, removed and changed between two versions of LIST_NAME."""
+    """Entities added, removed and changed between two versions of LIST_NAME.
+
+    The table lists the parties (persons, organisations, vessels, aircraft) unless --all;
+    a change to a party's address or sanction shows as a changed property of the party too.
+    """
     with open_store(ctx) as store:
         new = store.find_version(list_name, to_version)
         old = (
@@ -213,14 +228,16 @@ def lists_diff(
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
-        print_diff(result)
+        print_diff(result if show_all else result.parties_only(), result)
 
 
-def print_diff(result: ListDiff) -> None:
+def print_diff(shown: ListDiff, full: ListDiff) -> None:
+    what = "entities" if shown is full else "parties"
     stdout.print(
-        f"{result.list_name}: {result.from_version or '(nothing)'} -> {result.to_version}: "
-        f"{result.summary()}"
+        f"{full.list_name}: {full.from_version or '(nothing)'} -> {full.to_version}: "
+        f"{shown.summary()} {what} (all entities: {full.summary()})"
     )
+    result = shown
     for title, rows in (("Added", result.added), ("Removed", result.removed)):
         if rows:
             table = Table(title=title)

@@ -3,8 +3,10 @@ properties, old values -> new values)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+from sanctionwatch.lists.model import PARTY_SCHEMATA
 
 if TYPE_CHECKING:
     from sanctionwatch.lists.store import ListStore, ListVersion
@@ -48,6 +50,16 @@ class ListDiff:
 
     def summary(self) -> DiffSummary:
         return DiffSummary(len(self.added), len(self.removed), len(self.changed))
+
+    def parties_only(self) -> ListDiff:
+        """The same diff limited to persons, organisations, vessels and aircraft."""
+
+        def keep(changes: list[EntityChange]) -> list[EntityChange]:
+            return [c for c in changes if c.schema in PARTY_SCHEMATA]
+
+        return replace(
+            self, added=keep(self.added), removed=keep(self.removed), changed=keep(self.changed)
+        )
 
     def to_json(self) -> dict[str, Any]:
         def entity(change: EntityChange, with_props: bool) -> dict[str, Any]:
