@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -253,14 +254,25 @@ def print_diff(shown: ListDiff, full: ListDiff) -> None:
             table.add_column(column, overflow="fold")
         for change in result.changed:
             for index, prop in enumerate(change.properties):
+                old, new = _from_first_difference("; ".join(prop.removed), "; ".join(prop.added))
                 table.add_row(
                     change.entity_id if index == 0 else "",
                     change.caption if index == 0 else "",
                     prop.prop,
-                    _short("; ".join(prop.removed)),
-                    _short("; ".join(prop.added)),
+                    _short(old),
+                    _short(new),
                 )
         stdout.print(table)
+
+
+def _from_first_difference(old: str, new: str, keep: int = 30) -> tuple[str, str]:
+    """Both texts with their long common beginning elided, so a changed remark shows where
+    it changed rather than the same first lines twice."""
+    common = len(os.path.commonprefix([old, new]))  # noqa: RUF071 - text, not paths
+    if common <= keep * 2:
+        return old, new
+    cut = common - keep
+    return "…" + old[cut:], "…" + new[cut:]
 
 
 def _short(text: str, limit: int = 160) -> str:
