@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from rich.table import Table
 from sanctionwatch import __version__
 from sanctionwatch.config import Settings, load_settings
 from sanctionwatch.errors import SanctionwatchError
-from sanctionwatch.lists.diff import ListDiff, diff_versions
+from sanctionwatch.lists.diff import ListDiff, diff_versions, from_first_difference
 from sanctionwatch.lists.loader import LoadOutcome, load_lists
 from sanctionwatch.lists.store import ListStore
 from sanctionwatch.lists.summary import summarise
@@ -254,7 +253,7 @@ def print_diff(shown: ListDiff, full: ListDiff) -> None:
             table.add_column(column, overflow="fold")
         for change in result.changed:
             for index, prop in enumerate(change.properties):
-                old, new = _from_first_difference("; ".join(prop.removed), "; ".join(prop.added))
+                old, new = from_first_difference("; ".join(prop.removed), "; ".join(prop.added))
                 table.add_row(
                     change.entity_id if index == 0 else "",
                     change.caption if index == 0 else "",
@@ -263,16 +262,6 @@ def print_diff(shown: ListDiff, full: ListDiff) -> None:
                     _short(new),
                 )
         stdout.print(table)
-
-
-def _from_first_difference(old: str, new: str, keep: int = 30) -> tuple[str, str]:
-    """Both texts with their long common beginning elided, so a changed remark shows where
-    it changed rather than the same first lines twice."""
-    common = len(os.path.commonprefix([old, new]))  # noqa: RUF071 - text, not paths
-    if common <= keep * 2:
-        return old, new
-    cut = common - keep
-    return "…" + old[cut:], "…" + new[cut:]
 
 
 def _short(text: str, limit: int = 160) -> str:

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
-from sanctionwatch.lists.diff import diff_versions
+from sanctionwatch.lists.diff import diff_versions, from_first_difference
 from sanctionwatch.lists.loader import load_batches
 from sanctionwatch.lists.model import PARTY_SCHEMATA
 from sanctionwatch.lists.store import ListStore
@@ -97,8 +97,8 @@ def run_demo(settings: Settings, out: Console) -> None:
             )
             for change in dprk_changed[:3]:
                 for prop in change.properties[:2]:
-                    old = "; ".join(prop.removed) or "-"
-                    new = "; ".join(prop.added) or "-"
+                    old, new = from_first_difference("; ".join(prop.removed), "; ".join(prop.added))
+                    old, new = old or "-", new or "-"
                     out.print(
                         f"    {change.entity_id} {change.caption}: {prop.prop}: "
                         f"{_short(old)} -> {_short(new)}"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sanctionwatch.lists.diff import diff_versions
+from sanctionwatch.lists.diff import diff_versions, from_first_difference
 from sanctionwatch.lists.loader import load_lists
 from sanctionwatch.lists.model import PARTY_SCHEMATA, slug
 from sanctionwatch.lists.store import ListStore
@@ -78,3 +78,14 @@ def test_diff_of_a_version_with_itself_is_empty(tmp_path: Path) -> None:
         assert same.summary().__dict__ == {"added": 0, "removed": 0, "changed": 0}
         first = diff_versions(store, None, outcome.version)
         assert len(first.added) == outcome.version.entity_count
+
+
+def test_changed_text_is_shown_from_where_it_differs() -> None:
+    old = "Founded in 1998. " * 5 + "Operates from Pyongyang."
+    new = "Founded in 1998. " * 5 + "Operates from Nampo."
+    shown_old, shown_new = from_first_difference(old, new)
+    assert shown_old.startswith("…") and shown_new.startswith("…")
+    assert shown_old.endswith("Operates from Pyongyang.")
+    assert shown_new.endswith("Operates from Nampo.")
+    assert len(shown_old) < len(old)
+    assert from_first_difference("short", "shorter") == ("short", "shorter")

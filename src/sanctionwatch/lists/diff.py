@@ -3,6 +3,7 @@ properties, old values -> new values)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -159,3 +160,13 @@ def _caption(data: dict[str, Any]) -> str:
         if props.get(key):
             return str(props[key][0])
     return str(data["id"])
+
+
+def from_first_difference(old: str, new: str, keep: int = 30) -> tuple[str, str]:
+    """Both texts with their long common beginning elided ("…"), so that a changed remark
+    shows where it changed rather than the same first lines twice."""
+    common = len(os.path.commonprefix([old, new]))  # noqa: RUF071 - text, not paths
+    if common <= keep * 2:
+        return old, new
+    cut = common - keep
+    return "…" + old[cut:], "…" + new[cut:]
