@@ -16,7 +16,6 @@ from sanctionwatch.lists.formats.ofac_remarks import (
     Fact,
     IdentityDocument,
     Remarks,
-    imo_check_digit_valid,
     parse_date,
     parse_dob,
     parse_remarks,
@@ -149,14 +148,6 @@ def test_split_remarks_drops_only_the_final_period() -> None:
         "nationality possibly Palestinian",
         "arrested 23 Apr 2002",
     ]
-
-
-def test_imo_check_digit() -> None:
-    assert imo_check_digit_valid("7937317")  # CHONG CHON GANG
-    assert imo_check_digit_valid("8606173")  # RYONG GUN BONG
-    assert not imo_check_digit_valid("8606174")
-    assert not imo_check_digit_valid("860617")
-    assert not imo_check_digit_valid("IMO8606173")
 
 
 def test_empty_remarks() -> None:

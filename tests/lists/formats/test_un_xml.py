@@ -17,8 +17,6 @@ from lxml import etree
 from sanctionwatch.errors import HostileInputError, InputError
 from sanctionwatch.lists.formats import un_xml
 from sanctionwatch.lists.formats.un_xml_fields import (
-    cited_imo_numbers,
-    imo_kind,
     iso_date,
     month_year,
     read_birth_date,
@@ -396,18 +394,6 @@ def test_date_helpers() -> None:
     assert month_year("August 1961") == "1961-08"
     assert month_year("Nov. 1973") == "1973-11"
     assert month_year("Between Aug. and Sep. 1977") is None
-
-
-def test_imo_numbers_are_classified_by_check_digit() -> None:
-    assert imo_kind("5342883") == "company"  # Chongchongang Shipping Company (KPe.022)
-    assert imo_kind("9179842") == "vessel"
-    assert imo_kind("1234568") == "invalid"
-    assert cited_imo_numbers("IMO Number: 5342883. The Chongchongang Shipping") == ["5342883"]
-    assert cited_imo_numbers("operation. Company Number IMO 5434358.") == ["5434358"]
-    assert cited_imo_numbers("Organization (IMO) Number: 1790183.") == ["1790183"]
-    assert cited_imo_numbers("for oil. IMO number: 5676084") == ["5676084"]
-    assert cited_imo_numbers("Jaish-IMohammed (QDe.019)") == []
-    assert cited_imo_numbers("IMO 12345678") == []
 
 
 def test_a_vessel_imo_number_cited_for_a_company_is_not_its_own(tmp_path: Path) -> None:

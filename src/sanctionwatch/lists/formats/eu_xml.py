@@ -38,13 +38,12 @@ from sanctionwatch.lists.formats.eu_xml_fields import (
     attr,
     child_texts,
     children,
-    cited_imo_numbers,
     end_line,
     identification_imo_numbers,
-    is_ship_imo,
     line_of,
     looks_like_organisation,
 )
+from sanctionwatch.lists.identifiers import cited_imo_numbers, imo_kind
 from sanctionwatch.lists.model import (
     ListEntity,
     ListFormat,
@@ -164,7 +163,7 @@ def _parse_entity(
     seen[record_id] = line
     remarks = child_texts(element, "remark")
     imo_numbers = identification_imo_numbers(element)
-    imo_numbers += [n for n in cited_imo_numbers(remarks) if n not in imo_numbers]
+    imo_numbers += [n for n in cited_imo_numbers(*remarks) if n not in imo_numbers]
     schema, problem = _schema(element, alias_name(aliases[0]), imo_numbers)
     record = Record(path.name, line, record_id, make_entity(schema, PREFIX, record_id))
     if problem:
@@ -199,7 +198,7 @@ def _schema(element: etree._Element, name: str, imo_numbers: list[str]) -> tuple
         # No clue from the list: the most general party schema, with the raw code kept.
         return "LegalEntity", code or "(missing)"
     # Ships are listed as enterprises; a ship's IMO number (not a company's) says which.
-    ship_imo = any(is_ship_imo(n) for n in imo_numbers)
+    ship_imo = any(imo_kind(n) == "vessel" for n in imo_numbers)
     if schema == "Organization" and ship_imo and not looks_like_organisation(name):
         return "Vessel", ""
     return schema, ""

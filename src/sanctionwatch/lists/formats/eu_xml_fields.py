@@ -22,7 +22,6 @@ PREFIX = "eu"
 # Placeholders the export writes where it knows nothing.
 _UNKNOWN_COUNTRY = {"", "00", "UNKNOWN"}
 # "IMO number: 5954061", "(IMO) Number: 1790183", "Company Number IMO 5434358".
-_IMO_CITED = re.compile(r"\bIMO\b\)?\s*(?:number|no\.?)?\s*[:#.]?\s*(\d{7})(?!\d)", re.IGNORECASE)
 # Titles and functions are enumerated "(a) Mullah, (b) Maulavi".
 _ENUMERATION = re.compile(r"\s*\([a-z]\)\s*")
 # Words that mark a name as an organisation's, never a ship's.
@@ -233,16 +232,6 @@ def _apply_year_range(record: Record, first: str, last: str) -> None:
         record.add(record.party, "birthDate", year, "birthdate")
 
 
-def cited_imo_numbers(texts: list[str]) -> list[str]:
-    """Seven-digit IMO numbers cited in free text, in order, without repeats."""
-    found: list[str] = []
-    for text in texts:
-        for match in _IMO_CITED.finditer(text):
-            if match.group(1) not in found:
-                found.append(match.group(1))
-    return found
-
-
 def identification_imo_numbers(element: etree._Element) -> list[str]:
     """Numbers of ``identification`` elements whose type code is ``imo``."""
     numbers = []
@@ -252,23 +241,6 @@ def identification_imo_numbers(element: etree._Element) -> list[str]:
             if digits:
                 numbers.append(digits)
     return numbers
-
-
-def is_ship_imo(number: str) -> bool:
-    """True for a valid ship IMO number that is not also a valid company IMO number.
-
-    Ships and registered owners/managers share one seven-digit space with different check
-    digits: ships weigh the first six digits 7..2 (sum mod 10); companies weigh them
-    8,6,4,2,9,7 and take (11 - sum mod 11) mod 10. OMM's company number 1790183 passes
-    the ship check too, so a number valid in both schemes is not taken as a ship's.
-    """
-    if not re.fullmatch(r"\d{7}", number):
-        return False
-    digits = [int(d) for d in number]
-    weights = (8, 6, 4, 2, 9, 7)
-    company = (11 - sum(d * w for d, w in zip(digits, weights, strict=False)) % 11) % 10
-    ship = sum(d * (7 - i) for i, d in enumerate(digits[:6])) % 10
-    return ship == digits[6] and company != digits[6]
 
 
 def looks_like_organisation(name: str) -> bool:

@@ -16,27 +16,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+from sanctionwatch.lists.formats.month_names import MONTHS
+from sanctionwatch.lists.identifiers import is_ship_imo
 
 # A statement "<label> <value>": label -> (FtM property, kind of value). Kinds: "text" as
 # listed, "date" (one date), "dob" (dates with circa/ranges), "country" (a raw country name
@@ -217,7 +198,7 @@ def parse_date(text: str) -> str | None:
     day, month_name, year = match.groups()
     if month_name is None:
         return None if day else year
-    month = _MONTHS.get(month_name.lower())
+    month = MONTHS.get(month_name.lower())
     if month is None:
         return None
     if day is None:
@@ -256,16 +237,6 @@ def parse_dob(text: str) -> tuple[list[str], bool] | None:
     if whole_years and last_year - first_year <= 20:
         return [str(year) for year in range(first_year, last_year + 1)], False
     return [start, end], False
-
-
-def imo_check_digit_valid(number: str) -> bool:
-    """Whether a 7-digit ship IMO number has a valid check digit (weights 7..2)."""
-    if not re.fullmatch(r"\d{7}", number):
-        return False
-    total = sum(
-        int(digit) * weight for digit, weight in zip(number[:6], range(7, 1, -1), strict=True)
-    )
-    return total % 10 == int(number[6])
 
 
 def parse_remarks(text: str | None) -> Remarks:
@@ -343,7 +314,7 @@ def _read_imo(body: str, statement: str, remarks: Remarks) -> bool:
             remarks.notes.append(statement)  # keep the registry country stated with it
         return True
     bare = _BARE_REGISTRATION.fullmatch(body)
-    if bare and imo_check_digit_valid(bare.group(1)):
+    if bare and is_ship_imo(bare.group(1)):
         # OFAC's "Vessel Registration Identification" is its IMO field; one record omits the
         # "IMO" word. A valid check digit makes the reading safe; say so.
         remarks.facts.append(Fact("imoNumber", f"IMO{bare.group(1)}", "IMO"))

@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from sanctionwatch.lists.formats.month_names import MONTHS
+
 RAW_LIMIT = 2000
-_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
 # dd/mm/yyyy where unknown parts are "00" (OFSI) or the letters "dd"/"mm" (FCDO).
 _DMY = re.compile(r"^(\d{1,2}|dd|00)[/.-](\d{1,2}|mm|00)[/.-](\d{4})$", re.IGNORECASE)
 _D_MON_Y = re.compile(r"^(\d{1,2})[- ]([A-Za-z]{3})[A-Za-z]*[- ](\d{4})$")
@@ -50,9 +50,9 @@ def parse_uk_date(raw: str) -> str | None:
         year = int(year_text)
     else:
         match = _D_MON_Y.match(text)
-        if not match or match.group(2).lower() not in _MONTHS:
+        if not match or match.group(2).lower() not in MONTHS:
             return None
-        day, month, year = int(match.group(1)), _MONTHS[match.group(2).lower()], int(match.group(3))
+        day, month, year = int(match.group(1)), MONTHS[match.group(2).lower()], int(match.group(3))
     if year == 0:
         return None
     if month == 0:

@@ -40,16 +40,15 @@ from sanctionwatch.lists.formats.un_xml_fields import (
     ListingRecord,
     child_text,
     child_values,
-    cited_imo_numbers,
     clean_text,
     end_line,
-    imo_kind,
     iso_date,
     read_addresses,
     read_birth_date,
     read_documents,
     start_line,
 )
+from sanctionwatch.lists.identifiers import cited_imo_numbers, imo_kind
 from sanctionwatch.lists.model import (
     ListEntity,
     ListFormat,

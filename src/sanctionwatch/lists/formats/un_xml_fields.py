@@ -17,6 +17,7 @@ from pathlib import Path
 from followthemoney import EntityProxy
 from lxml import etree
 
+from sanctionwatch.lists.formats.month_names import MONTHS
 from sanctionwatch.lists.model import country_code, make_entity, short_hash
 
 ID_PREFIX = "un"
@@ -26,31 +27,9 @@ _PASSPORT = re.compile(r"pass(?:port|eport)|pasaporte", re.IGNORECASE)
 _XS_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?$")
 _YEAR = re.compile(r"^\d{4}$")
 _YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
 # "IMO Number: 5342883", "IMO number: 5571322", "(IMO) Number: 1790183", "Company Number
 # IMO 5434358": the word IMO, at most a "number"/"no." label, then exactly seven digits.
-_IMO_CITED = re.compile(r"\bIMO\b\)?\s*(?:number|no\.?)?\s*[:#.]?\s*(\d{7})(?!\d)", re.IGNORECASE)
 # Widest BETWEEN range spelled out year by year (the real list's widest is 6 years).
 MAX_BIRTH_YEAR_SPAN = 10
 
@@ -97,7 +76,7 @@ def month_year(raw: str) -> str | None:
     match = _MONTH_YEAR.match(raw.strip())
     if match is None:
         return None
-    month = _MONTHS.get(match.group(1).lower())
+    month = MONTHS.get(match.group(1).lower())
     return f"{match.group(2)}-{month:02d}" if month else None
 
 
@@ -167,32 +146,6 @@ def _add_year_range(result: BirthDate, first: str, last: str, approximate: bool)
         result.dates.extend([first, last])
         return
     result.dates.extend(str(y) for y in range(int(first), int(last) + 1))
-
-
-def imo_kind(number: str) -> str:
-    """``"company"``, ``"vessel"`` or ``"invalid"`` for a seven-digit IMO number.
-
-    Ships and registered owners/managers draw their IMO numbers from one seven-digit space
-    with different check digits (ships: weights 7..2, sum mod 10; companies: weights
-    8,6,4,2,9,7, then (11 - sum mod 11) mod 10). A number valid in both schemes (rare) is
-    taken as the company's when it is cited for a company.
-    """
-    digits = [int(d) for d in number]
-    company = (11 - sum(d * w for d, w in zip(digits, (8, 6, 4, 2, 9, 7), strict=False)) % 11) % 10
-    if company == digits[6]:
-        return "company"
-    if sum(d * (7 - i) for i, d in enumerate(digits[:6])) % 10 == digits[6]:
-        return "vessel"
-    return "invalid"
-
-
-def cited_imo_numbers(text: str) -> list[str]:
-    """Seven-digit IMO numbers cited in free text, in order, without repeats."""
-    found: list[str] = []
-    for match in _IMO_CITED.finditer(text):
-        if match.group(1) not in found:
-            found.append(match.group(1))
-    return found
 
 
 def start_line(element: etree._Element) -> int:
