@@ -7,6 +7,7 @@ UnknownLink per ``Linked To`` that names exactly one party of the same list.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -84,11 +85,24 @@ class _Builder:
         prop_obj = proxy.schema.get(prop)
         if prop_obj is None:
             self.party.add("notes", f"{label} {value}")
-        elif (cleaned := prop_obj.type.clean(value, proxy=proxy)) is None:
+            return
+        # Clean with the property's format (an LEI, a BIC), as FtM does when it reads the
+        # entity back: a value it would drop then goes to the notes instead of vanishing.
+        cleaned = prop_obj.type.clean(value, proxy=proxy, format=prop_obj.format)
+        bare = _TRAILING_COUNTRY.sub("", value)
+        if cleaned is None and bare != value:
+            # OFAC appends the issuing country: "Legal Entity Number 2534...W34 (Russia)".
+            cleaned = prop_obj.type.clean(bare, proxy=proxy, format=prop_obj.format)
+            if cleaned is not None:
+                self.party.add("notes", f"{label} {value}")  # the country stays on record
+        if cleaned is None:
             self.party.add("notes", f"{label} as listed: {value}")
             self.warn(f"{label} {value!r} is not a valid {prop_obj.type.name}; kept in notes")
         else:
             proxy.add(prop, cleaned, cleaned=True)  # cleaned once, just above
+
+
+_TRAILING_COUNTRY = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def _schema(sdn_type: str | None, remarks: Remarks) -> str:
