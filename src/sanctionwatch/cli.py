@@ -284,12 +284,12 @@ def lists_export(
     """Write entities as FollowTheMoney JSON lines (readable by OpenSanctions and Aleph tools)."""
     from sanctionwatch.lists.export import export_ftm
 
-    with open_store(ctx) as store:
+    with open_store(ctx) as store, progress_bar() as progress:
         if out is None:
-            count = export_ftm(store, sys.stdout, list(list_names), version)
+            count = export_ftm(store, sys.stdout, list(list_names), version, progress)
         else:
             with out.open("w", encoding="utf-8") as handle:
-                count = export_ftm(store, handle, list(list_names), version)
+                count = export_ftm(store, handle, list(list_names), version, progress)
     stderr.print(f"{count} entities written")
 
 
@@ -320,7 +320,8 @@ def demo(ctx: click.Context) -> None:
     """Load the bundled real lists into a fresh store, summarise them and screen a few names."""
     from sanctionwatch.demo import run_demo
 
-    run_demo(ctx.obj, stdout)
+    with progress_bar() as progress:
+        run_demo(ctx.obj, stdout, progress)
 
 
 def main() -> None:

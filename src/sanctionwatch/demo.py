@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from sanctionwatch.config import Settings
@@ -51,7 +52,7 @@ def demo_data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "lists"
 
 
-def run_demo(settings: Settings, out: Console) -> None:
+def run_demo(settings: Settings, out: Console, progress: Progress | None = None) -> None:
     data = demo_data_dir()
     if not data.is_dir():
         raise InputError(
@@ -62,7 +63,7 @@ def run_demo(settings: Settings, out: Console) -> None:
     with ListStore(settings.store_path) as store:
         started = time.perf_counter()
         batches = [[data / p for p in group] for group in DEMO_LOADS]
-        for outcomes in load_batches(store, batches):
+        for outcomes in load_batches(store, batches, progress=progress):
             for outcome in outcomes:
                 v = outcome.version
                 changes = f"; {outcome.changes} vs previous" if outcome.changes else ""
@@ -70,6 +71,8 @@ def run_demo(settings: Settings, out: Console) -> None:
                     f"  {v.list_name:<10} {v.version} (date from {v.version_source}): "
                     f"{v.entity_count} entities, {v.rejected_count} rows rejected{changes}"
                 )
+        if progress:
+            progress.stop()  # the rest prints to stdout; a live bar on stderr would interleave
         out.print(f"  loaded in {time.perf_counter() - started:.1f} s")
 
         out.rule("2. What the store holds (latest version of each list)")

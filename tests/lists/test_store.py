@@ -9,9 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from sanctionwatch.lists.loader import load_lists
 from sanctionwatch.lists.store import ListStore
-from tests.conftest import OFAC_SDN_2024, UN_2018, UN_2026, store_state
+from tests.conftest import OFAC_SDN_2024, UK_OFSI_2018, UN_2018, UN_2026, store_state
 
 
 def test_loading_the_same_file_twice_changes_nothing(store: ListStore) -> None:
@@ -88,3 +90,41 @@ def test_kill_9_during_a_load_leaves_the_previous_state(tmp_path: Path) -> None:
     assert killed_before_commit >= 3
     with sqlite3.connect(home / "lists.sqlite") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if text.encode() in cmdline:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_kill_9_during_a_parallel_load_leaves_nothing_and_no_orphans(tmp_path: Path) -> None:
+    home = tmp_path / "parallel-home"
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "sanctionwatch", "--home", str(home), "lists", "load"),
+            *(str(UN_2018), str(OFAC_SDN_2024), str(UK_OFSI_2018)),  # three formats: workers
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while len(_processes_mentioning(str(home))) < 3:  # the parent and two parser workers
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while _processes_mentioning(str(home)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_mentioning(str(home)) == []
+    with ListStore(home / "lists.sqlite") as store:
+        assert store.list_names() == []

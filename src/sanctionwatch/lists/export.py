@@ -6,25 +6,38 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from rich.progress import Progress, TaskID
+
 from sanctionwatch.lists.formats.ftm_json import write_ftm_json
-from sanctionwatch.lists.store import ListStore
+from sanctionwatch.lists.store import ListStore, ListVersion
 
 
 def export_ftm(
-    store: ListStore, handle: TextIO, lists: list[str] | None = None, version: str | None = None
+    store: ListStore,
+    handle: TextIO,
+    lists: list[str] | None = None,
+    version: str | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Write the entities of the chosen lists (latest versions, or ``version``) to ``handle``.
 
     Returns the number of entities written.
     """
-    names = lists or store.list_names()
-    return write_ftm_json(_entities(store, names, version), handle)
+    chosen = [store.find_version(name, version) for name in lists or store.list_names()]
+    task = None
+    if progress:
+        task = progress.add_task("Exporting", total=sum(v.entity_count for v in chosen))
+    return write_ftm_json(_entities(store, chosen, progress, task), handle)
 
 
-def _entities(store: ListStore, names: list[str], version: str | None) -> Iterator[dict[str, Any]]:
-    for name in names:
-        chosen = store.find_version(name, version)
-        for entity in store.iter_entities(chosen.id):
+def _entities(
+    store: ListStore, chosen: list[ListVersion], progress: Progress | None, task: TaskID | None
+) -> Iterator[dict[str, Any]]:
+    for version in chosen:
+        name = version.list_name
+        for entity in store.iter_entities(version.id):
+            if progress and task is not None:
+                progress.advance(task)
             data = dict(entity.data)
             data["datasets"] = [name]
             data["caption"] = entity.caption

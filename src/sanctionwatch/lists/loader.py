@@ -8,11 +8,14 @@ are parsed in parallel worker processes; the single writer then stores them in o
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import multiprocessing
 import os
 import re
+import signal
+import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -169,6 +172,17 @@ def _parse_and_prepare(task: _Task) -> list[NewVersion]:
     return new_versions
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (say, by kill -9 mid-load), so no
+    orphan goes on parsing for nobody. Elsewhere the worker exits when its pipe breaks."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
 def default_workers() -> int:
     """Parser processes to use: the CPUs this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -204,7 +218,9 @@ def _start_tasks(
     # instead of building them again (a second or more each).
     warm_up()
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork")
+        max_workers=min(workers, len(tasks)),
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_parent,
     )
     # Submitted in batch order, which is the order they are written in: the writer can then
     # store early batches while the workers parse later ones.
