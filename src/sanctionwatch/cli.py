@@ -314,6 +314,39 @@ def lists_update(ctx: click.Context, sources: tuple[str, ...]) -> None:
         raise click.ClickException(f"{failed} of {len(results)} sources could not be updated")
 
 
+@cli.command("screen")
+@click.argument(
+    "source", default="-", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+)
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.7, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl")
+@click.pass_context
+def screen_command(
+    ctx: click.Context, source: Path, threshold: float, limit: int, fmt: str
+) -> None:
+    """Screen the names in SOURCE (CSV with a 'name' column, or JSON lines; '-' for stdin).
+
+    Optional columns: id, schema, birth_date, nationality, imo, country. One result per row,
+    matches at or above the threshold, best first, each with its explanation; a row that
+    cannot be screened gets an "error" instead.
+    """
+    from sanctionwatch.screening.output import write_results
+    from sanctionwatch.screening.service import open_screener
+
+    screener = open_screener(ctx.obj)
+    if str(source) == "-":
+        write_results(screener, sys.stdin, "<stdin>", fmt, threshold, limit, sys.stdout, None)
+        return
+    if not source.exists():
+        raise click.BadParameter(f"{source}: no such file", param_hint="SOURCE")
+    with (
+        source.open(encoding="utf-8-sig", errors="replace", newline="") as handle,
+        progress_bar() as bar,
+    ):
+        write_results(screener, handle, str(source), fmt, threshold, limit, sys.stdout, bar)
+
+
 @cli.command("demo")
 @click.pass_context
 def demo(ctx: click.Context) -> None:

@@ -1,0 +1,161 @@
+"""Screening: find the listed parties a query may be, score each, explain each score."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from followthemoney import model
+
+from sanctionwatch.errors import InputError
+from sanctionwatch.lists.model import country_code
+from sanctionwatch.screening.index import IndexedParty, ScreeningIndex, blocking_keys
+from sanctionwatch.screening.model import Explanation, NameComparison, Query
+from sanctionwatch.screening.names import analyse_name
+from sanctionwatch.screening.score import compare_forms, normalise_imo, vessel_adjustment
+
+DEFAULT_THRESHOLD = 0.7
+DEFAULT_LIMIT = 5
+CANDIDATES = 40  # parties scored in full per query, taken by blocking-key weight
+
+# How much a name found only as a previous or weak (low-quality) alias counts.
+PROPERTY_WEIGHT = {"name": 1.0, "alias": 1.0, "previousName": 0.95, "weakAlias": 0.9}
+# Qualifiers, as nomenklatura's matchers use them: agreement raises a little, disagreement
+# lowers more (a different birth year is strong evidence of a different person).
+DOB_MATCH = 0.05
+DOB_YEAR_MISMATCH = -0.15
+DOB_DAY_MISMATCH = -0.1
+COUNTRY_MATCH = 0.03
+COUNTRY_MISMATCH = -0.1
+SCHEMATA = frozenset({"Person", "Organization", "Company", "LegalEntity", "Vessel", "Thing"})
+
+
+@dataclass(frozen=True)
+class Match:
+    party: IndexedParty
+    score: float
+    explanation: Explanation
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.party.entity_id,
+            "caption": self.party.caption,
+            "schema": self.party.schema,
+            "score": round(self.score, 4),
+            "datasets": [self.party.list_name],
+            "records": [{"list": self.party.list_name, "id": self.party.record_id}],
+            "programs": self.party.programs,
+            "explanation": self.explanation.to_json(),
+        }
+
+
+def check_query(query: Query) -> None:
+    """Refuse a query no screening can answer, with the reason."""
+    if not query.name or not query.name.strip():
+        raise InputError("empty name")
+    if query.schema is not None and query.schema not in SCHEMATA:
+        raise InputError(
+            f"unknown schema {query.schema!r}; use one of {', '.join(sorted(SCHEMATA))}"
+        )
+    if analyse_name(query.name, query.schema).is_empty:
+        raise InputError(f"name {query.name[:60]!r} has no letters or digits to compare")
+
+
+class Screener:
+    """Screens queries against one :class:`ScreeningIndex`."""
+
+    def __init__(self, index: ScreeningIndex) -> None:
+        self.index = index
+
+    def screen(
+        self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT
+    ) -> list[Match]:
+        """The parties ``query`` may be, best first, those scoring at least ``threshold``."""
+        check_query(query)
+        form = analyse_name(query.name, query.schema)
+        imo = normalise_imo(query.imo)
+        keys = blocking_keys(form)
+        matches = []
+        for position in self.index.candidates(keys, imo, CANDIDATES):
+            party = self.index.parties[position]
+            if not _schema_compatible(query.schema, party.schema):
+                continue
+            match = score_party(query, party)
+            if match.score >= threshold:
+                matches.append(match)
+        matches.sort(key=lambda m: (-m.score, m.party.entity_id))
+        return matches[:limit]
+
+    def screen_batch(
+        self,
+        queries: Iterable[Query],
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Iterator[tuple[Query, list[Match] | InputError]]:
+        """Each query with its matches, or the error that made it unanswerable (the rest of
+        the batch goes on)."""
+        for query in queries:
+            try:
+                yield query, self.screen(query, threshold, limit)
+            except InputError as exc:
+                yield query, exc
+
+
+def _schema_compatible(query_schema: str | None, party_schema: str) -> bool:
+    if query_schema in (None, "Thing"):
+        return True
+    query, party = model.get(query_schema), model.get(party_schema)
+    return query is not None and party is not None and bool(query.can_match(party))
+
+
+def score_party(query: Query, party: IndexedParty) -> Match:
+    """Score one party for ``query``: its best name, then the qualifiers."""
+    form = analyse_name(query.name, query.schema)
+    schema = query.schema if query.schema not in (None, "Thing") else party.schema
+    best: NameComparison | None = None
+    for prop, candidate in party.names:
+        score, method, features = compare_forms(form, candidate, schema)
+        score *= PROPERTY_WEIGHT.get(prop, 1.0)
+        if best is None or score > best.score:
+            best = NameComparison(query.name, candidate.original, prop, method, score, features)
+    assert best is not None  # indexed parties have at least one name
+    total = best.score
+    qualifiers: dict[str, float] = {}
+    notes: list[str] = []
+    if party.schema == "Vessel":
+        total, decided = vessel_adjustment(
+            total, query.imo, party.imo_numbers[0] if party.imo_numbers else None
+        )
+        if query.imo and len(party.imo_numbers) > 1:
+            matched = normalise_imo(query.imo) in party.imo_numbers
+            total, decided = (1.0, "imo_match") if matched else (total, decided)
+        qualifiers[decided] = round(total - best.score, 4)
+    if query.birth_date and party.birth_dates:
+        adjustment = _birth_date_adjustment(query.birth_date, party.birth_dates)
+        qualifiers["birth_date"] = adjustment
+        total += adjustment
+    wanted = query.nationality or query.country
+    if wanted and party.countries:
+        code = country_code(wanted)
+        if code is None:
+            notes.append(f"country {wanted!r} not recognised; not compared")
+        else:
+            adjustment = COUNTRY_MATCH if code in party.countries else COUNTRY_MISMATCH
+            qualifiers["country"] = adjustment
+            total += adjustment
+    total = max(0.0, min(1.0, total))
+    return Match(party, total, Explanation(best, qualifiers, total, notes))
+
+
+def _birth_date_adjustment(query_date: str, listed: list[str]) -> float:
+    """Compare at the precision both sides have: agreeing raises, a different year lowers
+    most, the same year with a different month or day lowers less."""
+    best = DOB_YEAR_MISMATCH
+    for value in listed:
+        common = min(len(query_date), len(value))
+        if query_date[:common] == value[:common]:
+            return DOB_MATCH
+        if query_date[:4] == value[:4]:
+            best = max(best, DOB_DAY_MISMATCH)
+    return best

@@ -1,0 +1,150 @@
+"""The screening index: every party of the latest version of every list, its names analysed,
+and blocking keys that survive romanisation and script changes, so that a query is compared
+only with the few parties that share a key with it. Embedded (no search server); saved under
+the home directory and rebuilt when a list version changes.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sanctionwatch.lists.model import PARTY_SCHEMATA
+from sanctionwatch.lists.store import ListStore
+from sanctionwatch.screening import korean
+from sanctionwatch.screening.names import NameForm, analyse_name
+
+INDEX_FORMAT = 1  # bump when the pickled layout changes
+NAME_PROPERTIES = ("name", "alias", "previousName", "weakAlias")
+_SYLLABIC = frozenset({"Hangul", "CJK"})
+
+
+@dataclass
+class IndexedParty:
+    """What screening needs of one listed party."""
+
+    entity_id: str
+    list_name: str
+    version: str
+    record_id: str
+    schema: str
+    caption: str
+    names: list[tuple[str, NameForm]]  # (property, analysed name)
+    birth_dates: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    imo_numbers: list[str] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)
+
+
+def blocking_keys(form: NameForm) -> set[str]:
+    """Keys under which a name is filed: folded tokens, token prefixes (typos at the end),
+    the letters run together (spacing), Korean syllable keys, and words in their own script."""
+    keys = {f"t:{token}" for token in form.folded if len(token) > 1}
+    keys.update(f"p:{token[:4]}" for token in form.folded if len(token) >= 5)
+    compact = "".join(form.folded)
+    if len(compact) >= 6:
+        keys.add(f"c:{compact[:6]}")
+    if form.script in _SYLLABIC:
+        keys.update(f"s:{token}" for token in form.script_tokens)
+    for sequence in korean.korean_keys(form.original):
+        keys.add("k:" + "-".join(sequence))
+    return keys
+
+
+@dataclass
+class ScreeningIndex:
+    parties: list[IndexedParty]
+    postings: dict[str, list[int]]
+    imo: dict[str, list[int]]
+    signature: tuple[tuple[str, int], ...]
+
+    def candidates(self, keys: Iterable[str], imo: str | None, limit: int) -> list[int]:
+        """Parties sharing keys with a query, the rarest keys weighing most; best first."""
+        weights: dict[int, float] = defaultdict(float)
+        total = len(self.parties) or 1
+        for key in set(keys):
+            posting = self.postings.get(key)
+            if not posting:
+                continue
+            idf = math.log(1 + total / len(posting))
+            for index in posting:
+                weights[index] += idf
+        ranked = sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
+        if imo:
+            ranked = [i for i in self.imo.get(imo, []) if i not in ranked] + ranked
+        return ranked
+
+
+def index_signature(store: ListStore) -> tuple[tuple[str, int], ...]:
+    """Which version of each list an index covers (the latest ones)."""
+    return tuple((name, store.find_version(name).id) for name in store.list_names())
+
+
+def build_index(store: ListStore) -> ScreeningIndex:
+    """Index the parties of the latest version of every list in ``store``."""
+    parties: list[IndexedParty] = []
+    postings: dict[str, list[int]] = defaultdict(list)
+    imo: dict[str, list[int]] = defaultdict(list)
+    for list_name in store.list_names():
+        version = store.find_version(list_name)
+        for entity in store.iter_entities(version.id):
+            if entity.schema not in PARTY_SCHEMATA:
+                continue
+            props = entity.data["properties"]
+            names = [
+                (prop, analyse_name(value, entity.schema))
+                for prop in NAME_PROPERTIES
+                for value in props.get(prop, [])
+            ]
+            if not names:
+                continue
+            party = IndexedParty(
+                entity_id=entity.entity_id,
+                list_name=list_name,
+                version=version.version,
+                record_id=entity.record_id,
+                schema=entity.schema,
+                caption=entity.caption,
+                names=names,
+                birth_dates=props.get("birthDate", []),
+                countries=sorted(
+                    {
+                        *props.get("nationality", []),
+                        *props.get("citizenship", []),
+                        *props.get("country", []),
+                    }
+                ),
+                imo_numbers=[v.removeprefix("IMO") for v in props.get("imoNumber", [])],
+                programs=props.get("program", []),
+            )
+            index = len(parties)
+            parties.append(party)
+            for key in {k for _, form in names for k in blocking_keys(form)}:
+                postings[key].append(index)
+            for number in party.imo_numbers:
+                imo[number].append(index)
+    return ScreeningIndex(parties, dict(postings), dict(imo), index_signature(store))
+
+
+def load_index(store: ListStore, path: Path) -> ScreeningIndex:
+    """The saved index at ``path`` if it covers the store's latest versions, else a new one
+    (built and saved)."""
+    signature = index_signature(store)
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                saved_format, index = pickle.load(handle)  # noqa: S301 - our own file
+            if saved_format == INDEX_FORMAT and index.signature == signature:
+                return index  # type: ignore[no-any-return]
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            pass  # unreadable or from another version: rebuild
+    index = build_index(store)
+    partial = path.with_suffix(".part")
+    with partial.open("wb") as handle:
+        pickle.dump((INDEX_FORMAT, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
+    return index

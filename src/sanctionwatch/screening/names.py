@@ -1,0 +1,170 @@
+"""Names prepared for comparison: transliterated to ASCII, tokenised, with the words that
+carry identity (distinctive) kept apart from those that do not (legal forms, generic
+business words, titles), numbers kept apart too, and a spelling-folded form of each token.
+
+Everything here is computed once per listed name at index build and once per query name,
+so the per-candidate comparison in ``score.py`` works on ready tuples.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+from rigour.names import replace_org_types_compare
+from rigour.text import ascii_text
+
+# A name longer than this is cut before analysis: no real name is, and the cost of
+# comparing grows with length (a 10,000-character "name" must not stall a batch).
+MAX_NAME_CHARS = 300
+_TOKEN = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"\w+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Terms:
+    legal_forms: frozenset[str]
+    generic_words: frozenset[str]
+    person_titles: frozenset[str]
+    folds: tuple[tuple[str, str], ...]
+    roman_numerals: dict[str, int]
+
+
+@cache
+def terms() -> Terms:
+    """The word lists of ``terms.toml`` (read once)."""
+    text = resources.files("sanctionwatch.screening").joinpath("terms.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return Terms(
+        legal_forms=frozenset(data["legal_forms"]),
+        generic_words=frozenset(data["generic_words"]),
+        person_titles=frozenset(data["person_titles"]),
+        folds=tuple((a, b) for a, b in data["transliteration_folds"]),
+        roman_numerals={k: int(v) for k, v in data["roman_numerals"].items()},
+    )
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """One name, analysed. ``tokens`` are what identity rests on (distinctive words for
+    organisations, every word but titles for people); ``generic`` the rest; ``numbers`` the
+    numbers it carries (digits, or Roman numerals on vessels and companies)."""
+
+    original: str
+    ascii: str
+    tokens: tuple[str, ...]
+    folded: tuple[str, ...]  # ``tokens`` with transliteration variants folded
+    generic: tuple[str, ...]
+    numbers: frozenset[str]
+    script: str  # "Latin", "Hangul", "Cyrillic", "CJK", "Arabic", "other"
+    script_tokens: tuple[str, ...]  # the words in their own script, case-folded
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.tokens and not self.generic and not self.numbers
+
+
+def clean_name(text: str) -> str:
+    """Control characters removed, whitespace folded, cut to :data:`MAX_NAME_CHARS`."""
+    text = _CONTROL.sub(" ", text)[:MAX_NAME_CHARS]
+    return " ".join(text.split())
+
+
+def script_of(text: str) -> str:
+    """The main non-Latin script of ``text`` ("Latin" when there is none)."""
+    for char in text:
+        if ord(char) < 0x250:
+            continue
+        name = unicodedata.name(char, "")
+        if name.startswith("HANGUL"):
+            return "Hangul"
+        if name.startswith("CYRILLIC"):
+            return "Cyrillic"
+        if name.startswith(("CJK", "KATAKANA", "HIRAGANA")):
+            return "CJK"
+        if name.startswith("ARABIC"):
+            return "Arabic"
+        if char.isalpha():
+            return "other"
+    return "Latin"
+
+
+@lru_cache(maxsize=1 << 16)
+def fold_token(token: str) -> str:
+    """A token with common transliteration variants folded (Maiya/Maia, Khan/Han, -iy/-i)."""
+    for pattern, replacement in terms().folds:
+        if pattern in token:
+            token = token.replace(pattern, replacement)
+    return token
+
+
+_LETTERS_THEN_DIGITS = re.compile(r"[a-z]+[0-9]+|[0-9]+[a-z]+")
+_LEET = str.maketrans("013459", "oieasg")
+
+
+def _join_initials(tokens: list[str]) -> list[str]:
+    """ "A.B.C. Company" is "ABC Company": runs of single letters become one token."""
+    joined: list[str] = []
+    run = ""
+    for token in [*tokens, ""]:
+        if len(token) == 1:
+            run += token
+            continue
+        if run:
+            joined.append(run)
+            run = ""
+        if token:
+            joined.append(token)
+    return joined
+
+
+@lru_cache(maxsize=1 << 17)
+def analyse_name(name: str, schema: str | None = None) -> NameForm:
+    """Analyse ``name`` for a party of ``schema`` (FtM schema name, or None if unknown)."""
+    name = clean_name(name)
+    ascii_name = ascii_text(name).lower()
+    is_person = schema == "Person"
+    if not is_person:
+        # "Aktiengesellschaft" -> "ag", "obshchestvo s ogranichennoi ..." -> "ooo": legal
+        # forms compared in one spelling (rigour's table of them).
+        ascii_name = replace_org_types_compare(ascii_name)
+    words = _TOKEN.findall(ascii_name)
+    t = terms()
+    tokens: list[str] = []
+    generic: list[str] = []
+    numbers: set[str] = set()
+    for word in words:
+        if word.isdigit():
+            numbers.add(str(int(word)))
+        elif _LETTERS_THEN_DIGITS.fullmatch(word):  # "maia1", "no3": a name and a number
+            for part in re.findall(r"[a-z]+|[0-9]+", word):
+                (numbers.add(str(int(part))) if part.isdigit() else tokens.append(part))
+        elif any(c.isdigit() for c in word):  # "ig0r", "sech1n": digits standing for letters
+            tokens.append(word.translate(_LEET))
+        elif not is_person and word in t.roman_numerals and len(words) > 1 and word != words[0]:
+            numbers.add(str(t.roman_numerals[word]))
+        elif is_person and word in t.person_titles and len(words) > 2:
+            continue
+        elif not is_person and (word in t.legal_forms or word in t.generic_words):
+            generic.append(word)
+        else:
+            tokens.append(word)
+    if not tokens and generic:  # a name made only of generic words: they are its identity
+        tokens, generic = generic, []
+    if not is_person:
+        tokens = _join_initials(tokens)
+    return NameForm(
+        original=name,
+        ascii=" ".join(words),
+        tokens=tuple(tokens),
+        folded=tuple(fold_token(tok) for tok in tokens),
+        generic=tuple(generic),
+        numbers=frozenset(numbers),
+        script=script_of(name),
+        script_tokens=tuple(_WORD.findall(unicodedata.normalize("NFKC", name).casefold())),
+    )

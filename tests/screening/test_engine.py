@@ -1,0 +1,117 @@
+"""Screening against the real bundled lists: candidates, scores, qualifiers, explanations,
+provenance, and bad queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sanctionwatch.config import Settings
+from sanctionwatch.errors import InputError
+from sanctionwatch.lists.loader import load_batches
+from sanctionwatch.lists.store import ListStore
+from sanctionwatch.screening.engine import Screener
+from sanctionwatch.screening.index import build_index, load_index
+from sanctionwatch.screening.model import Query
+from sanctionwatch.screening.service import open_screener
+from tests.conftest import OFAC_SDN_2024, UK_OFSI_2018, UN_2026
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("screening-home")
+    with ListStore(home / "lists.sqlite") as store:
+        load_batches(store, [[UN_2026], [OFAC_SDN_2024], [UK_OFSI_2018]])
+    return home
+
+
+@pytest.fixture(scope="module")
+def screener(home: Path) -> Iterator[Screener]:
+    yield open_screener(Settings(home=home))
+
+
+def _top(screener: Screener, query: Query) -> tuple[str, str, float]:
+    [best, *_] = screener.screen(query)
+    return best.party.list_name, best.party.record_id, best.score
+
+
+def test_known_dprk_names_are_found_with_their_list_records(screener: Screener) -> None:
+    matches = screener.screen(Query("Kim Jong-un", schema="Person"))
+    assert ("ofac_sdn", "20157") in {(m.party.list_name, m.party.record_id) for m in matches}
+    komid = screener.screen(Query("KOMID"))
+    assert {("un", "KPe.001"), ("ofac_sdn", "9345")} <= {
+        (m.party.list_name, m.party.record_id) for m in komid
+    }
+    record = komid[0].to_json()["records"][0]
+    assert set(record) == {"list", "id"}
+
+
+def test_vessels_imo_decides_and_a_name_alone_is_weaker(screener: Screener) -> None:
+    assert _top(screener, Query("ANGARA", schema="Vessel", imo="9179842")) == (
+        "ofac_sdn",
+        "37059",
+        1.0,
+    )
+    by_name = screener.screen(Query("ANGARA", schema="Vessel"))
+    assert by_name and by_name[0].party.record_id == "37059" and by_name[0].score < 1.0
+    # the other ANGARA, IMO 9124043, is not the sanctioned ship
+    other = screener.screen(Query("ANGARA", schema="Vessel", imo="9124043"))
+    assert all(m.party.record_id != "37059" for m in other)
+
+
+def test_birth_date_and_nationality_raise_or_lower(screener: Screener) -> None:
+    plain = _top(screener, Query("Kim Jong Un", schema="Person"))[2]
+    agreeing = _top(screener, Query("Kim Jong Un", schema="Person", birth_date="1984-01-08"))[2]
+    assert agreeing > plain or agreeing == 1.0
+    other_year = screener.screen(Query("Kim Jong Un", schema="Person", birth_date="1962"))
+    assert all(m.score < plain for m in other_year if m.party.record_id == "20157")
+    [match, *_] = screener.screen(Query("Kim Jong Un", schema="Person", birth_date="1984-01-08"))
+    assert match.explanation.qualifiers["birth_date"] > 0
+
+
+def test_explanations_say_which_names_met(screener: Screener) -> None:
+    [match, *_] = screener.screen(Query("Korea Mining Development Trading Corp"))
+    why = match.to_json()["explanation"]
+    assert why["matched_name"].upper().startswith("KOREA MINING DEVELOPMENT")
+    assert why["matched_property"] in ("name", "alias")
+    assert why["total"] == match.to_json()["score"]
+    assert "name_score" in why and "qualifiers" in why
+
+
+def test_schema_filters_candidates(screener: Screener) -> None:
+    vessels = screener.screen(Query("KUM UN SAN 3", schema="Vessel"))
+    assert vessels and all(m.party.schema == "Vessel" for m in vessels)
+    assert vessels[0].party.record_id == "23163"
+    assert all(m.party.record_id != "23517" for m in vessels)  # KUM UN SAN, no number
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (Query(""), "empty name"),
+        (Query("   \t "), "empty name"),
+        (Query("...---..."), "no letters or digits"),
+        (Query("Kim Jong Un", schema="Spaceship"), "unknown schema"),
+    ],
+)
+def test_bad_queries_get_a_clear_error(screener: Screener, query: Query, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        screener.screen(query)
+
+
+def test_huge_and_control_character_names_are_screened(screener: Screener) -> None:
+    assert screener.screen(Query("A" * 10_000)) == []
+    matches = screener.screen(Query("KIM\x00 JONG\x07 UN", schema="Person"))
+    assert matches and matches[0].party.record_id == "20157"
+
+
+def test_the_index_is_saved_and_rebuilt_when_lists_change(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "index.pickle"
+    with ListStore(home / "lists.sqlite") as store:
+        first = load_index(store, path)
+        assert path.exists()
+        again = load_index(store, path)
+        assert again.signature == first.signature
+        assert len(again.parties) == len(build_index(store).parties) == len(first.parties)
