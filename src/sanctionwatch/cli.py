@@ -321,9 +321,10 @@ def lists_update(ctx: click.Context, sources: tuple[str, ...]) -> None:
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.7, show_default=True)
 @click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl")
+@click.option("--workers", type=click.IntRange(1, 64), help="Processes (default: every CPU).")
 @click.pass_context
 def screen_command(
-    ctx: click.Context, source: Path, threshold: float, limit: int, fmt: str
+    ctx: click.Context, source: Path, threshold: float, limit: int, fmt: str, workers: int | None
 ) -> None:
     """Screen the names in SOURCE (CSV with a 'name' column, or JSON lines; '-' for stdin).
 
@@ -331,12 +332,16 @@ def screen_command(
     matches at or above the threshold, best first, each with its explanation; a row that
     cannot be screened gets an "error" instead.
     """
+    from sanctionwatch.lists.loader import default_workers
     from sanctionwatch.screening.output import write_results
     from sanctionwatch.screening.service import open_screener
 
     screener = open_screener(ctx.obj)
+    workers = workers or default_workers()
     if str(source) == "-":
-        write_results(screener, sys.stdin, "<stdin>", fmt, threshold, limit, sys.stdout, None)
+        write_results(
+            screener, sys.stdin, "<stdin>", fmt, threshold, limit, sys.stdout, None, workers
+        )
         return
     if not source.exists():
         raise click.BadParameter(f"{source}: no such file", param_hint="SOURCE")
@@ -344,7 +349,9 @@ def screen_command(
         source.open(encoding="utf-8-sig", errors="replace", newline="") as handle,
         progress_bar() as bar,
     ):
-        write_results(screener, handle, str(source), fmt, threshold, limit, sys.stdout, bar)
+        write_results(
+            screener, handle, str(source), fmt, threshold, limit, sys.stdout, bar, workers
+        )
 
 
 @cli.command("demo")
@@ -355,6 +362,44 @@ def demo(ctx: click.Context) -> None:
 
     with progress_bar() as progress:
         run_demo(ctx.obj, stdout, progress)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--no-auth", is_flag=True, help="Serve without an API key (local experiments only).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, no_auth: bool) -> None:
+    """Serve the screening API: yente-compatible /match and /search, docs at /docs.
+
+    Requests need the API key (header 'Authorization: ApiKey <key>'): $SANCTIONWATCH_API_KEY,
+    else the key made on the first start, shown once and stored only as a SHA-256 hash in
+    HOME/api-key.sha256 (delete that file to make a new key).
+    """
+    import uvicorn
+
+    from sanctionwatch.screening.service import open_screener
+    from sanctionwatch.web.app import create_app
+    from sanctionwatch.web.auth import KEY_FILE, ApiKeyAuth, ensure_api_key
+
+    settings: Settings = ctx.obj
+    screener = open_screener(settings)  # fails here, cleanly, when no list is loaded
+    if no_auth:
+        auth = ApiKeyAuth.disabled()
+        stderr.print(
+            f"WARNING: authentication is off: anyone who can reach {host}:{port} can query.",
+            style="bold red",
+        )
+    else:
+        auth, new_key = ensure_api_key(settings)
+        if new_key:
+            stdout.print(
+                f"API key (shown once; only its SHA-256 hash is kept, in "
+                f"{settings.home / KEY_FILE}):\n{new_key}"
+            )
+    app = create_app(settings, auth=auth, screener=screener)
+    stdout.print(f"Serving on http://{host}:{port} (API docs at /docs)")
+    uvicorn.run(app, host=host, port=port, server_header=False, proxy_headers=False)
 
 
 def main() -> None:

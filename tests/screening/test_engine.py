@@ -10,21 +10,16 @@ import pytest
 
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
-from sanctionwatch.lists.loader import load_batches
 from sanctionwatch.lists.store import ListStore
 from sanctionwatch.screening.engine import Screener
 from sanctionwatch.screening.index import build_index, load_index
 from sanctionwatch.screening.model import Query
 from sanctionwatch.screening.service import open_screener
-from tests.conftest import OFAC_SDN_2024, UK_OFSI_2018, UN_2026
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("screening-home")
-    with ListStore(home / "lists.sqlite") as store:
-        load_batches(store, [[UN_2026], [OFAC_SDN_2024], [UK_OFSI_2018]])
-    return home
+def home(screening_home: Path) -> Path:
+    return screening_home
 
 
 @pytest.fixture(scope="module")

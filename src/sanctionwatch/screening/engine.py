@@ -17,7 +17,7 @@ from sanctionwatch.screening.score import compare_forms, normalise_imo, vessel_a
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 5
-CANDIDATES = 40  # parties scored in full per query, taken by blocking-key weight
+CANDIDATES = 20  # parties scored in full per query, taken by blocking-key weight
 
 # How much a name found only as a previous or weak (low-quality) alias counts.
 PROPERTY_WEIGHT = {"name": 1.0, "alias": 1.0, "previousName": 0.95, "weakAlias": 0.9}
@@ -81,7 +81,7 @@ class Screener:
             party = self.index.parties[position]
             if not _schema_compatible(query.schema, party.schema):
                 continue
-            match = score_party(query, party)
+            match = score_party(query, party, keys)
             if match.score >= threshold:
                 matches.append(match)
         matches.sort(key=lambda m: (-m.score, m.party.entity_id))
@@ -109,12 +109,24 @@ def _schema_compatible(query_schema: str | None, party_schema: str) -> bool:
     return query is not None and party is not None and bool(query.can_match(party))
 
 
-def score_party(query: Query, party: IndexedParty) -> Match:
-    """Score one party for ``query``: its best name, then the qualifiers."""
+def score_party(query: Query, party: IndexedParty, keys: set[str] | None = None) -> Match:
+    """Score one party for ``query``: its best name, then the qualifiers.
+
+    With the query's blocking ``keys``, names of the party that share none are skipped
+    (they cannot score well, and most parties have several names); the first name is
+    always compared, so that a party found by its IMO number alone still gets a score.
+    """
     form = analyse_name(query.name, query.schema)
     schema = query.schema if query.schema not in (None, "Thing") else party.schema
     best: NameComparison | None = None
-    for prop, candidate in party.names:
+    for position, (prop, candidate) in enumerate(party.names):
+        if (
+            keys is not None
+            and position
+            and party.name_keys
+            and not keys & party.name_keys[position]
+        ):
+            continue
         score, method, features = compare_forms(form, candidate, schema)
         score *= PROPERTY_WEIGHT.get(prop, 1.0)
         if best is None or score > best.score:

@@ -18,7 +18,7 @@ from sanctionwatch.lists.store import ListStore
 from sanctionwatch.screening import korean
 from sanctionwatch.screening.names import NameForm, analyse_name
 
-INDEX_FORMAT = 1  # bump when the pickled layout changes
+INDEX_FORMAT = 2  # bump when the pickled layout changes
 NAME_PROPERTIES = ("name", "alias", "previousName", "weakAlias")
 _SYLLABIC = frozenset({"Hangul", "CJK"})
 
@@ -34,6 +34,7 @@ class IndexedParty:
     schema: str
     caption: str
     names: list[tuple[str, NameForm]]  # (property, analysed name)
+    name_keys: list[frozenset[str]] = field(default_factory=list)  # blocking keys of each name
     birth_dates: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     imo_numbers: list[str] = field(default_factory=list)
@@ -121,9 +122,10 @@ def build_index(store: ListStore) -> ScreeningIndex:
                 imo_numbers=[v.removeprefix("IMO") for v in props.get("imoNumber", [])],
                 programs=props.get("program", []),
             )
+            party.name_keys = [frozenset(blocking_keys(form)) for _, form in names]
             index = len(parties)
             parties.append(party)
-            for key in {k for _, form in names for k in blocking_keys(form)}:
+            for key in frozenset().union(*party.name_keys):
                 postings[key].append(index)
             for number in party.imo_numbers:
                 imo[number].append(index)

@@ -68,7 +68,7 @@ class _Tables:
 
 @cache
 def _tables() -> _Tables:
-    """Load korean_tables.toml and derive the lookup tables (about 10 ms, once per process)."""
+    """Load korean_tables.toml and derive the lookup tables (about 30 ms, once per process)."""
     text = resources.files(__package__).joinpath("korean_tables.toml").read_text("utf-8")
     data = tomllib.loads(text)
     keys = data["keys"]

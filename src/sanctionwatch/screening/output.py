@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import csv
-import json
 from typing import IO, Any
 
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from sanctionwatch.errors import InputError
 from sanctionwatch.screening.batch_io import read_queries
 from sanctionwatch.screening.engine import Screener
+from sanctionwatch.screening.parallel import screen_rows
 
 CSV_FIELDS = (
     "id",
@@ -38,6 +37,7 @@ def write_results(
     limit: int,
     out: IO[str],
     progress: Progress | None,
+    workers: int = 1,
 ) -> int:
     """Screen every row of ``handle`` and write the results to ``out``; returns rows read."""
     task = progress.add_task(f"Screening {source}", total=None) if progress else None
@@ -46,20 +46,12 @@ def write_results(
     if writer:
         writer.writeheader()
     count = 0
-    for row in read_queries(handle, source):
+    rows = read_queries(handle, source)
+    encode = fmt == "jsonl"
+    for result in screen_rows(screener, rows, threshold, limit, source, workers, encode):
         count += 1
-        result: dict[str, Any] = {"id": row.query.id if row.query else str(row.line)}
-        result["query"] = row.query.to_json() if row.query else (row.raw or {})
-        if row.query is None:
-            result["error"] = row.error
-        else:
-            try:
-                matches = screener.screen(row.query, threshold, limit)
-                result["matches"] = [m.to_json() for m in matches]
-            except InputError as exc:
-                result["error"] = f"{source}:{row.line}: {exc.message}"
-        if fmt == "jsonl":
-            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        if isinstance(result, str):
+            out.write(result)
         elif writer:
             writer.writerows(_csv_rows(result))
         else:

@@ -15,12 +15,13 @@ needs (Hangul, romanisation systems) and cost about 26 ms a pair (logic-v2).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
 from sanctionwatch.screening import korean
 from sanctionwatch.screening.model import NameComparison
-from sanctionwatch.screening.names import NameForm, analyse_name, terms
+from sanctionwatch.screening.names import NameForm, analyse_name, fold_token, terms
 
 # Weight of an unmatched token when only one side has unmatched tokens (an extra middle
 # name, a patronymic): it lowers the score less than a conflict between two tokens.
@@ -49,6 +50,7 @@ INITIAL_MATCH = 0.8  # "V." for "Vladimir"
 ACRONYM_MATCH = 0.9  # "PLA" for "People's Liberation Army"
 
 
+@lru_cache(maxsize=1 << 18)  # name tokens repeat across candidates (kim, jong, trading ...)
 def token_similarity(a: str, b: str) -> float:
     """Similarity in [0, 1] of two tokens; 0 beyond the edit budget. A single letter meets
     any token it is the initial of."""
@@ -66,13 +68,16 @@ def token_similarity(a: str, b: str) -> float:
     return 1.0 - distance / longest
 
 
-def _pair_similarity(q: NameForm, c: NameForm, i: int, j: int) -> float:
-    plain = token_similarity(q.tokens[i], c.tokens[j])
+@lru_cache(maxsize=1 << 18)
+def pair_similarity(a: str, b: str) -> float:
+    """Token similarity as written, or after transliteration folding if that is higher."""
+    plain = token_similarity(a, b)
     if plain == 1.0:
         return 1.0
-    if q.folded[i] == c.folded[j]:
+    folded_a, folded_b = fold_token(a), fold_token(b)
+    if folded_a == folded_b:
         return max(plain, FOLDED_MATCH)
-    return max(plain, token_similarity(q.folded[i], c.folded[j]))
+    return max(plain, token_similarity(folded_a, folded_b))
 
 
 def align_tokens(
@@ -84,19 +89,20 @@ def align_tokens(
     """
     if not q.tokens or not c.tokens:
         return 0.0, {}
-    pairs = sorted(
-        (
-            (_pair_similarity(q, c, i, j), i, j)
-            for i in range(len(q.tokens))
-            for j in range(len(c.tokens))
-        ),
-        reverse=True,
-    )
+    if q.folded == c.folded:
+        return 1.0, {"query_matched": 1.0, "candidate_matched": 1.0}
+    pairs = [
+        (similarity, i, j)
+        for i, a in enumerate(q.tokens)
+        for j, b in enumerate(c.tokens)
+        if (similarity := pair_similarity(a, b)) > 0.0
+    ]
+    pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
     matched_q = matched_c = 0.0
     for similarity, i, j in pairs:
-        if similarity <= 0.0 or i in used_q or j in used_c:
+        if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
@@ -143,6 +149,9 @@ def _compact_score(q: NameForm, c: NameForm) -> float:
     query = "".join(q.folded)
     if len(query) < 6 or len(q.folded) == len(c.folded):
         return 0.0
+    length = sum(len(token) for token in c.folded)
+    if abs(length - len(query)) > allowed_edits(max(length, len(query))):
+        return 0.0  # no rotation can come within the edit budget
     best = 0.0
     for shift in range(len(c.folded)):
         rotated = "".join(c.folded[shift:] + c.folded[:shift])

@@ -1,0 +1,89 @@
+"""Screening a batch on every core: rows go in chunks to worker processes forked from this
+one, so each inherits the loaded index without copying it; results come back in order."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from sanctionwatch.errors import InputError
+from sanctionwatch.screening.batch_io import QueryRow
+from sanctionwatch.screening.engine import Screener
+
+CHUNK = 128  # rows per task: large enough to amortise the pipe, small enough to stream
+
+
+class _Job:
+    """What a worker needs; set once per worker by the pool initializer (fork: not pickled)."""
+
+    screener: Screener
+    threshold: float
+    limit: int
+    source: str
+    encode: bool  # send JSON text back (the writer then only writes), or dicts
+
+
+def _init(screener: Screener, threshold: float, limit: int, source: str, encode: bool) -> None:
+    _Job.screener, _Job.threshold, _Job.limit = screener, threshold, limit
+    _Job.source, _Job.encode = source, encode
+
+
+def screen_row(
+    screener: Screener, row: QueryRow, threshold: float, limit: int, source: str
+) -> dict[str, Any]:
+    """The output record of one input row: its matches, or its error."""
+    given_id = row.query.id if row.query else (row.raw or {}).get("id")
+    result: dict[str, Any] = {"id": given_id or str(row.line)}  # else the input line
+    result["query"] = row.query.to_json() if row.query else (row.raw or {})
+    if row.query is None:
+        result["error"] = row.error
+        return result
+    try:
+        result["matches"] = [m.to_json() for m in screener.screen(row.query, threshold, limit)]
+    except InputError as exc:
+        result["error"] = f"{source}:{row.line}: {exc.message}"
+    return result
+
+
+def _screen_chunk(rows: list[QueryRow]) -> list[dict[str, Any]] | list[str]:
+    results = [screen_row(_Job.screener, r, _Job.threshold, _Job.limit, _Job.source) for r in rows]
+    if _Job.encode:
+        return [json_line(result) for result in results]
+    return results
+
+
+def json_line(result: dict[str, Any]) -> str:
+    """One result as a line of JSON (the DESIGN.md contract)."""
+    return json.dumps(result, ensure_ascii=False) + "\n"
+
+
+def _chunks(rows: Iterable[QueryRow]) -> Iterator[list[QueryRow]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
+
+
+def screen_rows(
+    screener: Screener,
+    rows: Iterable[QueryRow],
+    threshold: float,
+    limit: int,
+    source: str,
+    workers: int,
+    encode: bool = False,
+) -> Iterator[dict[str, Any] | str]:
+    """Results for ``rows`` in input order (as JSON lines when ``encode``), using ``workers``
+    processes when more than one. Encoding happens in the workers: measured, a single
+    writer that serialises every result is what limits the batch otherwise."""
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for row in rows:
+            result = screen_row(screener, row, threshold, limit, source)
+            yield json_line(result) if encode else result
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, _init, (screener, threshold, limit, source, encode)) as pool:
+        for chunk in pool.imap(_screen_chunk, _chunks(rows)):
+            yield from chunk

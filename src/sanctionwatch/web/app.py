@@ -1,0 +1,45 @@
+"""The app factory: one FastAPI app over one screening index, loaded here, once."""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI
+
+from sanctionwatch import __version__
+from sanctionwatch.config import Settings
+from sanctionwatch.screening.engine import Screener
+from sanctionwatch.screening.service import open_screener
+from sanctionwatch.web.auth import ApiKeyAuth, configured_auth, require_api_key
+from sanctionwatch.web.datasets import Datasets
+from sanctionwatch.web.errors import install_error_handlers
+from sanctionwatch.web.limits import BodySizeLimit
+from sanctionwatch.web.routers import health, match, search
+
+DESCRIPTION = """Screen people, companies and vessels against the sanctions lists loaded in
+sanctionwatch. `/match` and `/search` take and give what OpenSanctions' yente does, so yente
+clients work unchanged. Send the API key as `Authorization: ApiKey <key>`."""
+
+
+def create_app(
+    settings: Settings, *, auth: ApiKeyAuth | None = None, screener: Screener | None = None
+) -> FastAPI:
+    """The API over the lists under ``settings.home``.
+
+    ``auth``: the API key to require (default: ``SANCTIONWATCH_API_KEY``, else the key stored
+    under home; an error if there is none; ``ApiKeyAuth.disabled()`` turns checks off).
+    ``screener``: an already loaded screener (default: the home's index, loaded now; a
+    StoreError if no list is loaded). No CORS headers are sent: browsers on other origins
+    cannot call the API.
+    """
+    auth = configured_auth(settings) if auth is None else auth
+    screener = open_screener(settings) if screener is None else screener
+    app = FastAPI(title="sanctionwatch", version=__version__, description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.auth = auth
+    app.state.datasets = Datasets.from_screener(screener)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit)
+    protected = [Depends(require_api_key)]
+    app.include_router(match.router, dependencies=protected)
+    app.include_router(search.router, dependencies=protected)
+    app.include_router(health.router)
+    return app
