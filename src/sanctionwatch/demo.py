@@ -18,7 +18,9 @@ from sanctionwatch.lists.loader import load_batches
 from sanctionwatch.lists.model import PARTY_SCHEMATA
 from sanctionwatch.lists.store import ListStore
 from sanctionwatch.lists.summary import ORGANISATION_SCHEMATA, ListSummary, summarise
-from sanctionwatch.screening.exact import ExactIndex
+from sanctionwatch.screening.engine import Screener
+from sanctionwatch.screening.index import build_index
+from sanctionwatch.screening.model import Query
 
 # Loaded in this order, so that each list's versions arrive oldest first. Paths are relative
 # to the demo data folder (data/lists in a checkout; provenance in data/lists/PROVENANCE.md).
@@ -32,16 +34,20 @@ DEMO_LOADS: tuple[tuple[str, ...], ...] = (
 )
 
 # Names as a compliance officer or a journalist might type them.
-# The last two show the limit of exact lookup: a name written in another script, and a
-# romanisation no list gives, find nothing until the screening engine lands.
-DEMO_NAMES = (
-    "Kim Jong-un",
-    "KOMID",
-    "Ocean Maritime Management Company, Limited",
-    "Jang Myong-Jin",
-    "Jie Shun",
-    "김정은",
-    "Kim Chong-un",
+# One person written five ways (Hangul, Cyrillic, DPRK official, McCune-Reischauer, Revised
+# Romanisation), a company by its acronym, the sanctioned ANGARA by IMO number and its
+# homonym (another ANGARA, IMO 9124043, which burned off Japan in 2022), a Cyrillic ship name.
+DEMO_QUERIES = (
+    Query("김정은", schema="Person"),
+    Query("Ким Чен Ын", schema="Person"),
+    Query("Kim Jong Un", schema="Person", birth_date="1984-01-08"),
+    Query("Kim Chong-un", schema="Person"),
+    Query("Gim Jeong-eun", schema="Person"),
+    Query("최룡해", schema="Person"),
+    Query("KOMID"),
+    Query("ANGARA", schema="Vessel", imo="9179842"),
+    Query("ANGARA", schema="Vessel", imo="9124043"),
+    Query("Майя-1", schema="Vessel"),
 )
 
 
@@ -107,16 +113,21 @@ def run_demo(settings: Settings, out: Console, progress: Progress | None = None)
                         f"{_short(old)} -> {_short(new)}"
                     )
 
-        out.rule("4. Screening a few names (exact and alias lookup)")
-        index = ExactIndex(store)
-        for name in DEMO_NAMES:
-            matches = index.lookup(name)
+        out.rule("4. Screening names across scripts and romanisations, with the reasons")
+        screener = Screener(build_index(store))
+        for query in DEMO_QUERIES:
+            label = query.name + (f" (IMO {query.imo})" if query.imo else "")
+            matches = screener.screen(query, limit=2)
             if not matches:
-                out.print(f"  {name!r}: no exact match (cross-script matching: screening engine)")
+                out.print(f"  {label}: no match at or above 0.7")
             for match in matches:
+                why = match.explanation
+                qualifiers = "".join(f", {k} {v:+.2f}" for k, v in why.qualifiers.items())
                 out.print(
-                    f"  {name!r} -> {match.caption} [{match.schema}] {match.list_name} record "
-                    f"{match.record_id} (via {match.matched_property} {match.matched_name!r})"
+                    f"  {label} -> {match.score:.2f} {match.party.caption} [{match.party.schema}] "
+                    f"{match.party.list_name}:{match.party.record_id}; met "
+                    f"{why.name.matched_property} {why.name.matched_name!r} by {why.name.method} "
+                    f"{why.name.score:.2f}{qualifiers}"
                 )
     out.print(f"\nStore: {settings.store_path}")
 

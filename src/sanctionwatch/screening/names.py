@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
 from rigour.names import replace_org_types_compare
 from rigour.text import ascii_text
 
@@ -33,6 +35,7 @@ class Terms:
     person_titles: frozenset[str]
     folds: tuple[tuple[str, str], ...]
     roman_numerals: dict[str, int]
+    vessel_prefixes: frozenset[str]
 
 
 @cache
@@ -46,6 +49,7 @@ def terms() -> Terms:
         person_titles=frozenset(data["person_titles"]),
         folds=tuple((a, b) for a, b in data["transliteration_folds"]),
         roman_numerals={k: int(v) for k, v in data["roman_numerals"].items()},
+        vessel_prefixes=frozenset(data["vessel_prefixes"]),
     )
 
 
@@ -103,6 +107,28 @@ def fold_token(token: str) -> str:
     return token
 
 
+# "M/V", "M.V.", "MV", "MT" before a ship's name
+_VESSEL_PREFIX = re.compile(r"^\s*(?:m\s*[/.]?\s*[vts]\b\.?|mv|mt|ms|ss|fv|mfv|mts)\s+")
+
+
+@lru_cache(maxsize=1 << 14)
+def _near_generic_word(word: str) -> str | None:
+    """The generic or legal-form word ``word`` is one typing slip from, if any (5+ letters)."""
+    if len(word) < 5:
+        return None
+    t = terms()
+    budget = 1 if len(word) <= 8 else 2
+    vocabulary = _generic_vocabulary()
+    found = extractOne(word, vocabulary, scorer=OSA.distance, score_cutoff=budget)
+    return None if found is None or found[0] in t.person_titles else str(found[0])
+
+
+@cache
+def _generic_vocabulary() -> tuple[str, ...]:
+    t = terms()
+    return tuple(sorted(w for w in t.generic_words | t.legal_forms if len(w) >= 5))
+
+
 _LETTERS_THEN_DIGITS = re.compile(r"[a-z]+[0-9]+|[0-9]+[a-z]+")
 _LEET = str.maketrans("013459", "oieasg")
 
@@ -129,6 +155,8 @@ def analyse_name(name: str, schema: str | None = None) -> NameForm:
     name = clean_name(name)
     ascii_name = ascii_text(name).lower()
     is_person = schema == "Person"
+    if schema == "Vessel":
+        ascii_name = _VESSEL_PREFIX.sub("", ascii_name)
     if not is_person:
         # "Aktiengesellschaft" -> "ag", "obshchestvo s ogranichennoi ..." -> "ooo": legal
         # forms compared in one spelling (rigour's table of them).
@@ -152,6 +180,8 @@ def analyse_name(name: str, schema: str | None = None) -> NameForm:
             continue
         elif not is_person and (word in t.legal_forms or word in t.generic_words):
             generic.append(word)
+        elif not is_person and (near := _near_generic_word(word)) is not None:
+            generic.append(near)  # "Sipping", "Intenrational": a typo of a generic word
         else:
             tokens.append(word)
     if not tokens and generic:  # a name made only of generic words: they are its identity

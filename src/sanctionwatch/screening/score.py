@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from sanctionwatch.screening import korean
 from sanctionwatch.screening.model import NameComparison
@@ -62,7 +62,8 @@ def token_similarity(a: str, b: str) -> float:
     budget = allowed_edits(longest)
     if budget == 0:
         return 0.0
-    distance = Levenshtein.distance(a, b, score_cutoff=budget)
+    # OSA: a swap of two neighbouring letters ("Natinal", "Defecne") is one slip, not two
+    distance = OSA.distance(a, b, score_cutoff=budget)
     if distance > budget:
         return 0.0
     return 1.0 - distance / longest
@@ -227,11 +228,12 @@ def compare_forms(
 
 def _business_words(form: NameForm) -> set[str]:
     legal = terms().legal_forms
-    return {word for word in form.generic if word not in legal and len(word) > 3}
+    return {word[:4] for word in form.generic if word not in legal and len(word) > 3}
 
 
 def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    left, right = set(a), set(b)
+    # by their first four letters: industry / industries / industrial, trade / trading
+    left, right = {w[:4] for w in a}, {w[:4] for w in b}
     if not left and not right:
         return 1.0
     return len(left & right) / len(left | right)
