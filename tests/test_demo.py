@@ -36,8 +36,11 @@ def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
     ofac_row = next(line for line in out.splitlines() if line.startswith("│ ofac_sdn "))
     assert ofac_row.rstrip("│ ").endswith("105 (105)")  # DPRK vessels, all with an IMO number
     assert "un 2018-10-29 -> 2026-02-27:" in out
-    assert (
-        "'KOMID' -> KOREA MINING DEVELOPMENT TRADING CORPORATION [Organization] un record KPe.001"
-        in out
-    )
-    assert "'김정은': no exact match" in out
+    komid = "KOMID -> 1.00 KOREA MINING DEVELOPMENT TRADING CORPORATION [Organization] un:KPe.001"
+    assert komid in out
+    # one person in Hangul, Cyrillic and three romanisations: the same OFAC record, explained
+    for written in ("김정은", "Ким Чен Ын", "Kim Jong Un", "Kim Chong-un", "Gim Jeong-eun"):
+        line = next(x for x in out.splitlines() if x.strip().startswith(f"{written} -> "))
+        assert "KIM, Jong Un [Person] ofac_sdn:20157" in line and "by korean" in line
+    assert "ANGARA (IMO 9179842) -> 1.00 ANGARA [Vessel] ofac_sdn:37059" in out
+    assert "ANGARA (IMO 9124043): no match" in out  # the other ship called ANGARA
