@@ -36,6 +36,7 @@ class Terms:
     folds: tuple[tuple[str, str], ...]
     roman_numerals: dict[str, int]
     vessel_prefixes: frozenset[str]
+    abbreviations: dict[str, str]
 
 
 @cache
@@ -50,6 +51,7 @@ def terms() -> Terms:
         folds=tuple((a, b) for a, b in data["transliteration_folds"]),
         roman_numerals={k: int(v) for k, v in data["roman_numerals"].items()},
         vessel_prefixes=frozenset(data["vessel_prefixes"]),
+        abbreviations=dict(data["abbreviations"]),
     )
 
 
@@ -107,8 +109,8 @@ def fold_token(token: str) -> str:
     return token
 
 
-# "M/V", "M.V.", "MV", "MT" before a ship's name
-_VESSEL_PREFIX = re.compile(r"^\s*(?:m\s*[/.]?\s*[vts]\b\.?|mv|mt|ms|ss|fv|mfv|mts)\s+")
+# "M/V", "M.V.", "M/T" before a ship's name; written-together prefixes ("MV") are in terms.toml
+_VESSEL_PREFIX = re.compile(r"^\s*m\s*[/.]\s*[vts]\b\.?\s*")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -157,6 +159,9 @@ def analyse_name(name: str, schema: str | None = None) -> NameForm:
     is_person = schema == "Person"
     if schema == "Vessel":
         ascii_name = _VESSEL_PREFIX.sub("", ascii_name)
+        first, _, rest = ascii_name.partition(" ")
+        if rest and first in terms().vessel_prefixes:
+            ascii_name = rest
     if not is_person:
         # "Aktiengesellschaft" -> "ag", "obshchestvo s ogranichennoi ..." -> "ooo": legal
         # forms compared in one spelling (rigour's table of them).
@@ -166,6 +171,8 @@ def analyse_name(name: str, schema: str | None = None) -> NameForm:
     tokens: list[str] = []
     generic: list[str] = []
     numbers: set[str] = set()
+    if not is_person:
+        words = [t.abbreviations.get(word, word) for word in words]
     for word in words:
         if word.isdigit():
             numbers.add(str(int(word)))
