@@ -20,6 +20,7 @@ from sanctionwatch.screening.score import (
         ("Vessel", "KUM UN SAN 3", "KUM UN SAN 2", 0.0, 0.5),
         ("Vessel", "SPARTA IV", "SPARTA III", 0.0, 0.5),
         ("Vessel", "Maia 1", "MAIA-1", 0.8, 1.0),
+        ("Vessel", "M/V An San 1", "AN SAN 1", 0.85, 1.0),  # prefix dropped, "An" kept
         # transliteration variants of the same Cyrillic name, and the Cyrillic itself
         ("Vessel", "Maiya-1", "MAIA-1", 0.8, 1.0),
         ("Vessel", "Майя-1", "MAIA-1", 0.8, 1.0),
@@ -43,6 +44,8 @@ from sanctionwatch.screening.score import (
         ),
         ("Company", "Korea Trading Company Ltd", "Korea Shipping Company Ltd", 0.0, 0.69),
         ("Company", "Siemens Aktiengesellschaft", "Siemens AG", 0.9, 1.0),
+        ("Company", "KOREA ANSAN SHPG CO", "KOREA ANSAN SHIPPING COMPANY", 0.85, 1.0),
+        ("Company", "Chong-chongang Sipping Company", "CHONG-CHONGANG SHIPPING COMPANY", 0.85, 1.0),
         ("Organization", "PLA", "People's Liberation Army", 0.85, 1.0),
         # people: order, spacing, initials, an extra middle name, a conflicting one
         ("Person", "Putin Vladimir", "Vladimir Putin", 0.95, 1.0),
@@ -77,6 +80,8 @@ def test_imo_number_decides_for_vessels() -> None:
     assert renamed == 1.0
     name_only = compare_names("Vessel", "ANGARA", "ANGARA")
     assert 0.7 <= name_only < 1.0  # several ships share a name: weaker than an IMO match
+    # a name alone that is also shorter than the listed one stays below the threshold
+    assert compare_names("Vessel", "M/V San 1", "AN SAN 1") < 0.7
 
 
 def test_explanation_names_the_method_and_features() -> None:
