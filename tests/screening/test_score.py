@@ -21,6 +21,9 @@ from sanctionwatch.screening.score import (
         ("Vessel", "SPARTA IV", "SPARTA III", 0.0, 0.5),
         ("Vessel", "Maia 1", "MAIA-1", 0.8, 1.0),
         ("Vessel", "M/V An San 1", "AN SAN 1", 0.85, 1.0),  # prefix dropped, "An" kept
+        ("Vessel", "안산 1", "AN SAN 1", 0.85, 1.0),  # a ship's name in Hangul
+        ("Vessel", "금강 2", "KUM GANG 3", 0.0, 0.5),
+        ("Vessel", "RANAM 3", "RA NAM 3", 0.8, 1.0),
         # transliteration variants of the same Cyrillic name, and the Cyrillic itself
         ("Vessel", "Maiya-1", "MAIA-1", 0.8, 1.0),
         ("Vessel", "Майя-1", "MAIA-1", 0.8, 1.0),

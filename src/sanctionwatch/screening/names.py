@@ -20,6 +20,8 @@ from rapidfuzz.process import extractOne
 from rigour.names import replace_org_types_compare
 from rigour.text import ascii_text
 
+from sanctionwatch.screening.korean import romanise_hangul
+
 # A name longer than this is cut before analysis: no real name is, and the cost of
 # comparing grows with length (a 10,000-character "name" must not stall a batch).
 MAX_NAME_CHARS = 300
@@ -151,12 +153,25 @@ def _join_initials(tokens: list[str]) -> list[str]:
     return joined
 
 
+def spaced_romanisation(text: str) -> str:
+    """Hangul romanised one syllable at a time (DPRK style), other characters kept."""
+    return " ".join(
+        romanise_hangul(char, "dprk") if "\uac00" <= char <= "\ud7a3" else char for char in text
+    )
+
+
 @lru_cache(maxsize=1 << 17)
 def analyse_name(name: str, schema: str | None = None) -> NameForm:
     """Analyse ``name`` for a party of ``schema`` (FtM schema name, or None if unknown)."""
     name = clean_name(name)
-    ascii_name = ascii_text(name).lower()
+    script = script_of(name)
     is_person = schema == "Person"
+    if script == "Hangul" and not is_person:
+        # Ships and firms are romanised syllable by syllable, as DPRK lists write them
+        # (안산 1 -> AN SAN 1, 금성 3 -> KUM SONG 3); persons go through korean.py.
+        ascii_name = spaced_romanisation(name).lower()
+    else:
+        ascii_name = ascii_text(name).lower()
     if schema == "Vessel":
         ascii_name = _VESSEL_PREFIX.sub("", ascii_name)
         first, _, rest = ascii_name.partition(" ")
@@ -202,6 +217,6 @@ def analyse_name(name: str, schema: str | None = None) -> NameForm:
         folded=tuple(fold_token(tok) for tok in tokens),
         generic=tuple(generic),
         numbers=frozenset(numbers),
-        script=script_of(name),
+        script=script,
         script_tokens=tuple(_WORD.findall(unicodedata.normalize("NFKC", name).casefold())),
     )

@@ -148,7 +148,7 @@ def _compact_score(q: NameForm, c: NameForm) -> float:
     """The letters alike, spaced or ordered differently ("Kim Jongun" / "Jong Un Kim",
     "FridrichBuchenberg" / "Friedrich Buchenberg")."""
     query = "".join(q.folded)
-    if len(query) < 6 or len(q.folded) == len(c.folded):
+    if len(query) < 5 or len(q.folded) == len(c.folded):
         return 0.0
     length = sum(len(token) for token in c.folded)
     if abs(length - len(query)) > allowed_edits(max(length, len(query))):
