@@ -58,6 +58,11 @@ from sanctionwatch.screening.score import (
         ("Person", "ALI SADDAM HUSSEIN AL-RAWI", "ALI SADDAM HUSSEIN AL-TIKRITI", 0.0, 0.7),
         ("Person", "FridrichBuchenberg", "Friedrich Buchenberg", 0.8, 1.0),
         ("Person", "Ig0r Sech1n", "Igor Sechin", 0.9, 1.0),
+        # Korean names: romanisations meet; another given name is another person
+        ("Person", "Kim Chong-un", "KIM, Jong Un", 0.95, 1.0),
+        ("Person", "Kim Jong Nam", "KIM, Jong Un", 0.0, 0.69),
+        ("Person", "Kim Jong Il", "KIM, Jong Un", 0.0, 0.69),
+        ("Person", "Kim Yo Jong", "KIM, Jong Un", 0.0, 0.69),
         # Hangul and CJK: one different syllable is another person
         ("Person", "김종은", "김정은", 0.0, 0.5),
         ("Person", "习近朋", "习近平", 0.0, 0.5),

@@ -33,6 +33,7 @@ NUMBER_MISSING = 0.75  # a number on one side only
 GENERIC_WEIGHT = 0.1  # share of the score that generic business words decide
 CONFLICT_PENALTY = 0.85  # per token of one name facing a different token of the other
 BUSINESS_CONFLICT = 0.7  # both names say what the firm does, and they say different things
+KOREAN_SPELLING_SHARE = 0.8  # of the letter-based score kept when the Korean reading disagrees
 
 
 def allowed_edits(length: int) -> int:
@@ -206,8 +207,15 @@ def compare_forms(
             found = korean.korean_similarity(q.original, c.original)
             if found is not None:
                 features["korean"] = found.score
-                if found.score >= score or method != "exact":
+                # A Korean reading that agrees decides. One that disagrees (a given-name
+                # syllable differs) mostly means another person (Kim Jong Nam), but the lists'
+                # own aliases are sometimes spelled a vowel apart (Kim Son-gwang / Kim
+                # Su-Kwang): for people the letters still count, discounted; for a LegalEntity
+                # (a firm as often as a person) the Korean reading can only raise the score.
+                if found.score >= score:
                     score, method = found.score, "korean"
+                elif schema == "Person":
+                    score, method = max(found.score, score * KOREAN_SPELLING_SHARE), "korean"
     if q.generic or c.generic:
         generic = _jaccard(q.generic, c.generic)
         features["generic_words"] = generic
