@@ -110,3 +110,9 @@ def test_the_index_is_saved_and_rebuilt_when_lists_change(home: Path, tmp_path: 
         again = load_index(store, path)
         assert again.signature == first.signature
         assert len(again.parties) == len(build_index(store).parties) == len(first.parties)
+
+
+def test_a_name_in_chinese_characters_finds_its_korean_listing(screener: Screener) -> None:
+    [match, *_] = screener.screen(Query("金正恩", schema="Person"))
+    assert (match.party.list_name, match.party.record_id) == ("ofac_sdn", "20157")
+    assert match.explanation.name.method == "korean"

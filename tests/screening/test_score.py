@@ -63,6 +63,10 @@ from sanctionwatch.screening.score import (
         ("Person", "Kim Jong Nam", "KIM, Jong Un", 0.0, 0.69),
         ("Person", "Kim Jong Il", "KIM, Jong Un", 0.0, 0.69),
         ("Person", "Kim Yo Jong", "KIM, Jong Un", 0.0, 0.69),
+        # Korean names in Chinese characters (Hanja), read in Hangul
+        ("Person", "金正恩", "KIM, Jong Un", 0.95, 1.0),
+        ("Person", "崔龍海", "Choe Ryong Hae", 0.95, 1.0),
+        ("Person", "金正男", "KIM, Jong Un", 0.0, 0.5),
         # Hangul and CJK: one different syllable is another person
         ("Person", "김종은", "김정은", 0.0, 0.5),
         ("Person", "习近朋", "习近平", 0.0, 0.5),

