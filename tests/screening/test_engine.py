@@ -116,3 +116,17 @@ def test_a_name_in_chinese_characters_finds_its_korean_listing(screener: Screene
     [match, *_] = screener.screen(Query("金正恩", schema="Person"))
     assert (match.party.list_name, match.party.record_id) == ("ofac_sdn", "20157")
     assert match.explanation.name.method == "korean"
+
+
+def test_the_python_api_screens_against_a_home(home: Path) -> None:
+    import sanctionwatch
+
+    matches = sanctionwatch.screen("Kim Jong Un", schema="Person", home=home)
+    assert matches[0].party.record_id == "20157"
+    results = list(
+        sanctionwatch.screen_batch(
+            [Query("KOMID"), Query(""), Query("ANGARA", imo="9179842")], home=home
+        )
+    )
+    assert [type(r).__name__ for _, r in results] == ["list", "InputError", "list"]
+    assert results[2][1][0].score == 1.0
