@@ -63,6 +63,8 @@ from sanctionwatch.screening.score import (
         ("Person", "Kim Jong Nam", "KIM, Jong Un", 0.0, 0.69),
         ("Person", "Kim Jong Il", "KIM, Jong Un", 0.0, 0.69),
         ("Person", "Kim Yo Jong", "KIM, Jong Un", 0.0, 0.69),
+        ("Person", "Kim Jong Un", "Tong-un KIM", 0.0, 0.69),  # UK OFSI 11032, another Kim
+        ("Person", "KIM, Son-gwang", "KIM, Su-Kwang", 0.3, 0.69),  # a listed alias, spelled apart
         # Korean names in Chinese characters (Hanja), read in Hangul
         ("Person", "金正恩", "KIM, Jong Un", 0.95, 1.0),
         ("Person", "崔龍海", "Choe Ryong Hae", 0.95, 1.0),

@@ -33,7 +33,9 @@ NUMBER_MISSING = 0.75  # a number on one side only
 GENERIC_WEIGHT = 0.1  # share of the score that generic business words decide
 CONFLICT_PENALTY = 0.85  # per token of one name facing a different token of the other
 BUSINESS_CONFLICT = 0.7  # both names say what the firm does, and they say different things
-KOREAN_SPELLING_SHARE = 0.8  # of the letter-based score kept when the Korean reading disagrees
+# Share of the letter-based score kept when the Korean reading disagrees: low enough that a
+# one-letter-different syllable (Kim Tong Un / Kim Jong Un) stays below 0.7.
+KOREAN_SPELLING_SHARE = 0.75
 
 
 def allowed_edits(length: int) -> int:
