@@ -14,9 +14,12 @@ with that notice.
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "src/sanctionwatch/screening/hanja_readings.tsv"
+PACKAGE = Path(__file__).resolve().parents[1] / "src/sanctionwatch/screening"
+OUT = PACKAGE / "hanja_readings.tsv"
+PINYIN_OUT = PACKAGE / "pinyin_readings.tsv"
 
 
 def main(source: Path) -> None:
@@ -42,6 +45,51 @@ def main(source: Path) -> None:
         encoding="utf-8",
     )
     print(f"{len(rows)} characters written to {OUT}")
+    write_pinyin_table(source, version)
+
+
+def write_pinyin_table(source: Path, version: str) -> None:
+    """Toneless pinyin syllable -> the Hangul readings of the common characters read so
+    (characters Unihan flags as used in names or taught in Korean schools), most frequent
+    first: how a Korean name heard through Mandarin ("Cui Longhai") maps back to Hangul."""
+    hangul: dict[str, list[str]] = {}
+    mandarin: dict[str, list[str]] = {}
+    for line in source.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) != 3:
+            continue
+        code, field, value = parts
+        if field == "kHangul":
+            common = [
+                i.partition(":")[0] for i in value.split() if set(i.partition(":")[2]) & {"N", "E"}
+            ]
+            if common:
+                hangul[code] = common
+        elif field == "kMandarin":
+            mandarin[code] = [_toneless(v) for v in value.split()]
+    counts: dict[str, dict[str, int]] = {}
+    for code, readings in hangul.items():
+        for syllable in mandarin.get(code, []):
+            for reading in readings:
+                counts.setdefault(syllable, {}).setdefault(reading, 0)
+                counts[syllable][reading] += 1
+    rows = [
+        f"{syllable}\t{' '.join(sorted(found, key=lambda h: -found[h]))}"
+        for syllable, found in sorted(counts.items())
+    ]
+    PINYIN_OUT.write_text(
+        "# Toneless pinyin syllable -> Hangul readings of the common characters so read.\n"
+        "# Derived from the Unicode Character Database, Unihan_Readings.txt, fields kMandarin\n"
+        f"# and kHangul ({version.strip('# ')}). © Unicode, Inc.; Unicode License:\n"
+        "# LICENSE-UNICODE.txt. Made by tools/make_hanja_readings.py.\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    print(f"{len(rows)} pinyin syllables written to {PINYIN_OUT}")
+
+
+def _toneless(syllable: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", syllable)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 if __name__ == "__main__":

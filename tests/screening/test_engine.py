@@ -130,3 +130,10 @@ def test_the_python_api_screens_against_a_home(home: Path) -> None:
     )
     assert [type(r).__name__ for _, r in results] == ["list", "InputError", "list"]
     assert results[2][1][0].score == 1.0
+
+
+def test_a_mandarin_reading_finds_the_korean_listing(screener: Screener) -> None:
+    matches = screener.screen(Query("Cui Longhai", schema="Person"))
+    assert ("ofac_sdn", "23213") in {(m.party.list_name, m.party.record_id) for m in matches}
+    best = next(m for m in matches if m.party.record_id == "23213")
+    assert best.explanation.name.method == "pinyin"

@@ -69,6 +69,11 @@ from sanctionwatch.screening.score import (
         ("Person", "金正恩", "KIM, Jong Un", 0.95, 1.0),
         ("Person", "崔龍海", "Choe Ryong Hae", 0.95, 1.0),
         ("Person", "金正男", "KIM, Jong Un", 0.0, 0.5),
+        # Korean names heard through Mandarin (pinyin of their Chinese characters)
+        ("Person", "Cui Longhai", "CHOE, Ryong Hae", 0.85, 0.95),
+        ("Person", "Jin Zhengen", "KIM, Jong Un", 0.85, 0.95),
+        ("Person", "Jin Zhengnan", "KIM, Jong Un", 0.0, 0.5),
+        ("Person", "Xi Jinping", "KIM, Jong Un", 0.0, 0.3),
         # Hangul and CJK: one different syllable is another person
         ("Person", "김종은", "김정은", 0.0, 0.5),
         ("Person", "习近朋", "习近平", 0.0, 0.5),

@@ -10,7 +10,7 @@ from followthemoney import model
 
 from sanctionwatch.errors import InputError
 from sanctionwatch.lists.model import country_code
-from sanctionwatch.screening.index import IndexedParty, ScreeningIndex, blocking_keys
+from sanctionwatch.screening.index import IndexedParty, ScreeningIndex, query_keys
 from sanctionwatch.screening.model import Explanation, NameComparison, Query
 from sanctionwatch.screening.names import analyse_name
 from sanctionwatch.screening.score import compare_forms, normalise_imo, vessel_adjustment
@@ -75,7 +75,7 @@ class Screener:
         check_query(query)
         form = analyse_name(query.name, query.schema)
         imo = normalise_imo(query.imo)
-        keys = blocking_keys(form)
+        keys = query_keys(form)
         matches = []
         for position in self.index.candidates(keys, imo, CANDIDATES):
             party = self.index.parties[position]

@@ -8,9 +8,12 @@ spellings, the readings used in names first.
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import islice, product
+
+from sanctionwatch.screening import korean
 
 MAX_READINGS = 8  # Hangul spellings tried per name: 金 alone reads 김 or 금
 
@@ -60,3 +63,85 @@ def _split(flat: tuple[str, ...], words: list[list[tuple[str, ...]]]) -> list[tu
         grouped.append(flat[start : start + len(word)])
         start += len(word)
     return grouped
+
+
+# -- Korean names heard through Mandarin ("Cui Longhai" for 崔龍海, Choe Ryong Hae) --------------
+
+MAX_SEGMENTATIONS = 4  # ways to cut one word into pinyin syllables ("xian": xian, xi an)
+
+
+@cache
+def pinyin_table() -> dict[str, tuple[str, ...]]:
+    """Toneless pinyin syllable -> Hangul readings of the common characters so read."""
+    text = resources.files("sanctionwatch.screening").joinpath("pinyin_readings.tsv")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            syllable, _, readings = line.partition("\t")
+            table[syllable] = tuple(readings.split())
+    return table
+
+
+@lru_cache(maxsize=1 << 12)
+def _syllable_keys(syllable: str, family: bool) -> frozenset[str]:
+    """The keys korean.py gives the Hangul readings of one pinyin syllable, in the family-name
+    position or in a given name (a probe syllable completes the two-syllable name it reads)."""
+    keys = set()
+    for hangul in pinyin_table().get(syllable, ()):
+        probe = hangul + "가" if family else "김" + hangul
+        for sequence in korean.korean_keys(probe):
+            keys.add(sequence[0] if family else sequence[1])
+    return frozenset(keys)
+
+
+def _segmentations(word: str) -> list[list[str]]:
+    """Every way (at most a few) to read ``word`` as a run of pinyin syllables."""
+    table = pinyin_table()
+    found: list[list[str]] = []
+
+    def walk(start: int, path: list[str]) -> None:
+        if len(found) >= MAX_SEGMENTATIONS:
+            return
+        if start == len(word):
+            found.append(path)
+            return
+        for end in range(min(len(word), start + 6), start, -1):
+            if word[start:end] in table:
+                walk(end, [*path, word[start:end]])
+
+    walk(0, [])
+    return found
+
+
+@lru_cache(maxsize=1 << 14)
+def pinyin_key_sets(name: str) -> tuple[tuple[frozenset[str], ...], ...]:
+    """For a name that reads as pinyin (family name first), per way of reading it, the set of
+    Korean syllable keys each syllable may stand for; empty when it does not read as pinyin."""
+    words = [w for w in re.split(r"[\s,\-]+", name.lower()) if w]
+    if not words or not all(w.isascii() and w.isalpha() for w in words):
+        return ()
+    per_word = [_segmentations(word) for word in words]
+    if not all(per_word):
+        return ()
+    readings = []
+    for combination in islice(product(*per_word), MAX_READINGS):
+        syllables = [s for word in combination for s in word]
+        keys = tuple(_syllable_keys(s, family=i == 0) for i, s in enumerate(syllables))
+        if all(keys):
+            readings.append(keys)
+    return tuple(readings)
+
+
+def pinyin_reads_as(pinyin_name: str, korean_name: str) -> bool:
+    """Whether ``pinyin_name`` can be the Mandarin reading of the Korean name ``korean_name``
+    (in any romanisation or Hangul): every syllable's characters may be read so in Korean."""
+    readings = pinyin_key_sets(pinyin_name)
+    if not readings:
+        return False
+    for sequence in korean.korean_keys(korean_name):
+        for keys in readings:
+            if len(keys) == len(sequence) and all(
+                k in s for k, s in zip(sequence, keys, strict=True)
+            ):
+                return True
+    return False

@@ -11,6 +11,7 @@ import pickle
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice, product
 from pathlib import Path
 
 from sanctionwatch.lists.model import PARTY_SCHEMATA
@@ -57,6 +58,20 @@ def blocking_keys(form: NameForm) -> set[str]:
     for spelling in spellings:
         for sequence in korean.korean_keys(spelling):
             keys.add("k:" + "-".join(sequence))
+    return keys
+
+
+MAX_PINYIN_KEYS = 64
+
+
+def query_keys(form: NameForm) -> set[str]:
+    """The blocking keys of a query: its own, plus, for a name that may be the Mandarin
+    reading of a Korean name ("Cui Longhai"), the keys of the Korean names it may stand for."""
+    keys = blocking_keys(form)
+    if form.script == "Latin" and not korean.korean_keys(form.original):
+        for readings in hanja.pinyin_key_sets(form.original):
+            for sequence in islice(product(*readings), MAX_PINYIN_KEYS):
+                keys.add("k:" + "-".join(sequence))
     return keys
 
 

@@ -36,6 +36,7 @@ BUSINESS_CONFLICT = 0.7  # both names say what the firm does, and they say diffe
 # Share of the letter-based score kept when the Korean reading disagrees: low enough that a
 # one-letter-different syllable (Kim Tong Un / Kim Jong Un) stays below 0.7.
 KOREAN_SPELLING_SHARE = 0.75
+PINYIN_MATCH = 0.9  # a Mandarin reading that fits every syllable: strong, not certain
 
 
 def allowed_edits(length: int) -> int:
@@ -207,6 +208,10 @@ def compare_forms(
             score, method = acronym, "acronym"
         if schema in (None, "Person", "LegalEntity"):
             found = _korean_match(q, c)
+            korean_disagrees = found is not None and found.score < 0.5
+            if (found is None or korean_disagrees) and _pinyin_match(q, c, korean_disagrees):
+                features["pinyin"] = PINYIN_MATCH
+                score, method, found = PINYIN_MATCH, "pinyin", None
             if found is not None:
                 features["korean"] = found.score
                 # A Korean reading that agrees decides. One that disagrees (a given-name
@@ -252,6 +257,21 @@ def _korean_match(q: NameForm, c: NameForm) -> korean.KoreanMatch | None:
             if found is not None and (best is None or found.score > best.score):
                 best = found
     return best
+
+
+def _pinyin_match(q: NameForm, c: NameForm, readable: bool = False) -> bool:
+    """One name is the Mandarin reading of the other, a Korean name ("Cui Longhai" for Choe
+    Ryong Hae). Tried for a Latin name that cannot be read as Korean itself, or (``readable``)
+    one that can but whose Korean reading disagrees ("Jin Yongnan" reads as Korean too)."""
+    for pinyin, other in ((q, c), (c, q)):
+        if (
+            pinyin.script == "Latin"
+            and other.script in ("Latin", "Hangul")
+            and (readable or not korean.korean_keys(pinyin.original))
+            and hanja.pinyin_reads_as(pinyin.original, other.original)
+        ):
+            return True
+    return False
 
 
 def _business_words(form: NameForm) -> set[str]:
