@@ -94,23 +94,37 @@ def _syllable_keys(syllable: str, family: bool) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _segmentations(word: str) -> list[list[str]]:
-    """Every way (at most a few) to read ``word`` as a run of pinyin syllables."""
-    table = pinyin_table()
-    found: list[list[str]] = []
+@lru_cache(maxsize=1 << 14)
+def _segmentations(word: str) -> tuple[tuple[str, ...], ...]:
+    """Every way (at most a few) to read ``word`` as a run of pinyin syllables.
 
-    def walk(start: int, path: list[str]) -> None:
+    First marks, right to left, where a run of syllables can start (linear in the word),
+    so that a word that is no pinyin ("mohammed") is refused without a search."""
+    table = pinyin_table()
+    size = len(word)
+    ends_ok = [False] * (size + 1)
+    ends_ok[size] = True
+    for start in range(size - 1, -1, -1):
+        ends_ok[start] = any(
+            ends_ok[end] and word[start:end] in table
+            for end in range(start + 1, min(size, start + 6) + 1)
+        )
+    if not ends_ok[0]:
+        return ()
+    found: list[tuple[str, ...]] = []
+
+    def walk(start: int, path: tuple[str, ...]) -> None:
         if len(found) >= MAX_SEGMENTATIONS:
             return
-        if start == len(word):
+        if start == size:
             found.append(path)
             return
-        for end in range(min(len(word), start + 6), start, -1):
-            if word[start:end] in table:
-                walk(end, [*path, word[start:end]])
+        for end in range(min(size, start + 6), start, -1):
+            if ends_ok[end] and word[start:end] in table:
+                walk(end, (*path, word[start:end]))
 
-    walk(0, [])
-    return found
+    walk(0, ())
+    return tuple(found)
 
 
 @lru_cache(maxsize=1 << 14)

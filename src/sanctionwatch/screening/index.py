@@ -19,7 +19,7 @@ from sanctionwatch.lists.store import ListStore
 from sanctionwatch.screening import hanja, korean
 from sanctionwatch.screening.names import NameForm, analyse_name
 
-INDEX_FORMAT = 3  # bump when the pickled layout or the keys change
+INDEX_FORMAT = 4  # bump when the pickled layout or the keys change
 NAME_PROPERTIES = ("name", "alias", "previousName", "weakAlias")
 _SYLLABIC = frozenset({"Hangul", "CJK"})
 
@@ -68,7 +68,7 @@ def query_keys(form: NameForm) -> set[str]:
     """The blocking keys of a query: its own, plus, for a name that may be the Mandarin
     reading of a Korean name ("Cui Longhai"), the keys of the Korean names it may stand for."""
     keys = blocking_keys(form)
-    if form.script == "Latin" and not korean.korean_keys(form.original):
+    if form.pinyin_readable and not form.korean_readable:
         for readings in hanja.pinyin_key_sets(form.original):
             for sequence in islice(product(*readings), MAX_PINYIN_KEYS):
                 keys.add("k:" + "-".join(sequence))

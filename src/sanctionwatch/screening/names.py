@@ -20,7 +20,8 @@ from rapidfuzz.process import extractOne
 from rigour.names import replace_org_types_compare
 from rigour.text import ascii_text
 
-from sanctionwatch.screening.korean import romanise_hangul
+from sanctionwatch.screening.hanja import pinyin_key_sets
+from sanctionwatch.screening.korean import korean_keys, romanise_hangul
 
 # A name longer than this is cut before analysis: no real name is, and the cost of
 # comparing grows with length (a 10,000-character "name" must not stall a batch).
@@ -71,6 +72,8 @@ class NameForm:
     numbers: frozenset[str]
     script: str  # "Latin", "Hangul", "Cyrillic", "CJK", "Arabic", "other"
     script_tokens: tuple[str, ...]  # the words in their own script, case-folded
+    korean_readable: bool = False  # korean.py can read it as a Korean personal name
+    pinyin_readable: bool = False  # it reads as Mandarin pinyin (a Korean name heard so?)
 
     @property
     def is_empty(self) -> bool:
@@ -219,4 +222,6 @@ def analyse_name(name: str, schema: str | None = None) -> NameForm:
         numbers=frozenset(numbers),
         script=script,
         script_tokens=tuple(_WORD.findall(unicodedata.normalize("NFKC", name).casefold())),
+        korean_readable=bool(korean_keys(name)),
+        pinyin_readable=script == "Latin" and bool(pinyin_key_sets(name)),
     )

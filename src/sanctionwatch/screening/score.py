@@ -265,9 +265,9 @@ def _pinyin_match(q: NameForm, c: NameForm, readable: bool = False) -> bool:
     one that can but whose Korean reading disagrees ("Jin Yongnan" reads as Korean too)."""
     for pinyin, other in ((q, c), (c, q)):
         if (
-            pinyin.script == "Latin"
-            and other.script in ("Latin", "Hangul")
-            and (readable or not korean.korean_keys(pinyin.original))
+            pinyin.pinyin_readable
+            and other.korean_readable
+            and (readable or not pinyin.korean_readable)
             and hanja.pinyin_reads_as(pinyin.original, other.original)
         ):
             return True
