@@ -18,6 +18,7 @@ from sanctionwatch.screening.score import compare_forms, normalise_imo, vessel_a
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 5
 CANDIDATES = 20  # parties scored in full per query, taken by blocking-key weight
+CANDIDATE_SHARE = 0.3  # ... and only those with at least this share of the best one's weight
 
 # How much a name found only as a previous or weak (low-quality) alias counts.
 PROPERTY_WEIGHT = {"name": 1.0, "alias": 1.0, "previousName": 0.95, "weakAlias": 0.9}
@@ -77,7 +78,7 @@ class Screener:
         imo = normalise_imo(query.imo)
         keys = query_keys(form)
         matches = []
-        for position in self.index.candidates(keys, imo, CANDIDATES):
+        for position in self.index.candidates(keys, imo, CANDIDATES, CANDIDATE_SHARE):
             party = self.index.parties[position]
             if not _schema_compatible(query.schema, party.schema):
                 continue

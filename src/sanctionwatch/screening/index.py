@@ -82,8 +82,13 @@ class ScreeningIndex:
     imo: dict[str, list[int]]
     signature: tuple[tuple[str, int], ...]
 
-    def candidates(self, keys: Iterable[str], imo: str | None, limit: int) -> list[int]:
-        """Parties sharing keys with a query, the rarest keys weighing most; best first."""
+    def candidates(
+        self, keys: Iterable[str], imo: str | None, limit: int, share: float = 0.0
+    ) -> list[int]:
+        """Parties sharing keys with a query, the rarest keys weighing most; best first.
+
+        ``share``: leave out parties whose key weight is below that share of the best one's
+        (they share only a common word, such as "Mohammed", with the query)."""
         weights: dict[int, float] = defaultdict(float)
         total = len(self.parties) or 1
         for key in set(keys):
@@ -94,6 +99,9 @@ class ScreeningIndex:
             for index in posting:
                 weights[index] += idf
         ranked = sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
+        if ranked and share:
+            floor = weights[ranked[0]] * share
+            ranked = [i for i in ranked if weights[i] >= floor]
         if imo:
             ranked = [i for i in self.imo.get(imo, []) if i not in ranked] + ranked
         return ranked
