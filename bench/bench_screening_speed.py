@@ -28,7 +28,7 @@ from sanctionwatch.lists.loader import load_batches
 from sanctionwatch.lists.store import ListStore
 from sanctionwatch.screening.batch_io import QueryRow
 from sanctionwatch.screening.engine import CANDIDATES, Screener
-from sanctionwatch.screening.index import blocking_keys, build_index
+from sanctionwatch.screening.index import build_index, query_keys
 from sanctionwatch.screening.model import Query
 from sanctionwatch.screening.names import analyse_name
 from sanctionwatch.screening.parallel import screen_rows
@@ -71,7 +71,7 @@ def logic_v2_per_query(screener: Screener, sample: list[Query]) -> list[float]:
     algorithm.compare(warm, warm, config)  # load its models before timing
     seconds = []
     for query in sample:
-        keys = blocking_keys(analyse_name(query.name, query.schema))
+        keys = query_keys(analyse_name(query.name, query.schema))
         parties = [
             screener.index.parties[i] for i in screener.index.candidates(keys, None, CANDIDATES)
         ]
