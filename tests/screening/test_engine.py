@@ -137,3 +137,8 @@ def test_a_mandarin_reading_finds_the_korean_listing(screener: Screener) -> None
     assert ("ofac_sdn", "23213") in {(m.party.list_name, m.party.record_id) for m in matches}
     best = next(m for m in matches if m.party.record_id == "23213")
     assert best.explanation.name.method == "pinyin"
+
+
+def test_a_name_in_mixed_scripts_is_screened(screener: Screener) -> None:
+    matches = screener.screen(Query("Kim Jong Un (김정은)", schema="Person"))
+    assert matches and matches[0].party.record_id == "20157"
