@@ -18,16 +18,21 @@ from sanctionwatch.screening import korean
 MAX_READINGS = 8  # Hangul spellings tried per name: 金 alone reads 김 or 금
 
 
+def _load_table(file_name: str) -> dict[str, tuple[str, ...]]:
+    """A two-column table of this package (key, then readings separated by spaces)."""
+    text = resources.files("sanctionwatch.screening").joinpath(file_name).read_text("utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, _, readings = line.partition("\t")
+            table[key] = tuple(readings.split())
+    return table
+
+
 @cache
 def readings_table() -> dict[str, tuple[str, ...]]:
     """Character -> its Hangul readings (read once)."""
-    text = resources.files("sanctionwatch.screening").joinpath("hanja_readings.tsv")
-    table: dict[str, tuple[str, ...]] = {}
-    for line in text.read_text("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            char, _, readings = line.partition("\t")
-            table[char] = tuple(readings.split())
-    return table
+    return _load_table("hanja_readings.tsv")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -73,13 +78,7 @@ MAX_SEGMENTATIONS = 4  # ways to cut one word into pinyin syllables ("xian": xia
 @cache
 def pinyin_table() -> dict[str, tuple[str, ...]]:
     """Toneless pinyin syllable -> Hangul readings of the common characters so read."""
-    text = resources.files("sanctionwatch.screening").joinpath("pinyin_readings.tsv")
-    table: dict[str, tuple[str, ...]] = {}
-    for line in text.read_text("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            syllable, _, readings = line.partition("\t")
-            table[syllable] = tuple(readings.split())
-    return table
+    return _load_table("pinyin_readings.tsv")
 
 
 @lru_cache(maxsize=1 << 12)
