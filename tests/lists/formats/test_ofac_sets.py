@@ -27,27 +27,6 @@ from tests.lists.formats.ofac_support import (
     set_files,
 )
 
-
-@pytest.fixture(scope="module")
-def sdn_2024() -> ParseResult:
-    return one(ofac_csv.parse([SDN_2024]))
-
-
-@pytest.fixture(scope="module")
-def set_2021() -> ParseResult:
-    return one(ofac_csv.parse(set_files(SET_2021)))
-
-
-@pytest.fixture(scope="module")
-def sdn_2024_with_aux() -> ParseResult:
-    return one(ofac_csv.parse([SDN_2024, *set_files(AUX_2025)]))
-
-
-@pytest.fixture(scope="module")
-def cons() -> ParseResult:
-    return one(ofac_csv.parse(set_files(CONS)))
-
-
 # --- the consistent 2021 set: joins on ent_num -----------------------------------------
 
 
