@@ -44,6 +44,11 @@ _DOCS: dict[str, tuple[str, float, str]] = {
         0.0,
         "korean.py",
     ),
+    "pinyin": (
+        "The name is the Mandarin reading of a Korean name (Cui Longhai / Choe Ryong Hae).",
+        0.0,
+        "hanja.py",
+    ),
     "generic_words": ("Overlap of generic and legal-form words (organisations).", 0.0, "score.py"),
     "business_words_differ": ("The organisations' business words differ.", 0.0, "score.py"),
     "numbers_agree": (
