@@ -83,10 +83,6 @@ class ListVersion:
     rejected_count: int
     warnings: list[str]
 
-    @property
-    def label(self) -> str:
-        return self.version
-
 
 @dataclass(frozen=True)
 class StoredEntity:
