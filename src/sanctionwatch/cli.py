@@ -6,8 +6,10 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -21,6 +23,9 @@ from sanctionwatch.lists.diff import ListDiff, diff_versions, from_first_differe
 from sanctionwatch.lists.loader import LoadOutcome, load_lists
 from sanctionwatch.lists.store import ListStore
 from sanctionwatch.lists.summary import summarise
+
+if TYPE_CHECKING:
+    from sanctionwatch.ais.store import IngestCounts
 
 # Markup off: list data (names, programmes like "[DPRK2]") is printed as text, never
 # interpreted as rich markup.
@@ -352,6 +357,168 @@ def screen_command(
         write_results(
             screener, handle, str(source), fmt, threshold, limit, sys.stdout, bar, workers
         )
+
+
+@cli.group(cls=_Group)
+def ais() -> None:
+    """Ingest AIS files and look at what is stored (positions, vessel identities)."""
+
+
+@ais.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file.")
+@click.pass_context
+def ais_ingest(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> None:
+    """Ingest NMEA (.gz, .zip too), DMA CSV or MarineCadastre CSV files, format from content.
+
+    Each file is stored whole or not at all. Rejected lines go, with line number and
+    reason, to a quarantine file under HOME/ais/quarantine; re-ingesting adds nothing.
+    """
+    from sanctionwatch.ais.ingest import ingest_file, sources
+    from sanctionwatch.ais.store import open_store as open_ais_store
+
+    settings: Settings = ctx.obj
+    todo = sources(list(files))  # every file checked before any is ingested
+    store = open_ais_store(settings.home)
+    try:
+        for source in todo:
+            with progress_bar() as progress:
+                task = progress.add_task(f"ingest {source.name}", total=None)
+                counts = ingest_file(
+                    store, source, progress=lambda n, t=task: progress.advance(t, n)
+                )
+            if as_json:
+                stdout.print(json.dumps(asdict(counts), ensure_ascii=False))
+            else:
+                print_ingest(counts)
+    finally:
+        store.close()
+
+
+def print_ingest(counts: IngestCounts) -> None:
+    span = "-"
+    if counts.first_ts is not None and counts.last_ts is not None:
+        span = f"{_iso(counts.first_ts)} .. {_iso(counts.last_ts)}"
+    stdout.print(
+        f"{counts.file} ({counts.format}): {counts.lines:,} lines; "
+        f"{counts.accepted:,} positions accepted, {counts.duplicates:,} duplicates skipped, "
+        f"{counts.rejected:,} rejected, {sum(counts.skipped_by_reason.values()):,} skipped, "
+        f"{counts.statics:,} static reports; {counts.vessels:,} vessels; {span}"
+    )
+    for title, by_reason in (
+        ("rejected", counts.rejected_by_reason),
+        ("skipped", counts.skipped_by_reason),
+    ):
+        for reason, number in by_reason.items():
+            stdout.print(f"  {title}: {number:>9,}  {reason}")
+    if counts.quarantine:
+        stdout.print(f"  rejected lines (line number, reason, text): {counts.quarantine}")
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_when(value: str | None, option: str) -> int | None:
+    """ISO date or date-time (UTC unless it says otherwise) -> milliseconds."""
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise _BadInput(f"{option}: {value!r} is not an ISO 8601 date or date-time") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp() * 1000)
+
+
+@ais.command("vessels")
+@click.option("--mmsi", type=int, help="Only this MMSI.")
+@click.option("--imo", type=int, help="Only vessels that ever reported this IMO number.")
+@click.option("--name", help="Only vessels that ever reported a name containing this text.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per vessel.")
+@click.pass_context
+def ais_vessels(
+    ctx: click.Context, mmsi: int | None, imo: int | None, name: str | None, as_json: bool
+) -> None:
+    """Each vessel's identity history: IMO, name, call sign, type, size, draught, destination,
+    with first and last seen, the flag its MMSI implies, and the checks that failed."""
+    from sanctionwatch.ais.store import open_store as open_ais_store
+    from sanctionwatch.ais.vessels import vessel_histories
+
+    settings: Settings = ctx.obj
+    store = open_ais_store(settings.home)
+    try:
+        histories = vessel_histories(store, mmsi=mmsi, imo=imo, name=name)
+    finally:
+        store.close()
+    if as_json:
+        for history in histories:
+            stdout.print(json.dumps(history, ensure_ascii=False))
+        return
+    if not histories:
+        stdout.print("No vessel matches.")
+        return
+    for history in histories:
+        flag = history["mid_flag"] or "-"
+        stdout.print(
+            f"MMSI {history['mmsi']} ({history['mmsi_kind']}, MID flag {flag}): "
+            f"{history['positions']:,} positions"
+            + (
+                f", {history['first_position']} .. {history['last_position']}"
+                if history["positions"]
+                else ""
+            )  # fmt: skip
+        )
+        for problem in history["problems"]:
+            stdout.print(f"  ! {problem}")
+        table = Table("first seen", "last seen", "IMO", "name", "call sign", "type",
+                      "size (m)", "draught", "destination", box=None)  # fmt: skip
+        for row in history["identities"]:
+            size = f"{row['length'] or '?'} x {row['width'] or '?'}" if row["length"] else ""
+            table.add_row(
+                row["first_seen"], row["last_seen"],
+                f"{row['imo']}{'' if row['imo_valid'] is not False else ' (bad check digit)'}"
+                if row["imo"] else "",
+                row["name"] or "", row["callsign"] or "", str(row["ship_type"] or ""),
+                size, str(row["draught"] or ""), row["destination"] or "",
+            )  # fmt: skip
+        if history["identities"]:
+            stdout.print(table)
+
+
+@ais.command("track")
+@click.argument("mmsi", type=int)
+@click.option("--from", "start", help="ISO date or date-time (UTC).")
+@click.option("--to", "end", help="ISO date or date-time (UTC).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["geojson", "csv", "parquet"]), default="geojson",
+    show_default=True,
+)  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here (required for parquet); default standard output.")  # fmt: skip
+@click.pass_context
+def ais_track(ctx: click.Context, mmsi: int, start: str | None, end: str | None, fmt: str,
+              out: Path | None) -> None:  # fmt: skip
+    """One vessel's positions in time order, as GeoJSON, CSV or Parquet."""
+    from sanctionwatch.ais.store import open_store as open_ais_store
+    from sanctionwatch.ais.tracks import write_track
+
+    if fmt == "parquet" and out is None:
+        raise _BadInput("--format parquet needs --out FILE")
+    settings: Settings = ctx.obj
+    store = open_ais_store(settings.home)
+    try:
+        table = store.track(mmsi, _parse_when(start, "--from"), _parse_when(end, "--to"))
+    finally:
+        store.close()
+    if out is None:
+        write_track(table, fmt, sys.stdout)
+    else:
+        with out.open("wb" if fmt == "parquet" else "w", encoding=None if fmt == "parquet"
+                      else "utf-8") as handle:  # fmt: skip
+            write_track(table, fmt, handle)
+        stderr.print(f"{table.num_rows:,} positions of MMSI {mmsi} written to {out}")
 
 
 @cli.command("demo")

@@ -1,4 +1,4 @@
-"""What every AIS reader hands to the store: position columns, identity reports, rejections.
+r"""What every AIS reader hands to the store: position columns, identity reports, rejections.
 
 Readers (``nmea.py``, ``csv_formats.py``) yield :class:`Chunk` objects. A chunk carries
 positions as parallel numpy columns (fast to validate and write as Parquet), static and
@@ -81,6 +81,10 @@ class StaticReport:
     draught: float | None = None  # metres
     destination: str | None = None
     eta: str | None = None  # as reported, "MM-DD HH:MM" (AIS carries no year)
+    # A CSV reader sums up many rows that say the same: ``ts`` is then the first of them,
+    # ``last_ts`` the last, ``count`` how many. A single report leaves the defaults.
+    last_ts: int | None = None
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,329 @@
+"""Ingest AIS files: open (gzip, zip), detect the format from content, read, check, store.
+
+One file (or one member of a zip archive) is one ingest: its positions are all stored or
+none are. Everything the file held is accounted for in :class:`IngestCounts`: positions
+accepted, duplicates of positions already stored, lines rejected (each written to the
+quarantine file with its line number and reason), lines skipped on purpose (proprietary
+sentences, base stations, message types that are not vessel positions), and static
+reports added to the identity history.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from sanctionwatch.ais import csv_formats
+from sanctionwatch.ais.model import Chunk, Rejected, StaticReport
+from sanctionwatch.ais.store import IngestCounts, IngestWriter, PositionStore
+from sanctionwatch.ais.validate import check_positions
+from sanctionwatch.errors import InputError, UnknownFormatError
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+SNIFF_BYTES = 64 * 1024
+
+FORMAT_NMEA = "NMEA"
+FORMAT_DMA = "DMA CSV"
+FORMAT_MARINECADASTRE = "MarineCadastre CSV"
+
+# What sort of receiver each CSV source is (both are national shore networks).
+RECEIVER_TYPE = {FORMAT_DMA: "terrestrial", FORMAT_MARINECADASTRE: "terrestrial"}
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One thing to ingest: a file, or a member of a zip archive."""
+
+    path: Path
+    member: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.path}:{self.member}" if self.member else str(self.path)
+
+    @property
+    def name(self) -> str:
+        return f"{self.path.name}:{self.member}" if self.member else self.path.name
+
+    @contextmanager
+    def open(self) -> Iterator[BinaryIO]:
+        """The decompressed bytes."""
+        if self.member is not None:
+            with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as raw:
+                yield _maybe_gunzip(raw)  # type: ignore[arg-type]
+            return
+        with open(self.path, "rb") as raw:
+            yield _maybe_gunzip(raw)
+
+
+def _maybe_gunzip(raw: BinaryIO) -> BinaryIO:
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    if buffered.peek(2)[:2] == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=buffered)  # type: ignore[return-value]
+    return buffered
+
+
+def sources(paths: list[Path]) -> list[Source]:
+    """Expand zip archives into their members; check every file can be opened."""
+    out: list[Source] = []
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        with open(path, "rb") as handle:
+            magic = handle.read(4)
+        if magic == ZIP_MAGIC:
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    members = [i.filename for i in archive.infolist() if not i.is_dir()]
+            except zipfile.BadZipFile as exc:
+                raise InputError(f"{path}: corrupt zip archive ({exc})") from exc
+            out.extend(Source(path, member) for member in members)
+        else:
+            out.append(Source(path))
+    return out
+
+
+def detect_format(source: Source) -> str:
+    """NMEA, DMA CSV or MarineCadastre CSV, from the first lines of content."""
+    try:
+        with source.open() as stream:
+            head = stream.read(SNIFF_BYTES)
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise InputError(f"{source.label}: cannot be read ({exc})") from exc
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{source.label}: the file is UTF-16; AIS files are ASCII or UTF-8")
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InputError(f"{source.label}: the file is empty")
+    first = lines[0].lstrip(",")
+    if first.startswith("# Timestamp") and "MMSI" in first:
+        return FORMAT_DMA
+    if first.startswith("MMSI,BaseDateTime"):
+        return FORMAT_MARINECADASTRE
+    if any("VDM," in line or "VDO," in line for line in lines[:50]):
+        return FORMAT_NMEA
+    raise UnknownFormatError(
+        f"{source.label}: not an AIS file this tool reads (line 1: {lines[0][:80]!r}); "
+        "expected NMEA !AIVDM sentences, a DMA CSV header '# Timestamp,Type of mobile,MMSI,...' "
+        "or a MarineCadastre header 'MMSI,BaseDateTime,...'"
+    )
+
+
+class _Tap(io.RawIOBase):
+    """Passes each block read to ``tap`` (the file's checksum and the progress bar)."""
+
+    def __init__(self, inner: BinaryIO, tap: Callable[[bytes], None]) -> None:
+        self.inner = inner
+        self.tap = tap
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.inner.read(len(buffer))
+        buffer[: len(data)] = data
+        self.tap(data)
+        return len(data)
+
+
+def _chunks(
+    source: Source, fmt: str, careful: bool, tap: Callable[[bytes], None]
+) -> Iterator[Chunk]:
+    @contextmanager
+    def opened() -> Iterator[BinaryIO]:
+        with source.open() as stream:
+            yield io.BufferedReader(_Tap(stream, tap), 1 << 20)  # type: ignore[arg-type]
+
+    if fmt == FORMAT_NMEA:
+        from sanctionwatch.ais.nmea import read_nmea
+
+        with opened() as stream:
+            yield from read_nmea(stream)
+        return
+    layout = csv_formats.DMA if fmt == FORMAT_DMA else csv_formats.MARINECADASTRE
+    yield from csv_formats.read_csv(opened, layout, careful=careful)  # type: ignore[arg-type]
+
+
+def ingest_file(
+    store: PositionStore,
+    source: Source,
+    *,
+    progress: Progress | None = None,
+    now_ms: int | None = None,
+) -> IngestCounts:
+    """Ingest one file or archive member; all of it is stored, or (on an error) none of it."""
+    fmt = detect_format(source)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    for careful in (False, True):
+        try:
+            return _ingest(store, source, fmt, careful, started, progress, now_ms)
+        except csv_formats.CarefulPathNeeded:
+            continue
+    raise AssertionError("unreachable: the careful path does not ask for itself")
+
+
+def _ingest(
+    store: PositionStore,
+    source: Source,
+    fmt: str,
+    careful: bool,
+    started: str,
+    progress: Progress | None,
+    now_ms: int | None,
+) -> IngestCounts:
+    counts = IngestCounts(file=source.label, format=fmt)
+    writer = IngestWriter(store, counts, source.name, RECEIVER_TYPE.get(fmt))
+    quarantine = writer.stage / f"{writer.ingest_id:06d}-{_safe(source.name)}.jsonl"
+    rejected_by: Counter[str] = Counter()
+    skipped_by: Counter[str] = Counter()
+    statics = _StaticSummary()
+    digest = hashlib.sha256()
+
+    def tap(block: bytes) -> None:
+        digest.update(block)
+        if progress is not None:
+            progress(len(block))
+
+    try:
+        with quarantine.open("w", encoding="utf-8") as q:
+            for chunk in _chunks(source, fmt, careful, tap):
+                counts.lines += chunk.lines_read
+                good, invalid = check_positions(chunk.positions, now_ms=now_ms)
+                if not good.all():
+                    chunk.positions = {k: v[good] for k, v in chunk.positions.items()}
+                writer.add(chunk.positions, chunk.stations)
+                rejected = sorted([*chunk.rejected, *invalid], key=lambda r: r.line)
+                for row in rejected:
+                    rejected_by[_reason_group(row.reason)] += 1
+                    q.write(_quarantine_line(source.name, row))
+                counts.rejected += len(rejected)
+                skipped_by.update(chunk.skipped)
+                statics.add(_usable_statics(chunk, fmt, q, rejected_by, counts))
+        counts.rejected_by_reason = dict(rejected_by.most_common())
+        counts.skipped_by_reason = dict(skipped_by.most_common())
+        if fmt != FORMAT_NMEA and counts.rejected:
+            _restore_csv_texts(source, quarantine)
+        writer.commit(statics.reports(), quarantine if counts.rejected else None,
+                      digest.hexdigest(), started)  # fmt: skip
+    except csv_formats.CarefulPathNeeded:
+        writer.abort()
+        raise
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        writer.abort()
+        raise InputError(
+            f"{source.label}: cannot be read to the end ({exc}); nothing stored"
+        ) from exc
+    except BaseException:
+        writer.abort()
+        raise
+    store.write_identity_parquet()
+    return counts
+
+
+def _usable_statics(
+    chunk: Chunk, fmt: str, quarantine: TextIO, rejected_by: Counter[str], counts: IngestCounts
+) -> list[StaticReport]:
+    """Static reports with a valid MMSI; an NMEA report without one is quarantined. (A CSV
+    row with a bad MMSI was already rejected as a position, so it is not counted twice.)"""
+    usable = []
+    for report in chunk.statics:
+        if 100_000_000 <= report.mmsi <= 999_999_999:
+            usable.append(report)
+        elif fmt == FORMAT_NMEA:
+            reason = f"MMSI is not 9 digits: {report.mmsi} (static report)"
+            rejected_by[_reason_group(reason)] += 1
+            counts.rejected += 1
+            quarantine.write(
+                _quarantine_line(chunk_name(counts), Rejected(report.line, reason, ""))
+            )
+    return usable
+
+
+def chunk_name(counts: IngestCounts) -> str:
+    return Path(counts.file).name
+
+
+def _reason_group(reason: str) -> str:
+    """The reason without its detail ("MMSI is not 9 digits: 1234" -> "MMSI is not 9 digits")."""
+    return reason.split(":", 1)[0]
+
+
+def _quarantine_line(file: str, row: Rejected) -> str:
+    return (
+        json.dumps(
+            {"file": file, "line": row.line, "reason": row.reason, "text": row.text},
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:120]
+
+
+def _restore_csv_texts(source: Source, quarantine: Path) -> None:
+    """Put each rejected CSV row's original text in the quarantine (the reader kept fields).
+
+    Both the quarantine and the file are in line order, so one pass over each suffices.
+    """
+    rows = [json.loads(line) for line in quarantine.read_text("utf-8").splitlines()]
+    wanted = iter(rows)
+    current = next(wanted, None)
+    with source.open() as stream:
+        for number, raw in enumerate(stream, start=1):
+            while current is not None and current["line"] == number:
+                current["text"] = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+                current = next(wanted, None)
+            if current is None:
+                break
+    with quarantine.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+class _StaticSummary:
+    """Static reports of one file, summed up per distinct identity (first, last, count)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[object, ...], StaticReport] = {}
+
+    def add(self, reports: list[StaticReport]) -> None:
+        for r in reports:
+            key = (r.mmsi, r.imo, r.name, r.callsign, r.ship_type, r.length, r.width,
+                   r.draught, r.destination)  # fmt: skip
+            seen = self.by_key.get(key)
+            last = r.last_ts if r.last_ts is not None else r.ts
+            if seen is None:
+                self.by_key[key] = StaticReport(
+                    mmsi=r.mmsi, ts=r.ts, line=r.line, imo=r.imo, name=r.name,
+                    callsign=r.callsign, ship_type=r.ship_type, length=r.length,
+                    width=r.width, draught=r.draught, destination=r.destination,
+                    eta=r.eta, last_ts=last, count=r.count,
+                )  # fmt: skip
+            else:
+                first = seen if seen.ts <= r.ts else r
+                self.by_key[key] = StaticReport(
+                    mmsi=r.mmsi, ts=first.ts, line=first.line, imo=r.imo, name=r.name,
+                    callsign=r.callsign, ship_type=r.ship_type, length=r.length,
+                    width=r.width, draught=r.draught, destination=r.destination,
+                    eta=r.eta, last_ts=max(last, seen.last_ts or seen.ts),
+                    count=seen.count + r.count,
+                )  # fmt: skip
+
+    def reports(self) -> list[StaticReport]:
+        return list(self.by_key.values())

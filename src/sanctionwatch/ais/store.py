@@ -1,0 +1,616 @@
+"""The position store: Parquet files partitioned by day, and a SQLite catalogue beside them.
+
+Layout under ``<home>/ais/``::
+
+    positions/day=2024-03-01/part-000012-0003.parquet   # sorted by mmsi, ts
+    identity.parquet                                    # vessel identity history (a copy)
+    catalog.sqlite                                      # ingests, parts, identity, activity
+    quarantine/000012-<file name>.jsonl                 # rejected lines of ingest 12
+    staging/                                            # work in progress, never read
+
+Atomic per file: an ingest writes its parts under ``staging/``, moves them into place, and
+only then records them in the catalogue in one SQLite transaction. Readers take the list of
+files from the catalogue, so they never see a half-finished ingest; a part on disk that the
+catalogue does not list is the leftover of a crash and is deleted the next time the store
+is opened.
+
+Deduplication: a position is the same as one already stored when mmsi, the second of its
+timestamp, and its coordinates at AIS resolution (1/10,000 minute) are equal — the same
+report heard by two receivers, or the same file ingested twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+
+from sanctionwatch.ais.model import Columns, StaticReport
+from sanctionwatch.errors import StoreError
+
+POSITION_SCHEMA = pa.schema(
+    [
+        ("mmsi", pa.int32()),
+        ("ts", pa.timestamp("ms", tz="UTC")),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("sog", pa.float32()),
+        ("cog", pa.float32()),
+        ("heading", pa.int16()),
+        ("nav_status", pa.int8()),
+        ("msg_type", pa.int8()),
+        ("source", pa.dictionary(pa.int32(), pa.string())),
+        ("station", pa.dictionary(pa.int32(), pa.string())),
+        ("receiver_type", pa.dictionary(pa.int8(), pa.string())),
+        ("line", pa.int64()),
+        ("ingest_id", pa.int32()),
+    ]
+)
+
+IDENTITY_FIELDS = (
+    "imo",
+    "name",
+    "callsign",
+    "ship_type",
+    "length",
+    "width",
+    "draught",
+    "destination",
+)
+
+FLUSH_ROWS = 1_000_000  # rows of one day buffered before they are written as a part
+ROW_GROUP_ROWS = 64_000  # small row groups keep per-vessel scans selective
+MS_PER_DAY = 86_400_000
+AIS_RESOLUTION = 600_000  # AIS coordinates are in 1/10,000 minute
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS ingest (
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL,
+    format TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    lines INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    duplicates INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    rejected_by_reason TEXT NOT NULL,
+    skipped_by_reason TEXT NOT NULL,
+    statics INTEGER NOT NULL,
+    first_ts INTEGER,
+    last_ts INTEGER,
+    quarantine TEXT
+);
+CREATE TABLE IF NOT EXISTS part (
+    path TEXT PRIMARY KEY,           -- relative to the store root
+    ingest_id INTEGER NOT NULL REFERENCES ingest(id),
+    day TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    min_mmsi INTEGER NOT NULL,
+    max_mmsi INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS part_day ON part(day);
+CREATE TABLE IF NOT EXISTS activity (  -- positions per vessel per ingest, for fast listings
+    mmsi INTEGER NOT NULL,
+    ingest_id INTEGER NOT NULL REFERENCES ingest(id),
+    positions INTEGER NOT NULL,
+    first_ts INTEGER NOT NULL,
+    last_ts INTEGER NOT NULL,
+    PRIMARY KEY (mmsi, ingest_id)
+);
+CREATE TABLE IF NOT EXISTS identity (
+    key TEXT PRIMARY KEY,            -- JSON of mmsi + the identity fields
+    mmsi INTEGER NOT NULL,
+    imo INTEGER,
+    name TEXT,
+    callsign TEXT,
+    ship_type INTEGER,
+    length REAL,
+    width REAL,
+    draught REAL,
+    destination TEXT,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    first_source TEXT NOT NULL       -- file:line of the first report
+);
+CREATE INDEX IF NOT EXISTS identity_mmsi ON identity(mmsi, first_seen);
+CREATE INDEX IF NOT EXISTS identity_imo ON identity(imo);
+"""
+
+
+def dedup_keys(
+    mmsi: npt.NDArray[np.int64],
+    ts_ms: npt.NDArray[np.int64],
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Two exact int64 keys per position: (mmsi, second) and (lat, lon) at AIS resolution.
+
+    mmsi needs 30 bits and seconds since 1970 33 (to the year 2242): 63 bits. Latitude in
+    1/600,000 degree needs 27 bits and longitude 28: 55 bits. So no hashing, no collisions.
+    """
+    k1 = (mmsi.astype(np.int64) << 33) | (ts_ms // 1000).astype(np.int64)
+    lat_q = np.rint(lat * AIS_RESOLUTION).astype(np.int64) + (1 << 26)
+    lon_q = np.rint(lon * AIS_RESOLUTION).astype(np.int64) + (1 << 27)
+    return k1, (lat_q << 28) | lon_q
+
+
+class SeenKeys:
+    """The dedup keys of one day: sorted runs, searched with binary search.
+
+    Hand-written because neither pyarrow nor numpy offers an incremental set of row keys;
+    runs are merged when there are many, so each lookup stays a few binary searches.
+    """
+
+    MAX_RUNS = 6
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
+
+    def add(self, k1: npt.NDArray[np.int64], k2: npt.NDArray[np.int64]) -> None:
+        if not len(k1):
+            return
+        order = np.lexsort((k2, k1))
+        self.runs.append((k1[order], k2[order]))
+        if len(self.runs) > self.MAX_RUNS:
+            all1 = np.concatenate([r[0] for r in self.runs])
+            all2 = np.concatenate([r[1] for r in self.runs])
+            order = np.lexsort((all2, all1))
+            self.runs = [(all1[order], all2[order])]
+
+    def contains(
+        self, k1: npt.NDArray[np.int64], k2: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.bool_]:
+        found = np.zeros(len(k1), dtype=bool)
+        for run1, run2 in self.runs:
+            lo = np.searchsorted(run1, k1, "left")
+            hi = np.searchsorted(run1, k1, "right")
+            count = hi - lo
+            one = count == 1
+            found[one] |= run2[lo[one]] == k2[one]
+            for i in np.flatnonzero(count > 1).tolist():
+                found[i] |= bool(np.any(run2[lo[i] : hi[i]] == k2[i]))
+        return found
+
+
+def first_occurrences(
+    k1: npt.NDArray[np.int64], k2: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """True for the first row of each distinct (k1, k2) within one batch."""
+    keep = np.ones(len(k1), dtype=bool)
+    if len(k1) < 2:
+        return keep
+    order = np.lexsort((k2, k1))
+    s1, s2 = k1[order], k2[order]
+    repeat = (s1[1:] == s1[:-1]) & (s2[1:] == s2[:-1])
+    keep[order[1:][repeat]] = False
+    return keep
+
+
+@dataclass
+class IngestCounts:
+    """What one ingest did; also what the CLI prints."""
+
+    file: str
+    format: str
+    lines: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    skipped_by_reason: dict[str, int] = field(default_factory=dict)
+    statics: int = 0
+    vessels: int = 0
+    first_ts: int | None = None
+    last_ts: int | None = None
+    quarantine: str | None = None
+    ingest_id: int | None = None
+
+
+class PositionStore:
+    """Open (and repair) the store under ``<home>/ais``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.positions_dir = root / "positions"
+        self.staging_dir = root / "staging"
+        self.quarantine_dir = root / "quarantine"
+        for folder in (self.positions_dir, self.quarantine_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(root / "catalog.sqlite", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(SCHEMA_SQL)
+        self._recover()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _recover(self) -> None:
+        """Delete what a crashed ingest left behind: staging, and parts the catalogue lacks."""
+        shutil.rmtree(self.staging_dir, ignore_errors=True)
+        known = {row[0] for row in self.db.execute("SELECT path FROM part")}
+        for path in self.positions_dir.rglob("*.parquet"):
+            if path.relative_to(self.root).as_posix() not in known:
+                path.unlink()
+        committed = {row[0] for row in self.db.execute("SELECT quarantine FROM ingest")}
+        for path in self.quarantine_dir.glob("*.jsonl"):
+            if path.relative_to(self.root).as_posix() not in committed:
+                path.unlink()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def part_files(self, start_ms: int | None = None, end_ms: int | None = None) -> list[Path]:
+        """The committed Parquet files, optionally only the days that overlap [start, end]."""
+        sql = "SELECT path FROM part WHERE 1=1"
+        params: list[str] = []
+        if start_ms is not None:
+            sql += " AND day >= ?"
+            params.append(_day(start_ms))
+        if end_ms is not None:
+            sql += " AND day <= ?"
+            params.append(_day(end_ms))
+        rows = self.db.execute(sql + " ORDER BY day, path", params)
+        return [self.root / row[0] for row in rows]
+
+    def day_keys(self, day: str) -> SeenKeys:
+        """The dedup keys of everything stored for ``day``."""
+        seen = SeenKeys()
+        rows = self.db.execute("SELECT path FROM part WHERE day = ?", (day,))
+        for (path,) in rows:
+            table = pq.read_table(self.root / path, columns=["mmsi", "ts", "lat", "lon"])
+            k1, k2 = dedup_keys(
+                table.column("mmsi").to_numpy().astype(np.int64),
+                table.column("ts").cast(pa.int64()).to_numpy(),
+                table.column("lat").to_numpy(),
+                table.column("lon").to_numpy(),
+            )
+            seen.add(k1, k2)
+        return seen
+
+    def track(self, mmsi: int, start_ms: int | None = None, end_ms: int | None = None) -> pa.Table:
+        """One vessel's positions in time order (Parquet statistics skip other vessels' rows)."""
+        files = [
+            str(self.root / row[0])
+            for row in self.db.execute(
+                "SELECT path FROM part WHERE min_mmsi <= ? AND max_mmsi >= ?"
+                + (" AND day >= ?" if start_ms is not None else "")
+                + (" AND day <= ?" if end_ms is not None else ""),
+                [mmsi, mmsi]
+                + ([_day(start_ms)] if start_ms is not None else [])
+                + ([_day(end_ms)] if end_ms is not None else []),
+            )
+        ]
+        if not files:
+            return POSITION_SCHEMA.empty_table()
+        dataset = pads.dataset(files, schema=POSITION_SCHEMA, format="parquet")
+        condition = pads.field("mmsi") == mmsi
+        if start_ms is not None:
+            condition &= pads.field("ts") >= pa.scalar(start_ms, pa.timestamp("ms", tz="UTC"))
+        if end_ms is not None:
+            condition &= pads.field("ts") <= pa.scalar(end_ms, pa.timestamp("ms", tz="UTC"))
+        table = dataset.to_table(filter=condition)
+        return table.sort_by([("ts", "ascending")])
+
+    def identities(
+        self, mmsi: int | None = None, imo: int | None = None, name: str | None = None
+    ) -> list[dict[str, object]]:
+        """Identity history rows, oldest first per vessel, filtered as asked."""
+        sql = "SELECT * FROM identity WHERE 1=1"
+        params: list[object] = []
+        if mmsi is not None:
+            sql += " AND mmsi = ?"
+            params.append(mmsi)
+        if imo is not None:
+            sql += " AND mmsi IN (SELECT mmsi FROM identity WHERE imo = ?)"
+            params.append(imo)
+        if name is not None:
+            sql += " AND mmsi IN (SELECT mmsi FROM identity WHERE name LIKE ? ESCAPE '\\')"
+            params.append("%" + _like_escape(name.upper()) + "%")
+        cursor = self.db.execute(sql + " ORDER BY mmsi, first_seen, last_seen", params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def activity(self, mmsis: list[int] | None = None) -> dict[int, tuple[int, int, int]]:
+        """mmsi -> (positions, first ts, last ts) over all ingests."""
+        sql = "SELECT mmsi, SUM(positions), MIN(first_ts), MAX(last_ts) FROM activity"
+        params: list[int] = []
+        if mmsis is not None:
+            if not mmsis:
+                return {}
+            sql += f" WHERE mmsi IN ({','.join('?' * len(mmsis))})"
+            params = mmsis
+        rows = self.db.execute(sql + " GROUP BY mmsi", params)
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    def ingests(self) -> list[dict[str, object]]:
+        cursor = self.db.execute("SELECT * FROM ingest ORDER BY id")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def write_identity_parquet(self) -> Path:
+        """Rewrite ``identity.parquet`` (the analytics engines read identity from it)."""
+        rows = self.identities()
+        table = pa.Table.from_pylist(rows, schema=IDENTITY_SCHEMA) if rows else None
+        path = self.root / "identity.parquet"
+        tmp = path.with_suffix(".tmp")
+        pq.write_table(table if table is not None else IDENTITY_SCHEMA.empty_table(), tmp)
+        os.replace(tmp, path)
+        return path
+
+    # -- writing -----------------------------------------------------------------------
+
+    def next_ingest_id(self) -> int:
+        row = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM ingest").fetchone()
+        return int(row[0])
+
+
+IDENTITY_SCHEMA = pa.schema(
+    [
+        ("key", pa.string()),
+        ("mmsi", pa.int64()),
+        ("imo", pa.int64()),
+        ("name", pa.string()),
+        ("callsign", pa.string()),
+        ("ship_type", pa.int64()),
+        ("length", pa.float64()),
+        ("width", pa.float64()),
+        ("draught", pa.float64()),
+        ("destination", pa.string()),
+        ("first_seen", pa.int64()),
+        ("last_seen", pa.int64()),
+        ("first_source", pa.string()),
+    ]
+)
+
+
+class IngestWriter:
+    """Collects one file's positions by day, dedups them, and commits them at the end."""
+
+    def __init__(self, store: PositionStore, counts: IngestCounts, source: str,
+                 receiver_type: str | None) -> None:  # fmt: skip
+        self.store = store
+        self.counts = counts
+        self.source = source
+        self.receiver_type = receiver_type
+        self.ingest_id = store.next_ingest_id()
+        self.stage = store.staging_dir / f"{self.ingest_id:06d}"
+        self.stage.mkdir(parents=True, exist_ok=True)
+        self.seen: dict[str, SeenKeys] = {}
+        self.buffers: dict[str, list[pa.Table]] = {}
+        self.buffered: dict[str, int] = {}
+        self.parts: list[tuple[Path, str, int, int, int]] = []  # staged path, day, rows, min, max
+        self.activity: dict[int, list[int]] = {}
+        self.stations: dict[str, int] = {}
+
+    def add(self, positions: Columns, stations: list[str]) -> None:
+        """Dedup ``positions`` (already validated) and buffer them by day."""
+        n = len(positions["mmsi"])
+        if n == 0:
+            return
+        k1, k2 = dedup_keys(positions["mmsi"], positions["ts"], positions["lat"], positions["lon"])
+        keep = first_occurrences(k1, k2)
+        days = (positions["ts"] // MS_PER_DAY).astype(np.int64)
+        new = 0
+        for day_number in np.unique(days[keep]).tolist():
+            day = _day(day_number * MS_PER_DAY)
+            rows = keep & (days == day_number)
+            if day not in self.seen:
+                self.seen[day] = self.store.day_keys(day)
+            stored = self.seen[day].contains(k1[rows], k2[rows])
+            index = np.flatnonzero(rows)[~stored]
+            self.seen[day].add(k1[index], k2[index])
+            new += len(index)
+            self._buffer(day, {name: col[index] for name, col in positions.items()}, stations)
+        self.counts.duplicates += n - new
+
+    def _buffer(self, day: str, positions: Columns, stations: list[str]) -> None:
+        rows = len(positions["mmsi"])
+        if rows == 0:
+            return
+        station_codes = positions["station"]
+        names = np.array([*stations, None], dtype=object)
+        station_values = names[np.where(station_codes >= 0, station_codes, len(stations))]
+        table = pa.table(
+            {
+                "mmsi": pa.array(positions["mmsi"], pa.int32()),
+                "ts": pa.array(positions["ts"], pa.int64()).cast(pa.timestamp("ms", tz="UTC")),
+                "lat": positions["lat"],
+                "lon": positions["lon"],
+                "sog": pa.array(positions["sog"], pa.float32(), from_pandas=True),
+                "cog": pa.array(positions["cog"], pa.float32(), from_pandas=True),
+                "heading": pa.array(positions["heading"], mask=positions["heading"] < 0),
+                "nav_status": pa.array(positions["nav_status"], mask=positions["nav_status"] < 0),
+                "msg_type": positions["msg_type"],
+                "source": pa.DictionaryArray.from_arrays(
+                    np.zeros(rows, dtype=np.int32), [self.source]
+                ),
+                "station": pa.array(station_values, pa.string()).dictionary_encode(),
+                "receiver_type": pa.DictionaryArray.from_arrays(
+                    np.zeros(rows, dtype=np.int8),
+                    [self.receiver_type],
+                    mask=np.full(rows, self.receiver_type is None),
+                ),
+                "line": positions["line"],
+                "ingest_id": pa.array(np.full(rows, self.ingest_id, dtype=np.int32)),
+            }
+        )
+        table = table.cast(POSITION_SCHEMA)
+        self.buffers.setdefault(day, []).append(table)
+        self.buffered[day] = self.buffered.get(day, 0) + rows
+        if self.buffered[day] >= FLUSH_ROWS:
+            self._flush(day)
+
+    def _flush(self, day: str) -> None:
+        tables = self.buffers.pop(day, [])
+        self.buffered.pop(day, None)
+        if not tables:
+            return
+        table = pa.concat_tables(tables).sort_by([("mmsi", "ascending"), ("ts", "ascending")])
+        del tables
+        number = sum(1 for part in self.parts if part[1] == day)
+        path = self.stage / f"day={day}" / f"part-{self.ingest_id:06d}-{number:04d}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, path, row_group_size=ROW_GROUP_ROWS, compression="zstd")
+        mmsi = table.column("mmsi").to_numpy()
+        ts = table.column("ts").cast(pa.int64()).to_numpy()
+        self.parts.append((path, day, table.num_rows, int(mmsi[0]), int(mmsi[-1])))
+        # Per-vessel activity: mmsi is sorted, so each vessel is one contiguous run.
+        starts = np.flatnonzero(np.r_[True, mmsi[1:] != mmsi[:-1]])
+        ends = np.r_[starts[1:], len(mmsi)]
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            vessel = int(mmsi[s])
+            first, last = int(ts[s:e].min()), int(ts[s:e].max())
+            entry = self.activity.get(vessel)
+            if entry is None:
+                self.activity[vessel] = [e - s, first, last]
+            else:
+                entry[0] += e - s
+                entry[1] = min(entry[1], first)
+                entry[2] = max(entry[2], last)
+        self.counts.accepted += table.num_rows
+
+    def commit(self, statics: list[StaticReport], quarantine: Path | None,
+               sha256: str, started: str) -> None:  # fmt: skip
+        """Move the parts into place and record the ingest, all or nothing."""
+        for day in list(self.buffers):
+            self._flush(day)
+        counts = self.counts
+        if self.activity:
+            counts.first_ts = min(v[1] for v in self.activity.values())
+            counts.last_ts = max(v[2] for v in self.activity.values())
+        counts.vessels = len(self.activity)
+        counts.statics = sum(s.count for s in statics)
+        counts.ingest_id = self.ingest_id
+        root = self.store.root
+        moved: list[tuple[str, str, int, int, int]] = []
+        try:
+            for path, day, rows, low, high in self.parts:
+                target = self.store.positions_dir / f"day={day}" / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                moved.append((target.relative_to(root).as_posix(), day, rows, low, high))
+            quarantine_rel = None
+            if quarantine is not None:
+                target = self.store.quarantine_dir / quarantine.name
+                os.replace(quarantine, target)
+                quarantine_rel = target.relative_to(root).as_posix()
+                counts.quarantine = str(target)
+            self._record(moved, statics, quarantine_rel, sha256, started)
+        except BaseException:
+            for rel, *_ in moved:
+                (root / rel).unlink(missing_ok=True)
+            raise
+        finally:
+            shutil.rmtree(self.stage, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def _record(self, moved: list[tuple[str, str, int, int, int]], statics: list[StaticReport],
+                quarantine: str | None, sha256: str, started: str) -> None:  # fmt: skip
+        counts = self.counts
+        db = self.store.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(
+                "INSERT INTO ingest VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    self.ingest_id, counts.file, counts.format, sha256, started,
+                    datetime.now(UTC).isoformat(timespec="seconds"), counts.lines,
+                    counts.accepted, counts.duplicates, counts.rejected,
+                    json.dumps(counts.rejected_by_reason), json.dumps(counts.skipped_by_reason),
+                    counts.statics, counts.first_ts, counts.last_ts, quarantine,
+                ),
+            )  # fmt: skip
+            db.executemany("INSERT INTO part VALUES (?,?,?,?,?,?)",
+                           [(rel, self.ingest_id, day, rows, low, high)
+                            for rel, day, rows, low, high in moved])  # fmt: skip
+            db.executemany(
+                "INSERT INTO activity VALUES (?,?,?,?,?)",
+                [(m, self.ingest_id, *v) for m, v in sorted(self.activity.items())],
+            )
+            record_identities(db, statics, counts.file)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+
+def record_identities(db: sqlite3.Connection, statics: list[StaticReport], file: str) -> None:
+    """Add static reports to the identity history, filling what a partial report leaves out.
+
+    Idempotent: ingesting the same reports again only widens first/last seen, never adds.
+    A type 24 part A says only the name, part B only the rest; a CSV row may leave columns
+    blank. Each report is completed from the vessel's previous identity (stored or earlier
+    in this file) before it is recorded, so the history shows changes, not gaps.
+    """
+    if not statics:
+        return
+    last: dict[int, dict[str, object]] = {}
+    for report in sorted(statics, key=lambda r: (r.mmsi, r.ts, r.line)):
+        state = last.get(report.mmsi)
+        if state is None:
+            state = _latest_identity(db, report.mmsi)
+        values = {}
+        for name in IDENTITY_FIELDS:
+            value = getattr(report, name)
+            if name == "name" and isinstance(value, str):
+                value = value.upper()
+            values[name] = value if value is not None else state.get(name)
+        last[report.mmsi] = values
+        key = json.dumps([report.mmsi, *(values[n] for n in IDENTITY_FIELDS)])
+        until = report.last_ts if report.last_ts is not None else report.ts
+        db.execute(
+            "INSERT INTO identity VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(key) DO UPDATE SET "
+            "first_source = IIF(excluded.first_seen < first_seen, excluded.first_source, "
+            "first_source), first_seen = MIN(first_seen, excluded.first_seen), "
+            "last_seen = MAX(last_seen, excluded.last_seen)",
+            (key, report.mmsi, *(values[n] for n in IDENTITY_FIELDS), report.ts, until,
+             f"{file}:{report.line}"),
+        )  # fmt: skip
+
+
+def _latest_identity(db: sqlite3.Connection, mmsi: int) -> dict[str, object]:
+    row = db.execute(
+        f"SELECT {', '.join(IDENTITY_FIELDS)} FROM identity WHERE mmsi = ? "
+        "ORDER BY last_seen DESC LIMIT 1",
+        (mmsi,),
+    ).fetchone()
+    return dict(zip(IDENTITY_FIELDS, row, strict=True)) if row else {}
+
+
+def _day(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d")
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def open_store(home: Path) -> PositionStore:
+    """The store under ``home/ais`` (created on first use)."""
+    try:
+        return PositionStore(home / "ais")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot open the AIS catalogue in {home / 'ais'}: {exc}") from exc
+
+
+def iter_tracks(store: PositionStore) -> Iterator[int]:
+    """Every MMSI with positions."""
+    with closing(store.db.execute("SELECT DISTINCT mmsi FROM activity ORDER BY mmsi")) as cur:
+        for (mmsi,) in cur:
+            yield int(mmsi)
