@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from sanctionwatch import __version__
@@ -384,9 +384,11 @@ def ais_ingest(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> No
         for source in todo:
             with progress_bar() as progress:
                 task = progress.add_task(f"ingest {source.name}", total=None)
-                counts = ingest_file(
-                    store, source, progress=lambda n, t=task: progress.advance(t, n)
-                )
+
+                def advance(size: int, task: TaskID = task, bar: Progress = progress) -> None:
+                    bar.advance(task, size)
+
+                counts = ingest_file(store, source, progress=advance)
             if as_json:
                 stdout.print(json.dumps(asdict(counts), ensure_ascii=False))
             else:
@@ -468,21 +470,37 @@ def ais_vessels(
                 f", {history['first_position']} .. {history['last_position']}"
                 if history["positions"]
                 else ""
-            )  # fmt: skip
+            )
         )
         for problem in history["problems"]:
             stdout.print(f"  ! {problem}")
-        table = Table("first seen", "last seen", "IMO", "name", "call sign", "type",
-                      "size (m)", "draught", "destination", box=None)  # fmt: skip
+        table = Table(
+            "first seen",
+            "last seen",
+            "IMO",
+            "name",
+            "call sign",
+            "type",
+            "size (m)",
+            "draught",
+            "destination",
+            box=None,
+        )
         for row in history["identities"]:
             size = f"{row['length'] or '?'} x {row['width'] or '?'}" if row["length"] else ""
             table.add_row(
-                row["first_seen"], row["last_seen"],
+                row["first_seen"],
+                row["last_seen"],
                 f"{row['imo']}{'' if row['imo_valid'] is not False else ' (bad check digit)'}"
-                if row["imo"] else "",
-                row["name"] or "", row["callsign"] or "", str(row["ship_type"] or ""),
-                size, str(row["draught"] or ""), row["destination"] or "",
-            )  # fmt: skip
+                if row["imo"]
+                else "",
+                row["name"] or "",
+                row["callsign"] or "",
+                str(row["ship_type"] or ""),
+                size,
+                str(row["draught"] or ""),
+                row["destination"] or "",
+            )
         if history["identities"]:
             stdout.print(table)
 
@@ -492,14 +510,21 @@ def ais_vessels(
 @click.option("--from", "start", help="ISO date or date-time (UTC).")
 @click.option("--to", "end", help="ISO date or date-time (UTC).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["geojson", "csv", "parquet"]), default="geojson",
+    "--format",
+    "fmt",
+    type=click.Choice(["geojson", "csv", "parquet"]),
+    default="geojson",
     show_default=True,
-)  # fmt: skip
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write here (required for parquet); default standard output.")  # fmt: skip
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here (required for parquet); default standard output.",
+)
 @click.pass_context
-def ais_track(ctx: click.Context, mmsi: int, start: str | None, end: str | None, fmt: str,
-              out: Path | None) -> None:  # fmt: skip
+def ais_track(
+    ctx: click.Context, mmsi: int, start: str | None, end: str | None, fmt: str, out: Path | None
+) -> None:
     """One vessel's positions in time order, as GeoJSON, CSV or Parquet."""
     from sanctionwatch.ais.store import open_store as open_ais_store
     from sanctionwatch.ais.tracks import write_track
@@ -515,8 +540,9 @@ def ais_track(ctx: click.Context, mmsi: int, start: str | None, end: str | None,
     if out is None:
         write_track(table, fmt, sys.stdout)
     else:
-        with out.open("wb" if fmt == "parquet" else "w", encoding=None if fmt == "parquet"
-                      else "utf-8") as handle:  # fmt: skip
+        with out.open(
+            "wb" if fmt == "parquet" else "w", encoding=None if fmt == "parquet" else "utf-8"
+        ) as handle:
             write_track(table, fmt, handle)
         stderr.print(f"{table.num_rows:,} positions of MMSI {mmsi} written to {out}")
 

@@ -262,10 +262,23 @@ def _header(stream: BinaryIO) -> list[str]:
 
 def _columns_used(layout: CsvLayout, header: list[str]) -> list[str]:
     wanted = [
-        layout.timestamp, layout.mmsi, layout.lat, layout.lon, layout.sog, layout.cog,
-        layout.heading, layout.nav_status, layout.imo, layout.callsign, layout.vessel_name,
-        layout.ship_type, layout.length, layout.width, layout.draught, layout.kind,
-    ]  # fmt: skip
+        layout.timestamp,
+        layout.mmsi,
+        layout.lat,
+        layout.lon,
+        layout.sog,
+        layout.cog,
+        layout.heading,
+        layout.nav_status,
+        layout.imo,
+        layout.callsign,
+        layout.vessel_name,
+        layout.ship_type,
+        layout.length,
+        layout.width,
+        layout.draught,
+        layout.kind,
+    ]
     if layout.destination:
         wanted.append(layout.destination)
     return [name for name in wanted if name in header]
@@ -273,8 +286,16 @@ def _columns_used(layout: CsvLayout, header: list[str]) -> list[str]:
 
 def _typed(layout: CsvLayout, header: list[str]) -> dict[str, pa.DataType]:
     types: dict[str, pa.DataType] = {name: pa.string() for name in header}
-    for name in (layout.lat, layout.lon, layout.sog, layout.cog, layout.heading,
-                 layout.length, layout.width, layout.draught):  # fmt: skip
+    for name in (
+        layout.lat,
+        layout.lon,
+        layout.sog,
+        layout.cog,
+        layout.heading,
+        layout.length,
+        layout.width,
+        layout.draught,
+    ):
         types[name] = pa.float64()
     types[layout.mmsi] = pa.int64()
     types[layout.timestamp] = pa.timestamp("s")
@@ -311,7 +332,9 @@ def _line_numbers(
     return out, line, rejected
 
 
-def _number(table: pa.Table, name: str, careful: bool, problems: list[tuple[str, pa.Array]]):
+def _number(
+    table: pa.Table, name: str, careful: bool, problems: list[tuple[str, pa.Array]]
+) -> pa.Array:
     """A float64 column; on the careful path a text that is not a number is a problem."""
     if name not in table.column_names:
         return pa.nulls(table.num_rows, pa.float64())

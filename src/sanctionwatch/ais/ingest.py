@@ -70,7 +70,7 @@ class Source:
 
 
 def _maybe_gunzip(raw: BinaryIO) -> BinaryIO:
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[type-var]
     if buffered.peek(2)[:2] == GZIP_MAGIC:
         return gzip.GzipFile(fileobj=buffered)  # type: ignore[return-value]
     return buffered
@@ -146,7 +146,7 @@ def _chunks(
     @contextmanager
     def opened() -> Iterator[BinaryIO]:
         with source.open() as stream:
-            yield io.BufferedReader(_Tap(stream, tap), 1 << 20)  # type: ignore[arg-type]
+            yield io.BufferedReader(_Tap(stream, tap), 1 << 20)
 
     if fmt == FORMAT_NMEA:
         from sanctionwatch.ais.nmea import read_nmea
@@ -217,8 +217,9 @@ def _ingest(
         counts.skipped_by_reason = dict(skipped_by.most_common())
         if fmt != FORMAT_NMEA and counts.rejected:
             _restore_csv_texts(source, quarantine)
-        writer.commit(statics.reports(), quarantine if counts.rejected else None,
-                      digest.hexdigest(), started)  # fmt: skip
+        writer.commit(
+            statics.reports(), quarantine if counts.rejected else None, digest.hexdigest(), started
+        )
     except csv_formats.CarefulPathNeeded:
         writer.abort()
         raise
@@ -304,26 +305,54 @@ class _StaticSummary:
 
     def add(self, reports: list[StaticReport]) -> None:
         for r in reports:
-            key = (r.mmsi, r.imo, r.name, r.callsign, r.ship_type, r.length, r.width,
-                   r.draught, r.destination)  # fmt: skip
+            key = (
+                r.mmsi,
+                r.imo,
+                r.name,
+                r.callsign,
+                r.ship_type,
+                r.length,
+                r.width,
+                r.draught,
+                r.destination,
+            )
             seen = self.by_key.get(key)
             last = r.last_ts if r.last_ts is not None else r.ts
             if seen is None:
                 self.by_key[key] = StaticReport(
-                    mmsi=r.mmsi, ts=r.ts, line=r.line, imo=r.imo, name=r.name,
-                    callsign=r.callsign, ship_type=r.ship_type, length=r.length,
-                    width=r.width, draught=r.draught, destination=r.destination,
-                    eta=r.eta, last_ts=last, count=r.count,
-                )  # fmt: skip
+                    mmsi=r.mmsi,
+                    ts=r.ts,
+                    line=r.line,
+                    imo=r.imo,
+                    name=r.name,
+                    callsign=r.callsign,
+                    ship_type=r.ship_type,
+                    length=r.length,
+                    width=r.width,
+                    draught=r.draught,
+                    destination=r.destination,
+                    eta=r.eta,
+                    last_ts=last,
+                    count=r.count,
+                )
             else:
                 first = seen if seen.ts <= r.ts else r
                 self.by_key[key] = StaticReport(
-                    mmsi=r.mmsi, ts=first.ts, line=first.line, imo=r.imo, name=r.name,
-                    callsign=r.callsign, ship_type=r.ship_type, length=r.length,
-                    width=r.width, draught=r.draught, destination=r.destination,
-                    eta=r.eta, last_ts=max(last, seen.last_ts or seen.ts),
+                    mmsi=r.mmsi,
+                    ts=first.ts,
+                    line=first.line,
+                    imo=r.imo,
+                    name=r.name,
+                    callsign=r.callsign,
+                    ship_type=r.ship_type,
+                    length=r.length,
+                    width=r.width,
+                    draught=r.draught,
+                    destination=r.destination,
+                    eta=r.eta,
+                    last_ts=max(last, seen.last_ts or seen.ts),
                     count=seen.count + r.count,
-                )  # fmt: skip
+                )
 
     def reports(self) -> list[StaticReport]:
         return list(self.by_key.values())

@@ -379,8 +379,9 @@ IDENTITY_SCHEMA = pa.schema(
 class IngestWriter:
     """Collects one file's positions by day, dedups them, and commits them at the end."""
 
-    def __init__(self, store: PositionStore, counts: IngestCounts, source: str,
-                 receiver_type: str | None) -> None:  # fmt: skip
+    def __init__(
+        self, store: PositionStore, counts: IngestCounts, source: str, receiver_type: str | None
+    ) -> None:
         self.store = store
         self.counts = counts
         self.source = source
@@ -482,8 +483,9 @@ class IngestWriter:
                 entry[2] = max(entry[2], last)
         self.counts.accepted += table.num_rows
 
-    def commit(self, statics: list[StaticReport], quarantine: Path | None,
-               sha256: str, started: str) -> None:  # fmt: skip
+    def commit(
+        self, statics: list[StaticReport], quarantine: Path | None, sha256: str, started: str
+    ) -> None:
         """Move the parts into place and record the ingest, all or nothing."""
         for day in list(self.buffers):
             self._flush(day)
@@ -519,8 +521,14 @@ class IngestWriter:
     def abort(self) -> None:
         shutil.rmtree(self.stage, ignore_errors=True)
 
-    def _record(self, moved: list[tuple[str, str, int, int, int]], statics: list[StaticReport],
-                quarantine: str | None, sha256: str, started: str) -> None:  # fmt: skip
+    def _record(
+        self,
+        moved: list[tuple[str, str, int, int, int]],
+        statics: list[StaticReport],
+        quarantine: str | None,
+        sha256: str,
+        started: str,
+    ) -> None:
         counts = self.counts
         db = self.store.db
         db.execute("BEGIN IMMEDIATE")
@@ -528,16 +536,31 @@ class IngestWriter:
             db.execute(
                 "INSERT INTO ingest VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    self.ingest_id, counts.file, counts.format, sha256, started,
-                    datetime.now(UTC).isoformat(timespec="seconds"), counts.lines,
-                    counts.accepted, counts.duplicates, counts.rejected,
-                    json.dumps(counts.rejected_by_reason), json.dumps(counts.skipped_by_reason),
-                    counts.statics, counts.first_ts, counts.last_ts, quarantine,
+                    self.ingest_id,
+                    counts.file,
+                    counts.format,
+                    sha256,
+                    started,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    counts.lines,
+                    counts.accepted,
+                    counts.duplicates,
+                    counts.rejected,
+                    json.dumps(counts.rejected_by_reason),
+                    json.dumps(counts.skipped_by_reason),
+                    counts.statics,
+                    counts.first_ts,
+                    counts.last_ts,
+                    quarantine,
                 ),
-            )  # fmt: skip
-            db.executemany("INSERT INTO part VALUES (?,?,?,?,?,?)",
-                           [(rel, self.ingest_id, day, rows, low, high)
-                            for rel, day, rows, low, high in moved])  # fmt: skip
+            )
+            db.executemany(
+                "INSERT INTO part VALUES (?,?,?,?,?,?)",
+                [
+                    (rel, self.ingest_id, day, rows, low, high)
+                    for rel, day, rows, low, high in moved
+                ],
+            )
             db.executemany(
                 "INSERT INTO activity VALUES (?,?,?,?,?)",
                 [(m, self.ingest_id, *v) for m, v in sorted(self.activity.items())],
@@ -579,9 +602,15 @@ def record_identities(db: sqlite3.Connection, statics: list[StaticReport], file:
             "first_source = IIF(excluded.first_seen < first_seen, excluded.first_source, "
             "first_source), first_seen = MIN(first_seen, excluded.first_seen), "
             "last_seen = MAX(last_seen, excluded.last_seen)",
-            (key, report.mmsi, *(values[n] for n in IDENTITY_FIELDS), report.ts, until,
-             f"{file}:{report.line}"),
-        )  # fmt: skip
+            (
+                key,
+                report.mmsi,
+                *(values[n] for n in IDENTITY_FIELDS),
+                report.ts,
+                until,
+                f"{file}:{report.line}",
+            ),
+        )
 
 
 def _latest_identity(db: sqlite3.Connection, mmsi: int) -> dict[str, object]:

@@ -10,8 +10,20 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-TRACK_COLUMNS = ["mmsi", "ts", "lat", "lon", "sog", "cog", "heading", "nav_status", "msg_type",
-                 "source", "station", "line"]  # fmt: skip
+TRACK_COLUMNS = [
+    "mmsi",
+    "ts",
+    "lat",
+    "lon",
+    "sog",
+    "cog",
+    "heading",
+    "nav_status",
+    "msg_type",
+    "source",
+    "station",
+    "line",
+]
 
 
 def write_track(table: pa.Table, fmt: str, out: IO[Any]) -> None:

@@ -24,7 +24,7 @@ def vessel_histories(
     rows = store.identities(mmsi=mmsi, imo=imo, name=name)
     by_mmsi: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
-        by_mmsi.setdefault(int(row["mmsi"]), []).append(row)
+        by_mmsi.setdefault(int(str(row["mmsi"])), []).append(row)
     if mmsi is not None or (imo is None and name is None):
         # Vessels with positions but no static report belong in the listing too.
         activity = store.activity([mmsi] if mmsi is not None else None)
