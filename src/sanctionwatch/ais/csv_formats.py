@@ -22,9 +22,13 @@ from __future__ import annotations
 
 import codecs
 import io
-from collections import Counter
+import re
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -34,7 +38,8 @@ import pyarrow.csv as pacsv
 
 from sanctionwatch.ais.model import Chunk, Rejected, StaticReport, empty_positions
 
-BLOCK_BYTES = 16 << 20  # pyarrow reads this much text per batch (~100k DMA rows)
+BLOCK_BYTES = 16 << 20  # text parsed per block (~100k DMA rows)
+PARSE_THREADS = 2  # the machine this was tuned on has two cores
 
 # ITU-R M.1371 navigational status codes, by the words DMA writes for them.
 DMA_NAV_STATUS = {
@@ -169,63 +174,117 @@ class CarefulPathNeeded(Exception):
 
 
 def read_csv(
-    open_stream: Callable[[], BinaryIO], layout: CsvLayout, *, careful: bool = False
+    open_stream: Callable[[], ContextManager[BinaryIO]],
+    layout: CsvLayout,
+    *,
+    careful: bool = False,
 ) -> Iterator[Chunk]:
     """Read a DMA or MarineCadastre file, in blocks. ``open_stream`` opens it afresh.
 
     Raises :class:`CarefulPathNeeded` from the fast path (before or after some chunks were
     yielded); the caller then discards what it got and calls again with ``careful=True``.
     """
+    if careful:
+        yield from _read_careful(open_stream, layout)
+    else:
+        yield from _read_fast(open_stream, layout)
+
+
+def _convert_options(layout: CsvLayout, header: list[str], careful: bool) -> pacsv.ConvertOptions:
+    return pacsv.ConvertOptions(
+        include_columns=_columns_used(layout, header),
+        column_types={name: pa.string() for name in header} if careful else _typed(layout, header),
+        timestamp_parsers=[layout.timestamp_format] if layout.timestamp_format else None,
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+
+
+def _read_fast(
+    open_stream: Callable[[], ContextManager[BinaryIO]], layout: CsvLayout
+) -> Iterator[Chunk]:
+    """Typed columns, blocks parsed on two threads at once (pyarrow's parser and compute
+    functions release the GIL; its streaming reader parses one block at a time)."""
+
+    def refuse(row: pacsv.InvalidRow) -> str:
+        raise CarefulPathNeeded(f"malformed row: {row.text[:80]!r}")
+
+    with open_stream() as stream:
+        header = _header(stream)
+        convert = _convert_options(layout, header, careful=False)
+        read = pacsv.ReadOptions(column_names=header, use_threads=False, block_size=BLOCK_BYTES)
+        parse = pacsv.ParseOptions(invalid_row_handler=refuse, ignore_empty_lines=False)
+
+        def work(block: bytes, first_line: int) -> Chunk:
+            try:
+                table = pacsv.read_csv(
+                    pa.py_buffer(block),
+                    read_options=read,
+                    parse_options=parse,
+                    convert_options=convert,
+                )
+            except pa.ArrowInvalid as exc:
+                raise CarefulPathNeeded(str(exc)) from exc
+            lines = np.arange(first_line, first_line + table.num_rows, dtype=np.int64)
+            chunk = _chunk(table, layout, lines, careful=False)
+            chunk.lines_read = table.num_rows
+            return chunk
+
+        with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
+            pending: deque[Future[Chunk]] = deque()
+            for block, first_line in _blocks(stream, first_line=2):
+                pending.append(pool.submit(work, block, first_line))
+                if len(pending) > PARSE_THREADS:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+
+def _blocks(stream: BinaryIO, first_line: int) -> Iterator[tuple[bytes, int]]:
+    """The rest of ``stream`` in blocks of whole lines, each with its first line number."""
+    line = first_line
+    while True:
+        block = stream.read(BLOCK_BYTES)
+        if not block:
+            return
+        if not block.endswith(b"\n"):
+            block += stream.readline()
+        if block.strip():
+            yield block, line
+        line += block.count(b"\n")
+
+
+def _read_careful(
+    open_stream: Callable[[], ContextManager[BinaryIO]], layout: CsvLayout
+) -> Iterator[Chunk]:
+    """Every field as text, on one thread, so pyarrow can tell the physical line number of
+    each malformed row; values are converted and checked field by field."""
     bad_rows: list[tuple[int | None, str]] = []
 
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        if not careful:
-            raise CarefulPathNeeded(f"row {row.number}: {row.text[:80]!r}")
+    def keep(row: pacsv.InvalidRow) -> str:
         bad_rows.append((row.number, row.text))
         return "skip"
 
     with open_stream() as stream:
         header = _header(stream)
-        columns = _columns_used(layout, header)
-        convert = pacsv.ConvertOptions(
-            include_columns=columns,
-            column_types={name: pa.string() for name in header}
-            if careful
-            else _typed(layout, header),
-            timestamp_parsers=[layout.timestamp_format] if layout.timestamp_format else None,
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
+        convert = _convert_options(layout, header, careful=True)
+        read = pacsv.ReadOptions(column_names=header, block_size=BLOCK_BYTES, use_threads=False)
+        parse = pacsv.ParseOptions(invalid_row_handler=keep, ignore_empty_lines=False)
+        reader = pacsv.open_csv(
+            _Utf8Replacing(stream), read_options=read, parse_options=parse, convert_options=convert
         )
-        read = pacsv.ReadOptions(
-            column_names=header, block_size=BLOCK_BYTES, use_threads=not careful
-        )
-        parse = pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False)
-        source = _Utf8Replacing(stream) if careful else stream
-        try:
-            reader = pacsv.open_csv(
-                source, read_options=read, parse_options=parse, convert_options=convert
-            )
-        except pa.ArrowInvalid as exc:
-            if careful:
-                raise
-            raise CarefulPathNeeded(str(exc)) from exc
         next_line = 2  # the header is line 1
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            except pa.ArrowInvalid as exc:
-                if careful:
-                    raise
-                raise CarefulPathNeeded(str(exc)) from exc
+        for batch in reader:
             table = pa.Table.from_batches([batch])
             lines, next_line, rejected = _line_numbers(table.num_rows, next_line, bad_rows)
             bad_rows.clear()
-            chunk = _chunk(table, layout, lines, careful)
+            chunk = _chunk(table, layout, lines, careful=True)
             chunk.rejected[:0] = rejected
             chunk.lines_read = table.num_rows + len(rejected)
             yield chunk
+        if bad_rows:  # malformed rows after the last batch
+            _, _, rejected = _line_numbers(0, next_line, bad_rows)
+            yield Chunk(rejected=rejected, lines_read=len(rejected))
 
 
 class _Utf8Replacing(io.RawIOBase):
@@ -285,7 +344,10 @@ def _columns_used(layout: CsvLayout, header: list[str]) -> list[str]:
 
 
 def _typed(layout: CsvLayout, header: list[str]) -> dict[str, pa.DataType]:
-    types: dict[str, pa.DataType] = {name: pa.string() for name in header}
+    # Text columns repeat a few values (names, types, statuses): dictionary arrays parse
+    # faster and group faster than plain strings.
+    text = pa.dictionary(pa.int32(), pa.string())
+    types: dict[str, pa.DataType] = {name: text for name in header}
     for name in (
         layout.lat,
         layout.lon,
@@ -385,27 +447,22 @@ def _chunk(table: pa.Table, layout: CsvLayout, lines: np.ndarray, careful: bool)
     sog = _number(table, layout.sog, careful, problems)
     cog = _number(table, layout.cog, careful, problems)
     heading = _number(table, layout.heading, careful, problems)
-    length = _number(table, layout.length, careful, problems)
-    width = _number(table, layout.width, careful, problems)
-    draught = _number(table, layout.draught, careful, problems)
 
     if layout is DMA:
-        nav = _coded(table.column(layout.nav_status), DMA_NAV_STATUS)
-        kind_text = pc.utf8_lower(pc.utf8_trim_whitespace(table.column(layout.kind)))
+        nav = _coded(_text_column(table, layout.nav_status), DMA_NAV_STATUS)
+        kind_text = pc.utf8_lower(pc.utf8_trim_whitespace(_text_column(table, layout.kind)))
         msg_type = pc.fill_null(
             pc.index_in(kind_text, pa.array(list(DMA_VESSEL_KINDS))), -1
         ).to_numpy()
         msg_type = np.where(msg_type == 0, 1, np.where(msg_type == 1, 18, 0))
         is_vessel = msg_type > 0
-        ship_type = _coded(table.column(layout.ship_type), DMA_SHIP_TYPE)
     else:
         nav = _number(table, layout.nav_status, careful, problems)
-        kind_text = pc.utf8_upper(pc.utf8_trim_whitespace(table.column(layout.kind)))
+        kind_text = pc.utf8_upper(pc.utf8_trim_whitespace(_text_column(table, layout.kind)))
         msg_type = np.where(
             pc.fill_null(pc.equal(kind_text, "B"), False).to_numpy(zero_copy_only=False), 18, 1
         )
         is_vessel = np.ones(n, dtype=bool)
-        ship_type = _number(table, layout.ship_type, careful, problems)
 
     # Every row that cannot be a position, with the first reason that applies.
     reason_index = np.full(n, -1, dtype=np.int16)
@@ -454,20 +511,7 @@ def _chunk(table: pa.Table, layout: CsvLayout, lines: np.ndarray, careful: bool)
     positions["cog"][positions["cog"] >= 360] = np.nan
     chunk.positions = positions
 
-    identity = {
-        "mmsi": mmsi,
-        "ts": ts_s,
-        "line": pa.array(lines),
-        "imo": _imo(table.column(layout.imo)) if layout.imo in table.column_names else None,
-        "name": _text(table, layout.vessel_name),
-        "callsign": _text(table, layout.callsign),
-        "ship_type": ship_type,
-        "length": length,
-        "width": width,
-        "draught": draught,
-        "destination": _text(table, layout.destination) if layout.destination else None,
-    }
-    chunk.statics = _statics(identity, good)
+    chunk.statics = _statics(table, layout, mmsi, ts_s, lines, good)
     return chunk
 
 
@@ -475,6 +519,12 @@ def _iso_timestamps(text: pa.Array) -> pa.Array:
     """ISO 8601 text ('2023-01-11T00:00:00', also with a space or a Z) as timestamps, else null."""
     cleaned = pc.replace_substring(pc.replace_substring(text, "T", " "), "Z", "")
     return pc.strptime(cleaned, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
+
+
+def _text_column(table: pa.Table, name: str) -> pa.ChunkedArray:
+    """A text column as plain strings (the fast path reads text as dictionary arrays)."""
+    column = table.column(name)
+    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
 
 
 def _coded(column: pa.ChunkedArray, codes: dict[str, int]) -> pa.Array:
@@ -485,62 +535,113 @@ def _coded(column: pa.ChunkedArray, codes: dict[str, int]) -> pa.Array:
     return pc.take(values, index)
 
 
-def _text(table: pa.Table, name: str) -> pa.Array | None:
-    if name not in table.column_names:
-        return None
-    text = pc.utf8_trim_whitespace(table.column(name).cast(pa.string()))
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    # DMA writes "Unknown" where it has no value.
-    return pc.if_else(pc.equal(text, "Unknown"), pa.scalar(None, pa.string()), text)
+IDENTITY_FIELDS = ("imo", "name", "callsign", "ship_type", "length", "width", "draught",
+                   "destination")  # fmt: skip
 
 
-def _imo(column: pa.ChunkedArray) -> pa.Array:
-    """'IMO9307839', '9307839', 'Unknown', '' -> 9307839 or null; 0 -> null (AIS: not available)."""
-    text = pc.utf8_trim_whitespace(column.cast(pa.string()))
-    digits = pc.extract_regex(text, r"^(?:IMO)?\s*(?P<n>\d{1,10})(?:\.0)?$")
-    number = pc.struct_field(digits, "n").cast(pa.int64())
-    return pc.if_else(pc.equal(number, 0), pa.scalar(None, pa.int64()), number)
+def _statics(
+    table: pa.Table,
+    layout: CsvLayout,
+    mmsi: pa.Array,
+    ts_s: pa.Array,
+    lines: np.ndarray,
+    good: np.ndarray,
+) -> list[StaticReport]:
+    """The distinct identity combinations of the usable rows, each with first and last time.
 
-
-def _statics(identity: dict[str, object], good: np.ndarray) -> list[StaticReport]:
-    """The distinct identity combinations of the usable rows, each with first and last time."""
-    fields = [k for k, v in identity.items() if v is not None and k not in ("ts", "line")]
-    data = {k: v for k, v in identity.items() if v is not None}
-    table = pa.table(data).filter(pa.array(good))
-    says_something = None
-    for name in fields:
-        if name == "mmsi":
-            continue
-        present = pc.is_valid(table.column(name))
-        says_something = present if says_something is None else pc.or_(says_something, present)
-    if says_something is None or table.num_rows == 0:
+    Rows are grouped on the raw text first (vectorised, and a vessel repeats the same
+    values row after row), and only the few distinct groups are then read field by field.
+    """
+    sources = {
+        "imo": layout.imo, "name": layout.vessel_name, "callsign": layout.callsign,
+        "ship_type": layout.ship_type, "length": layout.length, "width": layout.width,
+        "draught": layout.draught, "destination": layout.destination,
+    }  # fmt: skip
+    data: dict[str, object] = {"mmsi": mmsi, "ts": ts_s, "line": pa.array(lines)}
+    for field_name, column in sources.items():
+        if column and column in table.column_names:
+            data[field_name] = table.column(column)
+    raw = pa.table(data).unify_dictionaries()
+    if not good.all():
+        raw = raw.filter(pa.array(good))
+    if raw.num_rows == 0:
         return []
-    table = table.filter(says_something)
-    if table.num_rows == 0:
-        return []
-    grouped = table.group_by(fields, use_threads=False).aggregate(
+    keys = [name for name in raw.column_names if name not in ("ts", "line")]
+    grouped = raw.group_by(keys, use_threads=False).aggregate(
         [("ts", "min"), ("ts", "max"), ("ts", "count"), ("line", "min")]
     )
-    out = []
-    for row in grouped.to_pylist():
-        out.append(
-            StaticReport(
-                mmsi=int(row["mmsi"]),
-                ts=int(row["ts_min"]) * 1000,
-                last_ts=int(row["ts_max"]) * 1000,
-                count=int(row["ts_count"]),
-                line=int(row["line_min"]),
-                imo=row.get("imo"),
-                name=row.get("name"),
-                callsign=row.get("callsign"),
-                ship_type=int(row["ship_type"]) if row.get("ship_type") else None,
-                length=row.get("length") or None,
-                width=row.get("width") or None,
-                draught=row.get("draught") or None,
-                destination=row.get("destination"),
-            )
+    merged: dict[tuple[object, ...], list[int]] = {}
+    columns = grouped.to_pydict()
+    raw_fields = [columns.get(name, [None] * grouped.num_rows) for name in IDENTITY_FIELDS]
+    for mmsi_value, first, last, count, line, *raw_values in zip(
+        columns["mmsi"], columns["ts_min"], columns["ts_max"], columns["ts_count"],
+        columns["line_min"], *raw_fields, strict=True,
+    ):  # fmt: skip
+        values = _identity_values(tuple(raw_values), layout)
+        if values is None:
+            continue  # the row says nothing about the vessel
+        key = (int(mmsi_value), *values)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = [first, last, count, line]
+        else:
+            seen[3] = line if first < seen[0] else seen[3]
+            seen[0], seen[1], seen[2] = min(seen[0], first), max(seen[1], last), seen[2] + count
+    return [
+        StaticReport(
+            mmsi=key[0],
+            ts=int(first) * 1000,
+            last_ts=int(last) * 1000,
+            count=int(count),
+            line=int(line),
+            **dict(zip(IDENTITY_FIELDS, key[1:], strict=True)),  # type: ignore[arg-type]
         )
-    return out
+        for key, (first, last, count, line) in merged.items()
+    ]
+
+
+@lru_cache(maxsize=1 << 16)
+def _identity_values(raw: tuple[object, ...], layout: CsvLayout) -> tuple[object, ...] | None:
+    """The raw identity fields as the history keeps them, or None if all say nothing.
+
+    Memoised: a vessel repeats the same raw values in every block of a file."""
+    values = tuple(
+        _identity_value(name, value, layout)
+        for name, value in zip(IDENTITY_FIELDS, raw, strict=True)
+    )
+    return None if all(v is None for v in values) else values
+
+
+def _identity_value(name: str, value: object, layout: CsvLayout) -> object:
+    """One raw field as the identity history keeps it; None when it says nothing."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if value in ("", "Unknown", "Undefined"):
+            return None
+    if name == "imo":
+        match = re.fullmatch(r"(?:IMO)?\s*(\d{1,10})(?:\.0)?", str(value))
+        number = int(match.group(1)) if match else 0
+        return number or None  # 0 = "not available" in AIS
+    if name == "ship_type":
+        if layout is DMA:
+            return DMA_SHIP_TYPE.get(str(value).lower())
+        number = _float(value)
+        return int(number) if number else None
+    if name in ("length", "width", "draught"):
+        number = _float(value)
+        return number if number and number > 0 else None
+    return str(value).upper() if name == "name" else str(value)
+
+
+def _float(value: object) -> float | None:
+    if isinstance(value, int | float):
+        return float(value) if value == value else None  # NaN -> None
+    try:
+        return float(str(value))
+    except ValueError:
+        return None
 
 
 def _row_texts(table: pa.Table, rows: np.ndarray) -> list[str]:

@@ -10,10 +10,13 @@ reports added to the identity history.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import io
 import json
+import queue
+import threading
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from sanctionwatch.ais import csv_formats
 from sanctionwatch.ais.model import Chunk, Rejected, StaticReport
@@ -158,6 +161,55 @@ def _chunks(
     yield from csv_formats.read_csv(opened, layout, careful=careful)  # type: ignore[arg-type]
 
 
+_DONE = object()
+
+
+def prefetch(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
+    """Read the next chunks in a background thread while this one is checked and stored.
+
+    pyarrow's CSV parsing and numpy release the GIL, so on two cores reading and storing
+    overlap. An exception in the reader is raised here, in the caller's thread; if the
+    caller stops early, the reader thread is told to stop and is joined.
+    """
+    out: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        out.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            out.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, re-raised there
+            out.put(exc)
+
+    thread = threading.Thread(target=run, name="ais-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = out.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                out.get_nowait()
+            except queue.Empty:
+                thread.join(0.05)
+        if hasattr(chunks, "close"):
+            chunks.close()
+
+
 def ingest_file(
     store: PositionStore,
     source: Source,
@@ -200,7 +252,7 @@ def _ingest(
 
     try:
         with quarantine.open("w", encoding="utf-8") as q:
-            for chunk in _chunks(source, fmt, careful, tap):
+            for chunk in prefetch(_chunks(source, fmt, careful, tap)):
                 counts.lines += chunk.lines_read
                 good, invalid = check_positions(chunk.positions, now_ms=now_ms)
                 if not good.all():
@@ -301,58 +353,27 @@ class _StaticSummary:
     """Static reports of one file, summed up per distinct identity (first, last, count)."""
 
     def __init__(self) -> None:
-        self.by_key: dict[tuple[object, ...], StaticReport] = {}
+        # identity key -> [first ts, line of the first, last ts, count, a report with the key]
+        self.by_key: dict[tuple[object, ...], list[Any]] = {}
 
     def add(self, reports: list[StaticReport]) -> None:
+        by_key = self.by_key
         for r in reports:
-            key = (
-                r.mmsi,
-                r.imo,
-                r.name,
-                r.callsign,
-                r.ship_type,
-                r.length,
-                r.width,
-                r.draught,
-                r.destination,
-            )
-            seen = self.by_key.get(key)
+            key = (r.mmsi, r.imo, r.name, r.callsign, r.ship_type, r.length, r.width,
+                   r.draught, r.destination)  # fmt: skip
             last = r.last_ts if r.last_ts is not None else r.ts
+            seen = by_key.get(key)
             if seen is None:
-                self.by_key[key] = StaticReport(
-                    mmsi=r.mmsi,
-                    ts=r.ts,
-                    line=r.line,
-                    imo=r.imo,
-                    name=r.name,
-                    callsign=r.callsign,
-                    ship_type=r.ship_type,
-                    length=r.length,
-                    width=r.width,
-                    draught=r.draught,
-                    destination=r.destination,
-                    eta=r.eta,
-                    last_ts=last,
-                    count=r.count,
-                )
-            else:
-                first = seen if seen.ts <= r.ts else r
-                self.by_key[key] = StaticReport(
-                    mmsi=r.mmsi,
-                    ts=first.ts,
-                    line=first.line,
-                    imo=r.imo,
-                    name=r.name,
-                    callsign=r.callsign,
-                    ship_type=r.ship_type,
-                    length=r.length,
-                    width=r.width,
-                    draught=r.draught,
-                    destination=r.destination,
-                    eta=r.eta,
-                    last_ts=max(last, seen.last_ts or seen.ts),
-                    count=seen.count + r.count,
-                )
+                by_key[key] = [r.ts, r.line, last, r.count, r]
+                continue
+            if r.ts < seen[0]:
+                seen[0], seen[1] = r.ts, r.line
+            if last > seen[2]:
+                seen[2] = last
+            seen[3] += r.count
 
     def reports(self) -> list[StaticReport]:
-        return list(self.by_key.values())
+        return [
+            dataclasses.replace(r, ts=first, line=line, last_ts=last, count=count)
+            for first, line, last, count, r in self.by_key.values()
+        ]

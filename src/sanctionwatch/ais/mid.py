@@ -66,7 +66,7 @@ def _kind_and_mid(digits: str) -> tuple[str, str | None]:
 
 
 def mmsi_info(mmsi: int) -> MmsiInfo:
-    """Classify ``mmsi`` and look up its flag; ``problem`` says what is wrong with it, if anything."""
+    """Classify ``mmsi`` and look up its flag; ``problem`` says what is wrong with it."""
     if not 0 < mmsi <= 999_999_999:
         return MmsiInfo(mmsi, "invalid", None, (), None, f"MMSI {mmsi} is not 9 digits")
     digits = f"{mmsi:09d}"
