@@ -589,7 +589,7 @@ def _statics(
             seen[0], seen[1], seen[2] = min(seen[0], first), max(seen[1], last), seen[2] + count
     return [
         StaticReport(
-            mmsi=key[0],
+            mmsi=int(str(key[0])),
             ts=int(first) * 1000,
             last_ts=int(last) * 1000,
             count=int(count),
@@ -622,8 +622,8 @@ def _identity_value(name: str, value: object, layout: CsvLayout) -> object:
             return None
     if name == "imo":
         match = re.fullmatch(r"(?:IMO)?\s*(\d{1,10})(?:\.0)?", str(value))
-        number = int(match.group(1)) if match else 0
-        return number or None  # 0 = "not available" in AIS
+        imo = int(match.group(1)) if match else 0
+        return imo or None  # 0 = "not available" in AIS
     if name == "ship_type":
         if layout is DMA:
             return DMA_SHIP_TYPE.get(str(value).lower())

@@ -158,7 +158,7 @@ def _chunks(
             yield from read_nmea(stream)
         return
     layout = csv_formats.DMA if fmt == FORMAT_DMA else csv_formats.MARINECADASTRE
-    yield from csv_formats.read_csv(opened, layout, careful=careful)  # type: ignore[arg-type]
+    yield from csv_formats.read_csv(opened, layout, careful=careful)
 
 
 _DONE = object()

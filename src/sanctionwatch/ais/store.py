@@ -25,8 +25,8 @@ import json
 import os
 import shutil
 import sqlite3
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -299,7 +299,7 @@ class PositionStore:
         files = [
             str(self.root / row[0])
             for row in self.db.execute(
-                "SELECT path FROM part WHERE min_mmsi <= ? AND max_mmsi >= ?"
+                "SELECT path FROM part WHERE min_mmsi <= ? AND max_mmsi >= ?"  # noqa: S608
                 + (" AND day >= ?" if start_ms is not None else "")
                 + (" AND day <= ?" if end_ms is not None else ""),
                 [mmsi, mmsi]
@@ -679,7 +679,7 @@ def record_identities(db: sqlite3.Connection, statics: list[StaticReport], file:
 
 def _latest_identity(db: sqlite3.Connection, mmsi: int) -> dict[str, object]:
     row = db.execute(
-        f"SELECT {', '.join(IDENTITY_FIELDS)} FROM identity WHERE mmsi = ? "
+        f"SELECT {', '.join(IDENTITY_FIELDS)} FROM identity WHERE mmsi = ? "  # noqa: S608 (constant column names)
         "ORDER BY last_seen DESC LIMIT 1",
         (mmsi,),
     ).fetchone()
