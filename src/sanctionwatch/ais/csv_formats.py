@@ -207,7 +207,7 @@ def _read_fast(
     functions release the GIL; its streaming reader parses one block at a time)."""
 
     def refuse(row: pacsv.InvalidRow) -> str:
-        raise CarefulPathNeeded(f"malformed row: {row.text[:80]!r}")
+        return "error"  # pyarrow then raises ArrowInvalid, which asks for the careful path
 
     with open_stream() as stream:
         header = _header(stream)
@@ -374,8 +374,9 @@ def _line_numbers(
     rejected = []
     skipped_lines = set()
     for number, text in bad_rows:
-        # pyarrow counts physical rows from 1 including the header.
-        line = number if number is not None else 0
+        # pyarrow counts from 1 at the first line it reads, which is line 2 of the file
+        # (the header was read before).
+        line = number + 1 if number is not None else 0
         skipped_lines.add(line)
         reason = "empty line" if not text.strip() else "wrong number of fields"
         rejected.append(Rejected(line, reason, text))
@@ -418,8 +419,15 @@ def _chunk(table: pa.Table, layout: CsvLayout, lines: np.ndarray, careful: bool)
     if n == 0:
         return chunk
 
-    # Timestamps.
+    # An empty line reads as a row of nulls.
     ts_col = table.column(layout.timestamp)
+    if ts_col.null_count:
+        empty = pc.is_null(ts_col)
+        for name in table.column_names:
+            empty = pc.and_(empty, pc.is_null(table.column(name)))
+        problems.append(("empty line", empty))
+
+    # Timestamps.
     if careful:
         text = pc.utf8_trim_whitespace(ts_col)
         if layout.timestamp_format:

@@ -30,7 +30,7 @@ from sanctionwatch.ais import csv_formats
 from sanctionwatch.ais.model import Chunk, Rejected, StaticReport
 from sanctionwatch.ais.store import IngestCounts, IngestWriter, PositionStore
 from sanctionwatch.ais.validate import check_positions
-from sanctionwatch.errors import InputError, UnknownFormatError
+from sanctionwatch.errors import InputError, StoreError, UnknownFormatError
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -126,6 +126,10 @@ def detect_format(source: Source) -> str:
     )
 
 
+class SourceReadError(Exception):
+    """The input file could not be read to its end (truncated, corrupt compression)."""
+
+
 class _Tap(io.RawIOBase):
     """Passes each block read to ``tap`` (the file's checksum and the progress bar)."""
 
@@ -137,7 +141,10 @@ class _Tap(io.RawIOBase):
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self.inner.read(len(buffer))
+        try:
+            data = self.inner.read(len(buffer))
+        except (OSError, EOFError, zipfile.BadZipFile) as exc:
+            raise SourceReadError(str(exc)) from exc
         buffer[: len(data)] = data
         self.tap(data)
         return len(data)
@@ -275,11 +282,14 @@ def _ingest(
     except csv_formats.CarefulPathNeeded:
         writer.abort()
         raise
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+    except SourceReadError as exc:
         writer.abort()
         raise InputError(
             f"{source.label}: cannot be read to the end ({exc}); nothing stored"
         ) from exc
+    except OSError as exc:
+        writer.abort()
+        raise StoreError(f"{source.label}: could not be stored ({exc}); nothing stored") from exc
     except BaseException:
         writer.abort()
         raise
