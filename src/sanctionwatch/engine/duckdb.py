@@ -32,7 +32,7 @@ class DuckDBEngine:
                 f"CAST(NULL AS {_duck_type(str(field.type))}) AS {field.name}"
                 for field in POSITION_SCHEMA
             )
-            self.db.execute(f"CREATE VIEW positions AS SELECT {columns} WHERE false")  # noqa: S608
+            self.db.execute(f"CREATE VIEW positions AS SELECT {columns} WHERE false")
         identity = store.write_identity_parquet()
         path = str(identity).replace("'", "''")
         self.db.execute(f"CREATE VIEW identity AS SELECT * FROM read_parquet('{path}')")  # noqa: S608
