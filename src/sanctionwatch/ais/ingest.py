@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import queue
+import re
 import threading
 import zipfile
 from collections import Counter
@@ -274,8 +275,8 @@ def _ingest(
                 statics.add(_usable_statics(chunk, fmt, q, rejected_by, counts))
         counts.rejected_by_reason = dict(rejected_by.most_common())
         counts.skipped_by_reason = dict(skipped_by.most_common())
-        if fmt != FORMAT_NMEA and counts.rejected:
-            _restore_csv_texts(source, quarantine)
+        if counts.rejected:
+            _restore_texts(source, quarantine)
         writer.commit(
             statics.reports(), quarantine if counts.rejected else None, digest.hexdigest(), started
         )
@@ -321,8 +322,10 @@ def chunk_name(counts: IngestCounts) -> str:
 
 
 def _reason_group(reason: str) -> str:
-    """The reason without its detail ("MMSI is not 9 digits: 1234" -> "MMSI is not 9 digits")."""
-    return reason.split(":", 1)[0]
+    """The reason without its detail, for counting: "MMSI is not 9 digits: 1234" and
+    "orphan fragment 1 of 2 (seq 7, channel B)" -> "MMSI is not 9 digits", "orphan fragment
+    1 of 2"."""
+    return re.sub(r"\s*\(.*$", "", reason.split(":", 1)[0]).strip()
 
 
 def _quarantine_line(file: str, row: Rejected) -> str:
@@ -339,8 +342,9 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:120]
 
 
-def _restore_csv_texts(source: Source, quarantine: Path) -> None:
-    """Put each rejected CSV row's original text in the quarantine (the reader kept fields).
+def _restore_texts(source: Source, quarantine: Path) -> None:
+    """Put each rejected line's original text in the quarantine. (Readers keep decoded
+    fields, not text, for rows that fail the position checks after decoding.)
 
     Both the quarantine and the file are in line order, so one pass over each suffices.
     """

@@ -33,7 +33,7 @@ def check_positions(
     lon = positions["lon"]
     checks: list[tuple[str, npt.NDArray[np.bool_]]] = [
         ("MMSI is not 9 digits", (mmsi < 100_000_000) | (mmsi > 999_999_999)),
-        ("position not available (latitude 91 / longitude 181)", (lat == 91) | (lon == 181)),
+        ("position not available: latitude 91 or longitude 181", (lat == 91) | (lon == 181)),
         (
             "impossible coordinates",
             ~np.isfinite(lat) | ~np.isfinite(lon) | (np.abs(lat) > 90) | (np.abs(lon) > 180),
