@@ -262,7 +262,9 @@ def _ingest(
         with quarantine.open("w", encoding="utf-8") as q:
             for chunk in prefetch(_chunks(source, fmt, careful, tap)):
                 counts.lines += chunk.lines_read
+                counts.positions_read += len(chunk.positions["mmsi"])
                 good, invalid = check_positions(chunk.positions, now_ms=now_ms)
+                counts.positions_rejected += len(invalid)
                 if not good.all():
                     chunk.positions = {k: v[good] for k, v in chunk.positions.items()}
                 writer.add(chunk.positions, chunk.stations)
@@ -325,7 +327,7 @@ def _reason_group(reason: str) -> str:
     """The reason without its detail, for counting: "MMSI is not 9 digits: 1234" and
     "orphan fragment 1 of 2 (seq 7, channel B)" -> "MMSI is not 9 digits", "orphan fragment
     1 of 2"."""
-    return re.sub(r"\s*\(.*$", "", reason.split(":", 1)[0]).strip()
+    return re.sub(r"\s*\(.*$", "", reason.split(": ", 1)[0]).strip()
 
 
 def _quarantine_line(file: str, row: Rejected) -> str:

@@ -218,6 +218,8 @@ class IngestCounts:
     file: str
     format: str
     lines: int = 0
+    positions_read: int = 0  # = accepted + duplicates + positions_rejected
+    positions_rejected: int = 0  # failed the position checks (validate.py); also in rejected
     accepted: int = 0
     duplicates: int = 0
     rejected: int = 0
