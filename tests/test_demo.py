@@ -44,3 +44,12 @@ def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
         assert "KIM, Jong Un [Person] ofac_sdn:20157" in line and "by korean" in line
     assert "ANGARA (IMO 9179842) -> 1.00 ANGARA [Vessel] ofac_sdn:37059" in out
     assert "ANGARA (IMO 9124043): no match" in out  # the other ship called ANGARA
+    # The AIS part: the real logs with every line accounted for, then the synthetic scenario.
+    assert (
+        "amsa_risky_ais.txt.gz (NMEA): 44,687 lines -> 16,047 positions, 8,757 duplicates, "
+        "1,036 rejected" in out
+    )
+    assert "noaa_marinecadastre_20230111_1000rows.csv (MarineCadastre CSV): 1,000 lines" in out
+    assert "SYNTHETIC traffic: the rajin scenario" in out
+    assert "KUM UN SAN 3 / PU RYONG: name changed: KUM UN SAN 3 -> PU RYONG" in out
+    assert "YU JONG 2: IMO 8604918 has a wrong check digit" in out

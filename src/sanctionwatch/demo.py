@@ -1,5 +1,6 @@
 """``sanctionwatch demo``: the bundled real lists into a fresh store, a summary, the DPRK
-entries, what changed between list versions, and a few names screened."""
+entries, what changed between list versions, and a few names screened; then the AIS
+samples and a synthetic scenario ingested (``demo_ais.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from sanctionwatch.config import Settings
+from sanctionwatch.demo_ais import run_ais_demo
 from sanctionwatch.errors import InputError
 from sanctionwatch.lists.diff import diff_versions, from_first_difference
 from sanctionwatch.lists.loader import load_batches
@@ -130,6 +132,7 @@ def run_demo(settings: Settings, out: Console, progress: Progress | None = None)
                     f"{why.name.score:.2f}{qualifiers}"
                 )
     out.print(f"\nStore: {settings.store_path}")
+    run_ais_demo(settings, out, first_step=5)
 
 
 def summary_table(summaries: list[ListSummary]) -> Table:

@@ -351,6 +351,15 @@ class PositionStore:
         rows = self.db.execute(sql + " GROUP BY mmsi", params)
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
+    def mmsis(self, ingest_ids: list[int]) -> set[int]:
+        """The vessels with positions from these ingests."""
+        marks = ",".join("?" * len(ingest_ids))
+        rows = self.db.execute(
+            f"SELECT DISTINCT mmsi FROM activity WHERE ingest_id IN ({marks})",  # noqa: S608
+            ingest_ids,
+        )
+        return {int(row[0]) for row in rows}
+
     def ingests(self) -> list[dict[str, object]]:
         cursor = self.db.execute("SELECT * FROM ingest ORDER BY id")
         names = [d[0] for d in cursor.description]

@@ -1,0 +1,99 @@
+"""The AIS half of ``sanctionwatch demo``: real AIS samples, then the synthetic rajin scenario.
+
+Ingests the bundled real logs (AMSA, pyais sample, DMA, MarineCadastre) and prints what
+happened to every line; generates the rajin scenario (the documented Rajin - Vostochny /
+Dunai shuttle among ordinary Sea of Japan traffic, SYNTHETIC) as NMEA, ingests it, and
+shows the identity histories of the vessels whose identity gives them away.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from sanctionwatch.ais.ingest import Source, ingest_file
+from sanctionwatch.ais.store import IngestCounts, open_store
+from sanctionwatch.ais.vessels import vessel_histories
+from sanctionwatch.config import Settings
+from sanctionwatch.errors import InputError
+
+# Paths relative to the bundled AIS folder (data/ais; provenance in its PROVENANCE.md).
+DEMO_AIS_FILES = (
+    "amsa_risky_ais.txt.gz",
+    "amsa_risky_nmea-timestamped.txt",
+    "pyais_nmea_data_sample.txt",
+    "dma_aisdk_20180208_10rows.csv",
+    "noaa_marinecadastre_20230111_1000rows.csv",
+)
+SIMULATION_DAYS = 3.0
+SIMULATION_VESSELS = 30
+
+
+def demo_ais_dir() -> Path:
+    """``$SANCTIONWATCH_DEMO_AIS``, else ``data/ais`` of the checkout."""
+    if value := os.environ.get("SANCTIONWATCH_DEMO_AIS"):
+        return Path(value)
+    return Path(__file__).resolve().parents[2] / "data" / "ais"
+
+
+def run_ais_demo(settings: Settings, out: Console, first_step: int) -> None:
+    from sanctionwatch.simulate import simulate
+
+    data = demo_ais_dir()
+    if not data.is_dir():
+        raise InputError(f"{data}: the bundled AIS samples are not there; run from a checkout")
+    store = open_store(settings.home)
+    try:
+        out.rule(f"{first_step}. Ingesting the bundled real AIS logs (NMEA, DMA, MarineCadastre)")
+        for name in DEMO_AIS_FILES:
+            out.print(_summary(ingest_file(store, Source(data / name))))
+
+        out.rule(f"{first_step + 1}. SYNTHETIC traffic: the rajin scenario, generated and ingested")
+        started = time.perf_counter()
+        folder = settings.home / "simulated-rajin"
+        result = simulate(
+            folder,
+            scenario="rajin",
+            days=SIMULATION_DAYS,
+            vessels=SIMULATION_VESSELS,
+            seed=1,
+            formats=("nmea",),
+        )
+        out.print(
+            f"  generated {result.positions:,} positions of {SIMULATION_VESSELS} vessels over "
+            f"{SIMULATION_DAYS:.0f} days (SYNTHETIC; ground truth in {result.truth_path.name}) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        ingests = []
+        for path in result.files["nmea"]:
+            counts = ingest_file(store, Source(path))
+            ingests.append(counts.ingest_id or 0)
+            out.print(_summary(counts))
+
+        out.rule(f"{first_step + 2}. Vessels whose identity gives them away (synthetic run)")
+        simulated = store.mmsis(ingests)
+        for history in vessel_histories(store):
+            if history["mmsi"] not in simulated or not history["problems"]:
+                continue
+            names = sorted({i["name"] for i in history["identities"] if i["name"]})
+            out.print(
+                f"  MMSI {history['mmsi']} (MID flag {history['mid_flag']}) "
+                f"{' / '.join(names)}: {'; '.join(history['problems'])}"
+            )
+    finally:
+        store.close()
+    out.print(f"\nAIS store: {store.root}")
+
+
+def _summary(counts: IngestCounts) -> str:
+    reasons = ", ".join(f"{n:,} {r}" for r, n in list(counts.rejected_by_reason.items())[:3])
+    return (
+        f"  {Path(counts.file).name} ({counts.format}): {counts.lines:,} lines -> "
+        f"{counts.accepted:,} positions, {counts.duplicates:,} duplicates, "
+        f"{counts.rejected:,} rejected{f' ({reasons}, ...)' if reasons else ''}, "
+        f"{sum(counts.skipped_by_reason.values()):,} skipped, {counts.statics:,} static reports; "
+        f"{counts.vessels:,} vessels"
+    )
