@@ -1,0 +1,310 @@
+"""Pass 1 of the NMEA reader: split a chunk's physical lines into records.
+
+A record is one sentence with its optional tag block, or one line that holds no sentence.
+Every record not decided here (skipped or rejected) becomes a row of the chunk's
+:class:`~sanctionwatch.ais.nmea_records.Records` table: its line, payload, where its
+checksum span sits in the chunk buffer, its time and station, and for a fragment of a
+multi-sentence message the key it is assembled under. Checksums are not computed here but
+for the whole chunk afterwards (``nmea_checksums.py``).
+
+This is the reader's only per-line Python loop, so its shape is set by speed: fast paths
+take the common bare single-sentence line, the common tagged line and ``$`` lines, and
+leave everything else to the general path. :class:`LineSplitter` also carries the
+Gatehouse ``$PGHP`` times waiting for the sentence they name, from chunk to chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Final
+
+from sanctionwatch.ais.nmea_checksums import checksum_problem
+from sanctionwatch.ais.nmea_framing import (
+    AIS_FORMATTERS,
+    FILL,
+    SENTENCE_ID,
+    VENDOR_TIME,
+    Sentence,
+    Tag,
+    dollar_id,
+    dollar_reason,
+    epoch_ms,
+    parse_tag_block,
+    pghp_time,
+    sentence_field_problem,
+)
+from sanctionwatch.ais.nmea_records import (
+    ORPHAN_LINES,
+    SOURCE_PGHP,
+    SOURCE_TAG_BLOCK,
+    SOURCE_VENDOR,
+    Records,
+)
+
+_LINE_END: Final = frozenset({b"", b"\n", b"\r\n"})
+
+
+class LineSplitter:
+    """Splits each chunk's lines into records; keeps ``$PGHP`` times between chunks."""
+
+    def __init__(self) -> None:
+        self.pghp: dict[bytes, tuple[int, int]] = {}  # named checksum -> (ms, line)
+
+    def split_lines(self, rec: Records) -> None:
+        """Fill ``rec`` from its lines, whose first is physical line ``rec.first_line``."""
+        line_of, payloads = rec.line, rec.payload
+        starts, ends = rec.span_start, rec.span_end
+        dollar: Counter[bytes] = Counter()  # "$" sentence ids, checked once per id at the end
+        pghp = self.pghp
+        lineno, offset = rec.first_line - 1, 0
+        for raw in rec.lines:
+            lineno += 1
+            first = raw[:1]
+            # Fast path: a bare single-sentence line "!xxVDM,1,1,seq,chan,payload,f*hh\n".
+            # The fill digit is read again from the buffer with the checksums.
+            if first == b"!" and raw.isascii():
+                fields = raw.split(b",")
+                if len(fields) == 7 and fields[1] == b"1" and fields[2] == b"1":
+                    last = fields[6]
+                    if (
+                        fields[0][3:] in AIS_FORMATTERS
+                        and fields[5]
+                        and last[:1] in FILL
+                        and last[1:2] == b"*"
+                        and len(last) >= 4
+                        and last[4:] in _LINE_END
+                    ):
+                        if pghp:
+                            self._match_pghp(rec, len(line_of), last[2:4], lineno)
+                        line_of.append(lineno)
+                        payloads.append(fields[5])
+                        starts.append(offset + 1)
+                        ends.append(offset + len(raw) - len(last) + 1)
+                        offset += len(raw)
+                        continue
+            # Fast path: "\\tag\\" and a single sentence, the common line of tagged feeds.
+            elif first == b"\\" and raw.isascii() and self._tagged_line(rec, raw, lineno, offset):
+                offset += len(raw)
+                continue
+            # Fast path: "$" sentences other than $PGHP are counted by id.
+            elif first == b"$" and raw[1:5] != b"PGHP" and raw.isascii():
+                dollar[dollar_id(raw)] += 1
+                offset += len(raw)
+                continue
+            self._split_line(rec, raw, lineno, offset)
+            offset += len(raw)
+        for sentence_id, count in dollar.items():
+            rec.others += count
+            rec.chunk.skipped[dollar_reason(sentence_id)] += count
+
+    def _tagged_line(self, rec: Records, raw: bytes, lineno: int, offset: int) -> bool:
+        """Take ``\\c:..,s:..*hh\\!xxVDM,1,1,...*hh`` (one tag block without a group, one
+        single-sentence message) if the line is exactly that; False to leave it to the
+        general path. The tag block checksum is verified later with the sentence's."""
+        close = raw.find(b"\\", 1)
+        if close < 0 or raw.find(b"\\", close + 1) >= 0 or raw[close + 1 : close + 2] != b"!":
+            return False
+        fields = raw[close + 1 :].split(b",")
+        if len(fields) != 7 or fields[1] != b"1" or fields[2] != b"1":
+            return False
+        last = fields[6]
+        if not (
+            fields[0][3:] in AIS_FORMATTERS
+            and fields[5]
+            and last[:1] in FILL
+            and last[1:2] == b"*"
+            and len(last) >= 4
+            and last[4:] in _LINE_END
+        ):
+            return False
+        star = raw.rfind(b"*", 0, close)
+        if star < 0 or close - star != 3:
+            return False
+        time, station = -1, None
+        for item in raw[1:star].split(b","):
+            key = item[:2]
+            if key == b"c:" and item[2:].isdigit():
+                time = epoch_ms(item[2:])
+            elif key == b"s:":
+                station = item[2:].decode()
+            elif key in (b"c:", b"g:") or item.find(b":") < 1:  # groups, malformed: general path
+                return False
+        index = len(rec.line)
+        if self.pghp:
+            self._match_pghp(rec, index, last[2:4], lineno)
+        if time >= 0:
+            rec.set_time(index, time, SOURCE_TAG_BLOCK)
+        if station is not None:
+            rec.station[index] = station
+        rec.line.append(lineno)
+        rec.payload.append(fields[5])
+        rec.span_start.append(offset + close + 2)
+        rec.span_end.append(offset + len(raw) - len(last) + 1)
+        rec.tag_start.append(offset + 1)
+        rec.tag_end.append(offset + star)
+        rec.tag_record.append(index)
+        return True
+
+    def _split_line(self, rec: Records, raw: bytes, lineno: int, offset: int) -> None:
+        """Every line the fast path does not take: tag blocks, vendor times, multi-sentence
+        fragments, ``$`` lines, blank lines and everything malformed."""
+        if not raw.isascii():
+            rec.others += 1
+            try:
+                raw.decode("utf-8")
+                rec.reject(lineno, "non-ASCII characters (NMEA 0183 is ASCII)")
+            except UnicodeDecodeError:
+                rec.reject(lineno, "non-UTF-8 bytes")
+            return
+        line = raw.rstrip()
+        start = len(line) - len(line.lstrip())
+        line = line[start:]
+        if line[:1] in (b"!", b"\\"):
+            self._split_tagged(rec, line, lineno, offset + start)
+            return
+        rec.others += 1
+        if not line:
+            rec.chunk.skipped["blank line"] += 1
+        elif line[:1] == b"$":
+            self._dollar_line(rec, line, lineno)
+        else:
+            rec.reject(lineno, "not an NMEA sentence")
+
+    def _split_tagged(self, rec: Records, line: bytes, lineno: int, offset: int) -> None:
+        """Split ``[\\tag\\]sentence[\\tag\\]sentence...`` into records."""
+        pos = 0
+        while pos < len(line):
+            tag: bytes | None = None
+            if line[pos : pos + 1] == b"\\":
+                close = line.find(b"\\", pos + 1)
+                if close < 0:
+                    rec.others += 1
+                    rec.reject(lineno, "tag block not closed by a backslash")
+                    return
+                tag, pos = line[pos + 1 : close], close + 1
+            end = line.find(b"\\", pos)
+            end = len(line) if end < 0 else end
+            sentence = line[pos:end].rstrip()
+            start = len(sentence) - len(sentence.lstrip())
+            self._record(rec, tag, sentence[start:], lineno, offset + pos + start)
+            pos = end
+
+    def _record(
+        self, rec: Records, tag: bytes | None, sentence: bytes, lineno: int, offset: int
+    ) -> None:
+        """One tag block (or None) and the sentence after it, at ``offset`` in the buffer."""
+        if sentence[:1] == b"$":
+            rec.others += 1
+            self._dollar_line(rec, sentence, lineno)
+            return
+        parsed = parse_tag_block(tag) if tag is not None else Tag()
+        fields = self._sentence_fields(rec, sentence, lineno, parsed)
+        if fields is None or isinstance(parsed, str):  # a bad tag block was rejected there
+            rec.others += 1
+            return
+        index = len(rec.line)
+        if self.pghp:
+            self._match_pghp(rec, index, sentence[fields.star + 1 : fields.star + 3], lineno)
+        if parsed.time >= 0:
+            rec.set_time(index, parsed.time, SOURCE_TAG_BLOCK)
+        elif fields.vendor_time >= 0:
+            rec.set_time(index, fields.vendor_time, SOURCE_VENDOR)
+        if parsed.station is not None:
+            rec.station[index] = parsed.station
+        rec.line.append(lineno)
+        rec.payload.append(fields.payload)
+        rec.span_start.append(offset + 1)
+        rec.span_end.append(offset + fields.star)
+        total, seq, channel = fields.total, fields.seq, fields.channel
+        if parsed.group is not None and parsed.group[1] > 1:
+            group = parsed.group[2]
+            rec.multi[index] = ((f"g:{group}", "", "", total), fields.number, f"(group {group})")
+        elif total > 1:
+            # The tag block's station, when there is one, identifies the receiving path
+            # better than the talker: MarineTraffic's feed (bad-type5.nmea) gives the two
+            # sentences of one message the talkers AB and AI.
+            source = parsed.station if parsed.station is not None else fields.talker
+            label = f"(seq {seq or '-'}, channel {channel or '-'})"
+            rec.multi[index] = ((source, seq, channel, total), fields.number, label)
+
+    @staticmethod
+    def _sentence_fields(
+        rec: Records, sentence: bytes, lineno: int, tag: Tag | str
+    ) -> Sentence | None:
+        """Check a ``!`` sentence (and the outcome of its tag block); None after rejecting
+        or skipping it."""
+        if sentence[:1] != b"!":
+            rec.reject(
+                lineno, "tag block without a sentence" if not sentence else "not an NMEA sentence"
+            )
+            return None
+        head = re.split(rb"[,*]", sentence[1:], maxsplit=1)[0]
+        if len(head) != 5 or head[2:] not in AIS_FORMATTERS:
+            if SENTENCE_ID.fullmatch(head):
+                rec.chunk.skipped[f"!{head.decode()} sentence"] += 1
+            else:
+                rec.reject(lineno, "not an NMEA sentence (malformed sentence id)")
+            return None
+        if isinstance(tag, str):
+            rec.reject(lineno, tag)
+            return None
+        star = sentence.find(b"*")
+        if star < 0:
+            rec.reject(lineno, "no checksum: sentence truncated?")
+            return None
+        given, suffix = sentence[star + 1 : star + 3], sentence[star + 3 :].strip()
+        fields = sentence[1:star].split(b",")
+        vendor = VENDOR_TIME.fullmatch(suffix) if suffix else None
+        problem = sentence_field_problem(fields, given, tag)
+        if problem is None and suffix and not vendor and any(c in suffix for c in b"!$\\"):
+            # Other stray text (a quote in GFW's sample.nmea) does not spoil a sentence
+            # whose checksum verifies, but a second sentence glued on must not vanish.
+            problem = f"unexpected text after the checksum: '{suffix.decode()}'"
+        if problem is not None:
+            rec.reject(lineno, problem)
+            return None
+        return Sentence(
+            talker=head[:2].decode(),
+            total=int(fields[1]),
+            number=int(fields[2]),
+            seq=fields[3].decode(),
+            channel=fields[4].decode(),
+            payload=fields[5],
+            star=star,
+            vendor_time=epoch_ms(suffix.lstrip(b", \t")) if vendor else -1,
+        )
+
+    def _dollar_line(self, rec: Records, line: bytes, lineno: int) -> None:
+        """``$`` sentences are not AIS: counted by sentence id, except ``$PGHP`` times."""
+        star = line.find(b"*")
+        body = line[1:star] if star >= 0 else line[1:]
+        sentence_id = dollar_id(line)
+        if sentence_id != b"PGHP":
+            rec.chunk.skipped[dollar_reason(sentence_id)] += 1
+            return
+        if star < 0:
+            rec.reject(lineno, "$PGHP without checksum: sentence truncated?")
+            return
+        problem = checksum_problem(body, line[star + 1 : star + 3])
+        parsed = pghp_time(body)
+        if problem is not None or isinstance(parsed, str):
+            rec.reject(lineno, f"$PGHP {problem or parsed}")
+            return
+        self.pghp[parsed[1]] = (parsed[0], lineno)
+        rec.chunk.skipped["$PGHP sentence"] += 1
+
+    def _match_pghp(self, rec: Records, index: int, given: bytes, lineno: int) -> None:
+        """Give record ``index`` the time of a recent ``$PGHP`` naming its checksum.
+
+        pyais applies a ``$PGHP`` to whatever AIS sentence comes next; matching the checksum
+        that the line names instead keeps interleaved feeds right (AMSA's log has runs of
+        ``$PGHP`` lines whose sentences come a few lines later, or not at all).
+        """
+        for key, (_, seen) in list(self.pghp.items()):
+            if lineno - seen > ORPHAN_LINES:
+                del self.pghp[key]
+        for key in (given.upper(), b""):  # an empty cc field names the next sentence
+            if key in self.pghp:
+                rec.set_time(index, self.pghp.pop(key)[0], SOURCE_PGHP)
+                return
