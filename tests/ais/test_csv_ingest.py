@@ -285,3 +285,28 @@ def test_leftovers_of_a_crash_are_removed_on_open(tmp_path: Path) -> None:
     assert not orphan.exists()
     assert not (tmp_path / "home" / "ais" / "staging").exists()
     assert reopened.part_files() == committed
+
+
+def test_a_day_that_comes_back_is_still_deduplicated(
+    tmp_path: Path, ais_store: PositionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sanctionwatch.ais.csv_formats as csv_module
+
+    monkeypatch.setattr(csv_module, "BLOCK_BYTES", 150)  # about one row per block
+    rows = [
+        dma_row("01/03/2024 10:00:00", "273000010", "43.0", "132.0"),
+        dma_row("01/03/2024 11:00:00", "273000010", "43.1", "132.1"),
+        dma_row("02/03/2024 10:00:00", "273000010", "43.2", "132.2"),  # day 1 is flushed
+        dma_row("03/03/2024 10:00:00", "273000010", "43.3", "132.3"),
+        dma_row("01/03/2024 10:00:00", "273000010", "43.0", "132.0"),  # day 1 again: a copy
+        dma_row("01/03/2024 12:00:00", "273000010", "43.4", "132.4"),  # and a new one
+        dma_row("02/03/2024 10:00:00", "273000010", "43.2", "132.2"),  # a copy
+    ]
+    path = write(tmp_path / "dma.csv", [DMA_HEADER, *rows])
+    counts = ingest_file(ais_store, Source(path))
+    assert (counts.accepted, counts.duplicates) == (5, 2)
+    assert ais_store.track(273000010).num_rows == 5
+    # Day 1 was written twice (two parts), without a position in both.
+    day_one = [p for p in ais_store.part_files() if "day=2024-03-01" in str(p)]
+    assert len(day_one) == 2
+    assert sum(pq.read_metadata(p).num_rows for p in day_one) == 3

@@ -281,12 +281,13 @@ class PositionStore:
         rows = self.db.execute(sql + " ORDER BY day, path", params)
         return [self.root / row[0] for row in rows]
 
-    def day_keys(self, day: str) -> SeenKeys:
-        """The dedup keys of everything stored for ``day``."""
+    def day_keys(self, day: str, staged: list[Path] | None = None) -> SeenKeys:
+        """The dedup keys of everything stored for ``day`` (and of ``staged`` parts)."""
         seen = SeenKeys()
         rows = self.db.execute("SELECT path FROM part WHERE day = ?", (day,))
-        for (path,) in rows:
-            table = pq.read_table(self.root / path, columns=["mmsi", "ts", "lat", "lon"])
+        paths = [self.root / row[0] for row in rows] + list(staged or [])
+        for path in paths:
+            table = pq.read_table(path, columns=["mmsi", "ts", "lat", "lon"])
             k1, k2 = dedup_keys(
                 table.column("mmsi").to_numpy().astype(np.int64),
                 table.column("ts").cast(pa.int64()).to_numpy(),
@@ -434,11 +435,20 @@ class IngestWriter:
         first = int(days[0])
         if (days == first).all():  # the usual case: a chunk within one day
             self._buffer(_day(first * MS_PER_DAY), positions, stations)
-            return
-        for day_number in np.unique(days).tolist():
-            rows = days == day_number
-            part = {name: col[rows] for name, col in positions.items()}
-            self._buffer(_day(day_number * MS_PER_DAY), part, stations)
+        else:
+            for day_number in np.unique(days).tolist():
+                rows = days == day_number
+                part = {name: col[rows] for name, col in positions.items()}
+                self._buffer(_day(day_number * MS_PER_DAY), part, stations)
+        self._flush_days_before(_day(int(days.min()) * MS_PER_DAY))
+
+    def _flush_days_before(self, day: str) -> None:
+        """Input mostly runs forward in time: once it has moved past a day, that day's buffer
+        and dedup keys are written out and let go, so memory does not grow with the number
+        of days in a file. (A day that comes back later is flushed again as another part,
+        its keys reloaded from what was stored and staged.)"""
+        for older in [d for d in self.buffers if d < day]:
+            self._flush_soon(older, release=True)
 
     def _buffer(self, day: str, positions: Columns, stations: list[str]) -> None:
         rows = len(positions["mmsi"])
@@ -454,13 +464,13 @@ class IngestWriter:
         if self.buffered[day] >= FLUSH_ROWS:
             self._flush_soon(day)
 
-    def _flush_soon(self, day: str) -> None:
+    def _flush_soon(self, day: str, release: bool = False) -> None:
         parts = self.buffers.pop(day, [])
         self.buffered.pop(day, None)
         self.flushing = [f for f in self.flushing if not f.done() or f.exception()]
         if len(self.flushing) > 1:  # bound the memory held by queued flushes
             self.flushing[0].result()
-        self.flushing.append(self.flusher.submit(self._flush, day, parts))
+        self.flushing.append(self.flusher.submit(self._flush, day, parts, release))
 
     def _wait(self) -> None:
         try:
@@ -469,9 +479,17 @@ class IngestWriter:
         finally:
             self.flusher.shutdown(wait=True)
 
-    def _flush(self, day: str, parts: list[Columns]) -> None:
+    def _flush(self, day: str, parts: list[Columns], release: bool = False) -> None:
         """Sort one day's buffer, drop duplicates (within it, and of what is already stored
-        or flushed), and stage it as a Parquet part sorted by mmsi and time."""
+        or flushed), and stage it as a Parquet part sorted by mmsi and time. ``release``:
+        the input has moved past this day; forget its dedup keys afterwards."""
+        try:
+            self._flush_day(day, parts)
+        finally:
+            if release:
+                self.seen.pop(day, None)
+
+    def _flush_day(self, day: str, parts: list[Columns]) -> None:
         if not parts:
             return
         columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
@@ -482,7 +500,8 @@ class IngestWriter:
         keep = np.ones(len(order), dtype=bool)
         keep[1:] = (s1[1:] != s1[:-1]) | (s2[1:] != s2[:-1])
         if day not in self.seen:
-            self.seen[day] = self.store.day_keys(day)
+            staged = [path for path, part_day, *_ in self.parts if part_day == day]
+            self.seen[day] = self.store.day_keys(day, staged)
         keep[keep] = ~self.seen[day].contains(s1[keep], s2[keep])
         self.seen[day].add_sorted(s1[keep], s2[keep])
         self.counts.duplicates += int(len(keep) - keep.sum())
