@@ -30,6 +30,9 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/bench_lists.py
 	$(BIN)/python bench/bench_screening.py
+	$(BIN)/python bench/bench_ais_decode.py
+	$(BIN)/python bench/bench_ais_ingest.py
+	$(BIN)/python bench/bench_simulate.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
