@@ -434,6 +434,45 @@ def _parse_when(value: str | None, option: str) -> int | None:
     return int(when.timestamp() * 1000)
 
 
+@ais.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def ais_status(ctx: click.Context, as_json: bool) -> None:
+    """What the AIS store holds: each ingest with its counts, and the totals."""
+    from sanctionwatch.ais.store import open_store as open_ais_store
+
+    settings: Settings = ctx.obj
+    store = open_ais_store(settings.home)
+    try:
+        ingests = store.ingests()
+        activity = store.activity()
+        days = len({path.parent.name for path in store.part_files()})
+    finally:
+        store.close()
+    totals = {
+        "files": len(ingests),
+        "positions": sum(int(str(row["accepted"])) for row in ingests),
+        "rejected": sum(int(str(row["rejected"])) for row in ingests),
+        "vessels": len(activity),
+        "days": days,
+    }
+    if as_json:
+        stdout.print(json.dumps({"totals": totals, "ingests": ingests}, ensure_ascii=False))
+        return
+    table = Table("id", "file", "format", "lines", "accepted", "duplicates", "rejected", "sha256")
+    for row in ingests:
+        table.add_row(
+            str(row["id"]), str(row["file"]), str(row["format"]), f"{row['lines']:,}",
+            f"{row['accepted']:,}", f"{row['duplicates']:,}", f"{row['rejected']:,}",
+            str(row["sha256"])[:12],
+        )  # fmt: skip
+    stdout.print(table)
+    stdout.print(
+        f"{totals['files']} files; {totals['positions']:,} positions of {totals['vessels']:,} "
+        f"vessels over {totals['days']} days; {totals['rejected']:,} lines rejected"
+    )
+
+
 @ais.command("vessels")
 @click.option("--mmsi", type=int, help="Only this MMSI.")
 @click.option("--imo", type=int, help="Only vessels that ever reported this IMO number.")

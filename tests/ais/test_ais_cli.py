@@ -78,3 +78,18 @@ def test_vessels_and_tracks(tmp_path: Path) -> None:
     assert code == 2 and "needs --out" in out
     code, out = _run(home, "ais", "track", "636021061", "--from", "last tuesday")
     assert code == 2 and "not an ISO 8601 date" in out
+
+
+def test_status_lists_each_ingest_and_the_totals(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert _run(home, "ais", "ingest", str(DMA_10), str(MC_1000), str(MC_1000))[0] == 0
+    code, out = _run(home, "ais", "status", "--json")
+    assert code == 0, out
+    status = json.loads(out)
+    assert status["totals"] == {
+        "files": 3, "positions": 1008, "rejected": 4, "vessels": 1008, "days": 2,
+    }  # fmt: skip
+    assert [row["duplicates"] for row in status["ingests"]] == [0, 0, 998]
+    assert status["ingests"][1]["sha256"] == status["ingests"][2]["sha256"]
+    code, out = _run(home, "ais", "status")
+    assert code == 0 and "3 files; 1,008 positions of 1,008 vessels over 2 days" in out
