@@ -151,16 +151,16 @@ def main() -> None:
     def scan() -> int:
         table = con.execute(
             "SELECT * FROM read_parquet(?) WHERE mmsi = ? ORDER BY ts", [files, mmsi]
-        ).arrow()
-        return int(table.num_rows if hasattr(table, "num_rows") else table.read_all().num_rows)
+        ).to_arrow_table()
+        return int(table.num_rows)
 
     def plain() -> int:
         # The same rows as DuckDB's own CSV -> Parquet conversion left them (not sorted).
         table = con.execute(
             'SELECT * FROM read_parquet(?) WHERE MMSI = ? ORDER BY "# Timestamp"',
             [str(duck_out), mmsi],
-        ).arrow()
-        return int(table.num_rows if hasattr(table, "num_rows") else table.read_all().num_rows)
+        ).to_arrow_table()
+        return int(table.num_rows)
 
     timings = {}
     for name, fn in (

@@ -40,9 +40,10 @@ class DuckDBEngine:
     def query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         # Through Arrow: time zones come back as datetime.timezone (DuckDB's own Python
         # conversion of TIMESTAMPTZ needs pytz).
-        rows: list[dict[str, Any]] = (
-            self.db.execute(sql, params or []).arrow().read_all().to_pylist()
-        )
+        relation = self.db.sql(sql, params=params or None)
+        if relation is None:  # a statement that returns no rows
+            return []
+        rows: list[dict[str, Any]] = relation.to_arrow_table().to_pylist()
         return rows
 
     def close(self) -> None:
