@@ -586,6 +586,53 @@ def ais_track(
         stderr.print(f"{table.num_rows:,} positions of MMSI {mmsi} written to {out}")
 
 
+@cli.command("detect")
+@click.option("--from", "start", help="Only positions from this ISO date or date-time (UTC).")
+@click.option("--to", "end", help="Only positions before this ISO date or date-time (UTC).")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb",
+              show_default=True)  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the events here (JSON lines); default standard output.")  # fmt: skip
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="TOML file overriding detector parameters (see docs/behaviour.md).")  # fmt: skip
+@click.option("--detector", "only", multiple=True, help="Run only this detector (repeat).")
+@click.pass_context
+def detect_command(
+    ctx: click.Context, start: str | None, end: str | None, engine: str, out: Path | None,
+    params_file: Path | None, only: tuple[str, ...],
+) -> None:  # fmt: skip
+    """Detect behaviour in the stored AIS positions; one JSON event per line.
+
+    {"type", "mmsi", "other_mmsi", "start", "end", "lat", "lon", "port", "details"}.
+    """
+    from sanctionwatch.ais.store import open_store as open_ais_store
+    from sanctionwatch.behaviour.detectors.base import Window
+    from sanctionwatch.behaviour.params import load_params
+    from sanctionwatch.behaviour.run import detect
+
+    if engine == "spark":
+        raise _BadInput("--engine spark: the Spark engine is not built yet; use --engine duckdb")
+    from sanctionwatch.engine.duckdb import DuckDBEngine
+
+    settings: Settings = ctx.obj
+    params = load_params(params_file)
+    window = Window(_parse_when(start, "--from"), _parse_when(end, "--to"))
+    store = open_ais_store(settings.home)
+    try:
+        duck = DuckDBEngine(store)
+        events = detect(duck, params, window, only or None)
+        duck.close()
+    finally:
+        store.close()
+    lines = [event.to_json() for event in events]
+    if out is None:
+        for line in lines:
+            click.echo(line)
+    else:
+        out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        stderr.print(f"{len(lines):,} events written to {out}")
+
+
 @cli.command("simulate")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--scenario", default="rajin", show_default=True, help="Built-in scenario.")

@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from sanctionwatch.ais.ingest import Source, ingest_file
-from sanctionwatch.ais.store import IngestCounts, open_store
+from sanctionwatch.ais.store import IngestCounts, PositionStore, open_store
 from sanctionwatch.ais.vessels import vessel_histories
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
@@ -83,9 +83,38 @@ def run_ais_demo(settings: Settings, out: Console, first_step: int) -> None:
                 f"  MMSI {history['mmsi']} (MID flag {history['mid_flag']}) "
                 f"{' / '.join(names)}: {'; '.join(history['problems'])}"
             )
+
+        out.rule(f"{first_step + 3}. Dark periods found by the gap detector (synthetic run)")
+        _print_gaps(store, simulated, out)
     finally:
         store.close()
     out.print(f"\nAIS store: {store.root}")
+
+
+def _print_gaps(store: PositionStore, vessels: set[int], out: Console) -> None:
+    from sanctionwatch.behaviour.params import load_params
+    from sanctionwatch.behaviour.run import detect
+    from sanctionwatch.engine.duckdb import DuckDBEngine
+
+    engine = DuckDBEngine(store)
+    try:
+        gaps = [e for e in detect(engine, load_params(), None, ["gap"]) if e.mmsi in vessels]
+    finally:
+        engine.close()
+    names = {row["mmsi"]: row["name"] for row in store.identities() if row["name"]}
+    dark_calls = [e for e in gaps if e.port]
+    out.print(
+        f"  {len(gaps)} gaps of 6 h or more, {len(dark_calls)} of them likely dark port calls, "
+        f"{sum(1 for e in gaps if e.details['likely_disabling'])} likely deliberate disabling "
+        "(12 h or more, starting 50 nm or more from shore)"
+    )
+    for event in dark_calls:
+        item = event.to_dict()
+        out.print(
+            f"  {names.get(event.mmsi, event.mmsi)} (MMSI {event.mmsi}) dark "
+            f"{item['start']} .. {item['end']} ({event.details['hours']} h): "
+            f"likely dark port call at {event.port}"
+        )
 
 
 def _summary(counts: IngestCounts) -> str:

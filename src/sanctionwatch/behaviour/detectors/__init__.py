@@ -1,0 +1,8 @@
+"""The registered detectors, by event type."""
+
+from __future__ import annotations
+
+from sanctionwatch.behaviour.detectors import gap
+from sanctionwatch.behaviour.detectors.base import Detector
+
+DETECTORS: dict[str, Detector] = {detector.name: detector for detector in (gap.DETECTOR,)}

@@ -1,0 +1,48 @@
+"""What a detector is: SQL over the ``positions`` view, and Python that turns rows into events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sanctionwatch.behaviour.events import Event
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The time range asked for, in ms since the epoch (None: unbounded)."""
+
+    start_ms: int | None = None
+    end_ms: int | None = None
+
+    def where(self, column: str = "ts") -> str:
+        """A SQL condition on ``column`` (a TIMESTAMPTZ); numbers only, so it is safe to
+        format into the SQL (and keeps the SQL portable to engines without named parameters)."""
+        parts = ["TRUE"]
+        if self.start_ms is not None:
+            parts.append(f"epoch_ms({column}) >= {int(self.start_ms)}")
+        if self.end_ms is not None:
+            parts.append(f"epoch_ms({column}) < {int(self.end_ms)}")
+        return " AND ".join(parts)
+
+
+@dataclass(frozen=True)
+class Detector:
+    name: str
+    # SQL (DuckDB dialect) given the parameters of this detector and the window; the
+    # parameters are numbers from params.toml, formatted in as literals.
+    sql: Callable[[dict[str, float], Window], str]
+    # Rows of that SQL -> events (enrichment that needs Python: shore distance, ports).
+    events: Callable[[list[Row], dict[str, float]], list[Event]]
+
+
+def haversine_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
+    """Great-circle distance in metres between two SQL points (mean Earth radius)."""
+    return (
+        f"(2 * 6371008.8 * asin(sqrt(power(sin(radians({lat2} - {lat1}) / 2), 2) + "
+        f"cos(radians({lat1})) * cos(radians({lat2})) * "
+        f"power(sin(radians({lon2} - {lon1}) / 2), 2))))"
+    )

@@ -1,0 +1,128 @@
+"""Gaps: a vessel silent for ``min_hours`` or more (GFW: 6 h).
+
+Each gap carries the distance and implied speed across it. It is flagged as a likely
+deliberate disabling when it lasts ``likely_disabling_hours`` (12 h) or more and starts
+``likely_disabling_shore_nm`` (50 nm) or more from shore (GFW), and as a likely dark port
+call at a watched port when both ends are near it and a trip there and back fits in the
+gap (``dark_port_call_km``, ``dark_port_call_max_speed_kn``; DPRK ports listed first). A
+vessel still silent at the end of the data has an open gap (end null). Gaps that several
+vessels nearby start and end together are marked as a probable reception outage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, haversine_sql
+from sanctionwatch.behaviour.events import Event
+from sanctionwatch.behaviour.places import dark_call_ports, shore_distance_m
+from sanctionwatch.geo.ports import haversine_m
+
+NM = 1852.0
+
+
+def sql(params: dict[str, float], window: Window) -> str:
+    min_ms = int(params["min_hours"] * 3_600_000)
+    distance = haversine_sql("lat", "lon", "next_lat", "next_lon")
+    return f"""
+WITH p AS (
+    SELECT mmsi, epoch_ms(ts) AS t, lat, lon,
+           lead(epoch_ms(ts)) OVER w AS next_t,
+           lead(lat) OVER w AS next_lat,
+           lead(lon) OVER w AS next_lon
+    FROM positions
+    WHERE {window.where()}
+    WINDOW w AS (PARTITION BY mmsi ORDER BY ts, lat, lon)
+),
+data_end AS (SELECT max(t) AS t FROM p)
+SELECT mmsi, t AS start_ms, next_t AS end_ms, next_t AS until_ms, lat, lon, next_lat,
+       next_lon, {distance} AS metres
+FROM p
+WHERE next_t IS NOT NULL AND next_t - t >= {min_ms}
+UNION ALL
+SELECT p.mmsi, p.t, NULL, data_end.t, p.lat, p.lon, NULL, NULL, NULL
+FROM p, data_end
+WHERE p.next_t IS NULL AND data_end.t - p.t >= {min_ms}
+ORDER BY mmsi, start_ms
+"""  # noqa: S608 (numbers only: the parameters and window are typed numbers)
+
+
+def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
+    out = []
+    for row in rows:
+        start, end = int(row["start_ms"]), row["end_ms"]
+        lat, lon = float(row["lat"]), float(row["lon"])
+        # An open gap has lasted until the end of the data so far.
+        hours = (int(row["until_ms"]) - start) / 3_600_000
+        shore_nm = shore_distance_m(lat, lon) / NM
+        details: dict[str, object] = {
+            "hours": round(hours, 2),
+            "open": end is None,
+            "start_shore_nm": round(shore_nm, 1),
+        }
+        port = None
+        if end is not None:
+            metres = float(row["metres"])
+            details["end_lat"] = round(float(row["next_lat"]), 6)
+            details["end_lon"] = round(float(row["next_lon"]), 6)
+            details["distance_km"] = round(metres / 1000, 2)
+            details["implied_speed_kn"] = round(metres / NM / hours, 2) if hours else None
+            candidates = dark_call_ports(
+                (lat, lon),
+                (float(row["next_lat"]), float(row["next_lon"])),
+                hours,
+                params["dark_port_call_km"],
+                params["dark_port_call_max_speed_kn"],
+            )
+            if candidates:
+                port = candidates[0][0].name
+                details["likely_dark_port_call"] = port
+                details["dark_port_call_candidates"] = [
+                    {"port": p.name, "country": p.country, "km": round(m / 1000, 1)}
+                    for p, m in candidates
+                ]
+        details["likely_disabling"] = bool(
+            hours >= params["likely_disabling_hours"]
+            and shore_nm >= params["likely_disabling_shore_nm"]
+        )
+        out.append(Event("gap", int(row["mmsi"]), start, end, lat, lon, port=port,
+                         details=details))  # fmt: skip
+    return _mark_outages(out, params)
+
+
+def _mark_outages(gaps: list[Event], params: dict[str, float]) -> list[Event]:
+    """Gaps that several vessels start and end together, close to each other, are most
+    likely a receiver that stopped, not vessels going dark: they are marked
+    ``probable_reception_outage`` and not offered as dark port calls.
+
+    Hand-written (a few hundred gaps at most per run): gaps sorted by start, each compared
+    with those that start within the tolerance.
+    """
+    tolerance = params["outage_tolerance_minutes"] * 60_000
+    radius = params["outage_radius_km"] * 1000
+    closed = sorted((g for g in gaps if g.end_ms is not None), key=lambda g: g.start_ms)
+    together: dict[int, set[int]] = {}
+    for i, a in enumerate(closed):
+        for b in closed[i + 1 :]:
+            if b.start_ms - a.start_ms > tolerance:
+                break
+            if a.mmsi == b.mmsi or abs((b.end_ms or 0) - (a.end_ms or 0)) > tolerance:
+                continue
+            if float(haversine_m(a.lat, a.lon, b.lat, b.lon)) <= radius:
+                together.setdefault(id(a), {a.mmsi}).add(b.mmsi)
+                together.setdefault(id(b), {b.mmsi}).add(a.mmsi)
+    minimum = int(params["outage_min_vessels"])
+    out = []
+    for gap in gaps:
+        group = together.get(id(gap), set())
+        if len(group) < minimum:
+            out.append(gap)
+            continue
+        details = {**gap.details, "probable_reception_outage": True,
+                   "silent_together_with": sorted(group - {gap.mmsi})}  # fmt: skip
+        details.pop("likely_dark_port_call", None)
+        out.append(dataclasses.replace(gap, port=None, details=details))
+    return out
+
+
+DETECTOR = Detector(name="gap", sql=sql, events=events)

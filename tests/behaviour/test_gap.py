@@ -1,0 +1,155 @@
+"""The gap detector, on hand-made tracks and on the generated rajin scenario."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sanctionwatch.ais.ingest import Source, ingest_file
+from sanctionwatch.ais.store import PositionStore, open_store
+from sanctionwatch.behaviour.detectors.base import Window
+from sanctionwatch.behaviour.params import load_params
+from sanctionwatch.behaviour.run import detect
+from sanctionwatch.cli import cli
+from sanctionwatch.engine.duckdb import DuckDBEngine
+from sanctionwatch.errors import InputError
+from tests.ais.test_csv_ingest import DMA_HEADER, dma_row, write
+
+
+def ms(text: str) -> int:
+    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp() * 1000)
+
+
+def store_with(tmp_path: Path, rows: list[str]) -> PositionStore:
+    store = open_store(tmp_path / "home")
+    if rows:
+        ingest_file(store, Source(write(tmp_path / "in.csv", [DMA_HEADER, *rows])))
+    return store
+
+
+def gaps(store: PositionStore, window: Window | None = None, **overrides: float) -> list:
+    params = load_params()
+    params["gap"].update(overrides)
+    return detect(DuckDBEngine(store), params, window, ["gap"])
+
+
+# Vessel A: silent 7 h in the Sea of Japan, far from any port. Vessel B reports until 20:00,
+# so A's last report at 12:00 leaves it silent for 8 h at the end of the data: an open gap.
+TRACKS = [
+    dma_row("01/03/2024 00:00:00", "273000001", "40.000", "135.000"),
+    dma_row("01/03/2024 01:00:00", "273000001", "40.010", "135.010"),
+    dma_row("01/03/2024 08:00:00", "273000001", "40.500", "135.500"),
+    dma_row("01/03/2024 12:00:00", "273000001", "40.600", "135.600"),
+    dma_row("01/03/2024 00:00:00", "273000002", "41.000", "136.000"),
+    dma_row("01/03/2024 05:00:00", "273000002", "41.100", "136.100"),  # 5 h: not a gap
+    dma_row("01/03/2024 20:00:00", "273000002", "41.200", "136.200"),  # 15 h: a gap
+]
+
+
+def test_gaps_open_gaps_and_their_measurements(tmp_path: Path) -> None:
+    found = gaps(store_with(tmp_path, TRACKS))
+    summary = [(e.mmsi, e.start_ms, e.end_ms) for e in found]
+    assert summary == [
+        (273000001, ms("2024-03-01T01:00:00"), ms("2024-03-01T08:00:00")),
+        (273000002, ms("2024-03-01T05:00:00"), ms("2024-03-01T20:00:00")),
+        (273000001, ms("2024-03-01T12:00:00"), None),
+    ]
+    closed = found[0].details
+    assert closed["hours"] == 7.0 and closed["open"] is False
+    # 40.01,135.01 -> 40.5,135.5: about 69 km (haversine, checked with an online calculator).
+    assert closed["distance_km"] == pytest.approx(69.0, abs=0.5)
+    assert closed["implied_speed_kn"] == pytest.approx(69.0 / 1.852 / 7, abs=0.1)
+    assert found[0].port is None  # no watched port within reach
+    assert found[2].details["open"] is True and found[2].to_dict()["end"] is None
+    assert found[2].details["hours"] == 8.0  # silent from 12:00 to the end of the data, 20:00
+    # Far out in the Sea of Japan and 15 h long: a likely deliberate disabling (GFW rule).
+    assert found[1].details["start_shore_nm"] > 50
+    assert found[1].details["likely_disabling"] is True
+    assert found[0].details["likely_disabling"] is False  # 7 h < 12 h
+
+
+def test_parameters_and_windows(tmp_path: Path) -> None:
+    store = store_with(tmp_path, TRACKS)
+    assert len(gaps(store, min_hours=10)) == 1  # only the 15 h gap
+    assert len(gaps(store, min_hours=4)) == 5  # also 5 h (B) and 4 h (A, 08:00-12:00)
+    # A window that ends at 06:00 sees neither gap closed; A's last report (01:00) is then
+    # 4 h before the end of the data (05:00): no open gap either.
+    assert gaps(store, Window(None, ms("2024-03-01T06:00:00"))) == []
+
+
+def test_degenerate_stores(tmp_path: Path) -> None:
+    assert gaps(store_with(tmp_path / "empty", [])) == []
+    one = [dma_row("01/03/2024 00:00:00", "273000001", "40.0", "135.0")]
+    assert gaps(store_with(tmp_path / "one", one)) == []
+    # Duplicate timestamps and rows out of order in the file change nothing.
+    shuffled = [TRACKS[2], TRACKS[0], TRACKS[1], TRACKS[1], TRACKS[3]]
+    found = gaps(store_with(tmp_path / "shuffled", shuffled))
+    assert [(e.start_ms, e.end_ms) for e in found] == [
+        (ms("2024-03-01T01:00:00"), ms("2024-03-01T08:00:00"))
+    ]
+
+
+def test_bad_parameters_are_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "p.toml"
+    bad.write_text("[gap]\nmin_hour = 3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="has no parameter 'min_hour'"):
+        load_params(bad)
+    bad.write_text("[gapp]\nmin_hours = 3\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"no detector named \[gapp\]"):
+        load_params(bad)
+    bad.write_text('[gap]\nmin_hours = "six"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="must be a number"):
+        load_params(bad)
+
+
+def test_detect_command(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    runner = CliRunner()
+    data = write(tmp_path / "in.csv", [DMA_HEADER, *TRACKS])
+    assert runner.invoke(cli, ["--home", str(home), "ais", "ingest", str(data)]).exit_code == 0
+    result = runner.invoke(cli, ["--home", str(home), "detect"])
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in result.output.splitlines()]
+    assert [e["type"] for e in events] == ["gap", "gap", "gap"]
+    assert set(events[0]) == {"type", "mmsi", "other_mmsi", "start", "end", "lat", "lon",
+                              "port", "details"}  # fmt: skip
+    assert events[0]["start"] == "2024-03-01T01:00:00Z" and events[2]["end"] is None
+    params = tmp_path / "p.toml"
+    params.write_text("[gap]\nmin_hours = 10\n", encoding="utf-8")
+    out = tmp_path / "events.jsonl"
+    result = runner.invoke(
+        cli, ["--home", str(home), "detect", "--params", str(params), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text("utf-8").splitlines()) == 1
+    result = runner.invoke(cli, ["--home", str(home), "detect", "--engine", "spark"])
+    assert result.exit_code == 2 and "not built yet" in result.output
+
+
+def test_vessels_silent_together_are_a_reception_outage(tmp_path: Path) -> None:
+    # Three vessels off Nakhodka all fall silent at 02:00 and come back at 09:00 (a
+    # receiver outage); a fourth goes dark alone near Rajin from 03:00 to 12:00.
+    rows = []
+    for number, (lat, lon) in enumerate([(42.70, 132.95), (42.65, 133.00), (42.60, 132.90)]):
+        mmsi = f"27300010{number}"
+        rows += [
+            dma_row("01/03/2024 02:00:00", mmsi, f"{lat:.3f}", f"{lon:.3f}"),
+            dma_row(f"01/03/2024 09:0{number}:00", mmsi, f"{lat + 0.01:.3f}", f"{lon:.3f}"),
+        ]
+    rows += [
+        dma_row("01/03/2024 03:00:00", "273000200", "42.100", "130.700"),
+        dma_row("01/03/2024 12:00:00", "273000200", "42.110", "130.720"),
+    ]
+    found = {e.mmsi: e for e in gaps(store_with(tmp_path, rows))}
+    for mmsi in (273000100, 273000101, 273000102):
+        assert found[mmsi].details["probable_reception_outage"] is True
+        assert found[mmsi].port is None
+        assert len(found[mmsi].details["silent_together_with"]) == 2
+    alone = found[273000200]
+    assert "probable_reception_outage" not in alone.details
+    assert alone.port == "Najin"  # about 35 km from Rajin at both ends
+    assert alone.details["dark_port_call_candidates"][0]["country"] == "KP"
