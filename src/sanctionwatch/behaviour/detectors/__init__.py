@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sanctionwatch.behaviour.detectors import gap
+from sanctionwatch.behaviour.detectors import gap, loitering
 from sanctionwatch.behaviour.detectors.base import Detector
 
-DETECTORS: dict[str, Detector] = {detector.name: detector for detector in (gap.DETECTOR,)}
+DETECTORS: dict[str, Detector] = {
+    detector.name: detector for detector in (gap.DETECTOR, loitering.DETECTOR)
+}

@@ -1,4 +1,4 @@
-"""Gaps against the generator's ground truth on the rajin scenario (two seeds).
+"""Gaps and loitering against the generator's ground truth on the rajin scenario (two seeds).
 
 A detected gap is right when the truth has a gap (transponder off) or a coverage gap
 (nothing received) of the same MMSI overlapping it: from the received data alone the two
@@ -39,7 +39,8 @@ def test_gaps_match_the_ground_truth(tmp_path: Path, seed: int) -> None:
     store = open_store(tmp_path / "home")
     for path in result.files["nmea"]:
         ingest_file(store, Source(path))
-    found = detect(DuckDBEngine(store), load_params(), None, ["gap"])
+    everything = detect(DuckDBEngine(store), load_params(), None, ["gap", "loitering"])
+    found = [e for e in everything if e.type == "gap"]
     truth = [json.loads(line) for line in result.truth_path.read_text("utf-8").splitlines()]
     silences = [t for t in truth if t["type"] in ("gap", "coverage_gap")]
     dark = [t for t in truth if t["type"] == "gap"]
@@ -65,3 +66,9 @@ def test_gaps_match_the_ground_truth(tmp_path: Path, seed: int) -> None:
         and any(matches(e, t) and t["details"].get("vessel") in SHUTTLE_MMSI_KEYS for t in dark)
     ]
     assert rajin
+    # Loitering: every truth loitering found, every detected one in the truth.
+    loiter = [e for e in everything if e.type == "loitering"]
+    loiter_truth = [t for t in truth if t["type"] == "loitering"]
+    assert loiter_truth, "SAEBYOL loiters about every three days"
+    assert all(any(matches(e, t) for t in loiter_truth) for e in loiter), loiter
+    assert all(any(matches(e, t) for e in loiter) for t in loiter_truth), loiter_truth
