@@ -55,3 +55,4 @@ def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
     assert "YU JONG 2: IMO 8604918 has a wrong check digit" in out
     # The gap detector names the shuttle's dark calls at Rajin (WPI name Najin).
     assert "ANGARA (MMSI" in out and "likely dark port call at Najin" in out
+    assert "SAEBYOL (MMSI 445098760) loitering" in out

@@ -84,23 +84,24 @@ def run_ais_demo(settings: Settings, out: Console, first_step: int) -> None:
                 f"{' / '.join(names)}: {'; '.join(history['problems'])}"
             )
 
-        out.rule(f"{first_step + 3}. Dark periods found by the gap detector (synthetic run)")
-        _print_gaps(store, simulated, out)
+        out.rule(f"{first_step + 3}. Behaviour detected in the synthetic run: gaps, loitering")
+        _print_events(store, simulated, out)
     finally:
         store.close()
     out.print(f"\nAIS store: {store.root}")
 
 
-def _print_gaps(store: PositionStore, vessels: set[int], out: Console) -> None:
+def _print_events(store: PositionStore, vessels: set[int], out: Console) -> None:
     from sanctionwatch.behaviour.params import load_params
     from sanctionwatch.behaviour.run import detect
     from sanctionwatch.engine.duckdb import DuckDBEngine
 
     engine = DuckDBEngine(store)
     try:
-        gaps = [e for e in detect(engine, load_params(), None, ["gap"]) if e.mmsi in vessels]
+        found = [e for e in detect(engine, load_params()) if e.mmsi in vessels]
     finally:
         engine.close()
+    gaps = [e for e in found if e.type == "gap"]
     names = {row["mmsi"]: row["name"] for row in store.identities() if row["name"]}
     dark_calls = [e for e in gaps if e.port]
     out.print(
@@ -114,6 +115,14 @@ def _print_gaps(store: PositionStore, vessels: set[int], out: Console) -> None:
             f"  {names.get(event.mmsi, event.mmsi)} (MMSI {event.mmsi}) dark "
             f"{item['start']} .. {item['end']} ({event.details['hours']} h): "
             f"likely dark port call at {event.port}"
+        )
+    for event in (e for e in found if e.type == "loitering"):
+        item = event.to_dict()
+        out.print(
+            f"  {names.get(event.mmsi, event.mmsi)} (MMSI {event.mmsi}) loitering "
+            f"{item['start']} .. {item['end'] or 'end of data'} ({event.details['hours']} h, "
+            f"median {event.details['median_speed_kn']} kn, {event.details['shore_nm']} nm "
+            "from shore)"
         )
 
 
