@@ -56,3 +56,4 @@ def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
     # The gap detector names the shuttle's dark calls at Rajin (WPI name Najin).
     assert "ANGARA (MMSI" in out and "likely dark port call at Najin" in out
     assert "SAEBYOL (MMSI 445098760) loitering" in out
+    assert "port calls seen in AIS" in out and "YU JONG 2 (MMSI 445211840) at Najin" in out

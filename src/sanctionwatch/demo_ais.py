@@ -84,7 +84,10 @@ def run_ais_demo(settings: Settings, out: Console, first_step: int) -> None:
                 f"{' / '.join(names)}: {'; '.join(history['problems'])}"
             )
 
-        out.rule(f"{first_step + 3}. Behaviour detected in the synthetic run: gaps, loitering")
+        out.rule(
+            f"{first_step + 3}. Behaviour detected in the synthetic run: gaps, loitering, "
+            "port calls"
+        )
         _print_events(store, simulated, out)
     finally:
         store.close()
@@ -115,6 +118,19 @@ def _print_events(store: PositionStore, vessels: set[int], out: Console) -> None
             f"  {names.get(event.mmsi, event.mmsi)} (MMSI {event.mmsi}) dark "
             f"{item['start']} .. {item['end']} ({event.details['hours']} h): "
             f"likely dark port call at {event.port}"
+        )
+    calls = [e for e in found if e.type == "port_call"]
+    watched = [e for e in calls if e.details["watched"]]
+    dprk = [e for e in watched if e.details["country"] == "KP"]
+    out.print(
+        f"  {len(calls)} port calls seen in AIS, {len(watched)} of them at watched ports; "
+        f"at DPRK ports ({len(dprk)}):"
+    )
+    for event in dprk:
+        item = event.to_dict()
+        out.print(
+            f"  {names.get(event.mmsi, event.mmsi)} (MMSI {event.mmsi}) at {event.port} "
+            f"{item['start']} .. {item['end']} ({event.details['hours']} h)"
         )
     for event in (e for e in found if e.type == "loitering"):
         item = event.to_dict()

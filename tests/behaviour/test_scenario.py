@@ -1,4 +1,5 @@
-"""Gaps and loitering against the generator's ground truth on the rajin scenario (two seeds).
+"""Gaps, loitering and port calls against the generator's ground truth on the rajin
+scenario (two seeds).
 
 A detected gap is right when the truth has a gap (transponder off) or a coverage gap
 (nothing received) of the same MMSI overlapping it: from the received data alone the two
@@ -39,7 +40,7 @@ def test_gaps_match_the_ground_truth(tmp_path: Path, seed: int) -> None:
     store = open_store(tmp_path / "home")
     for path in result.files["nmea"]:
         ingest_file(store, Source(path))
-    everything = detect(DuckDBEngine(store), load_params(), None, ["gap", "loitering"])
+    everything = detect(DuckDBEngine(store), load_params(), None)
     found = [e for e in everything if e.type == "gap"]
     truth = [json.loads(line) for line in result.truth_path.read_text("utf-8").splitlines()]
     silences = [t for t in truth if t["type"] in ("gap", "coverage_gap")]
@@ -72,3 +73,16 @@ def test_gaps_match_the_ground_truth(tmp_path: Path, seed: int) -> None:
     assert loiter_truth, "SAEBYOL loiters about every three days"
     assert all(any(matches(e, t) for t in loiter_truth) for e in loiter), loiter
     assert all(any(matches(e, t) for e in loiter) for t in loiter_truth), loiter_truth
+    # Port calls seen in AIS (the dark ones are the gap detector's): same vessel, same port,
+    # overlapping times.
+    calls = [e for e in everything if e.type == "port_call"]
+    call_truth = [t for t in truth if t["type"] == "port_call"]
+    visible = [t for t in call_truth if t["details"]["ais_visible"]]
+
+    def same_call(event: object, t: dict[str, object]) -> bool:
+        return matches(event, t) and t["port"] == event.port  # type: ignore[attr-defined]
+
+    right = [e for e in calls if any(same_call(e, t) for t in call_truth)]
+    recalled = [t for t in visible if any(same_call(e, t) for e in calls)]
+    assert len(right) / len(calls) >= 0.9, [e.to_dict() for e in calls if e not in right]
+    assert len(recalled) / len(visible) >= 0.95, [t for t in visible if t not in recalled]

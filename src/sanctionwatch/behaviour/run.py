@@ -17,6 +17,10 @@ class SqlEngine(Protocol):
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]: ...
 
+    def register_table(self, name: str, columns: dict[str, list[Any]]) -> None:
+        """Make ``columns`` queryable as table ``name`` (replacing any earlier one)."""
+        ...
+
 
 def detect(
     engine: SqlEngine,
@@ -33,6 +37,9 @@ def detect(
     events: list[Event] = []
     for name in names:
         detector = DETECTORS[name]
+        if detector.tables is not None:
+            for table, columns in detector.tables(params[name]).items():
+                engine.register_table(table, columns)
         rows = engine.query(detector.sql(params[name], window))
         events.extend(detector.events(rows, params[name]))
     events.sort(key=lambda e: (e.start_ms, e.mmsi, e.type))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from sanctionwatch.ais.store import POSITION_SCHEMA, PositionStore
 
@@ -45,6 +46,9 @@ class DuckDBEngine:
             return []
         rows: list[dict[str, Any]] = relation.to_arrow_table().to_pylist()
         return rows
+
+    def register_table(self, name: str, columns: dict[str, list[Any]]) -> None:
+        self.db.register(name, pa.table(columns))
 
     def close(self) -> None:
         self.db.close()

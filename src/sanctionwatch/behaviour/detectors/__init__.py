@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sanctionwatch.behaviour.detectors import gap, loitering
+from sanctionwatch.behaviour.detectors import gap, loitering, port_call
 from sanctionwatch.behaviour.detectors.base import Detector
 
 DETECTORS: dict[str, Detector] = {
-    detector.name: detector for detector in (gap.DETECTOR, loitering.DETECTOR)
+    detector.name: detector for detector in (gap.DETECTOR, loitering.DETECTOR, port_call.DETECTOR)
 }

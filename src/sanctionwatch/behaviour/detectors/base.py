@@ -37,6 +37,8 @@ class Detector:
     sql: Callable[[dict[str, float], Window], str]
     # Rows of that SQL -> events (enrichment that needs Python: shore distance, ports).
     events: Callable[[list[Row], dict[str, float]], list[Event]]
+    # Extra tables the SQL joins (name -> columns), registered with the engine first.
+    tables: Callable[[dict[str, float]], dict[str, dict[str, list[object]]]] | None = None
 
 
 def haversine_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:

@@ -1,0 +1,128 @@
+"""Port calls: a vessel comes within ``enter_km`` (3 km) of a port, stops (below
+``stopped_kn``, 0.2 kn) and stays within ``leave_km`` (4 km) until it leaves (GFW's
+port-visit rule), against every World Port Index port and the manual entries (Dunai).
+
+Spatial join by grid keys plus haversine, with no spatial extension: each port is listed
+under every 0.05-degree cell its ``leave_km`` circle touches (computed in Python, with the
+antimeridian wrapped and cells narrowing towards the poles), and each position looks up
+its own cell. Calls at watched ports are marked ``watched``.
+
+A call is an unbroken run of the vessel's positions near the same port: positions
+elsewhere in between are ignored, since two ships sharing one MMSI (one moored, one at
+sea) would otherwise cut a call into hundreds; a silence near the port longer than
+``max_silence_hours`` splits it. The price: a ship that leaves and returns to the same
+port within that time shows one call.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, haversine_sql
+from sanctionwatch.behaviour.events import Event
+from sanctionwatch.behaviour.places import watched_ports
+from sanctionwatch.geo.ports import load_ports
+
+CELL_DEG = 0.05
+EARTH_M = 6_371_008.8
+
+
+@cache
+def port_cells(radius_km: float) -> dict[str, list[object]]:
+    """Columns of the ``port_cells`` table: (cell_lat, cell_lon) -> port, for every cell
+    within ``radius_km`` of the port (a bounding box in cells, generous by one cell)."""
+    columns: dict[str, list[object]] = {
+        "cell_lat": [], "cell_lon": [], "port": [], "port_lat": [], "port_lon": [],
+    }  # fmt: skip
+    lat_cells = math.ceil(radius_km * 1000 / (EARTH_M * math.radians(CELL_DEG))) + 1
+    for port in load_ports():
+        cos_lat = max(math.cos(math.radians(port.lat)), 0.01)
+        lon_cells = math.ceil(radius_km * 1000 / (EARTH_M * math.radians(CELL_DEG) * cos_lat))
+        lon_cells = min(lon_cells + 1, int(360 / CELL_DEG) // 2)
+        base_lat = math.floor(port.lat / CELL_DEG)
+        base_lon = math.floor(port.lon / CELL_DEG)
+        per_turn = round(360 / CELL_DEG)
+        for dy in range(-lat_cells, lat_cells + 1):
+            for dx in range(-lon_cells, lon_cells + 1):
+                cell_lon = (base_lon + dx + per_turn // 2) % per_turn - per_turn // 2
+                columns["cell_lat"].append(base_lat + dy)
+                columns["cell_lon"].append(cell_lon)
+                columns["port"].append(port.name)
+                columns["port_lat"].append(port.lat)
+                columns["port_lon"].append(port.lon)
+    return columns
+
+
+def sql(params: dict[str, float], window: Window) -> str:
+    enter_m = params["enter_km"] * 1000
+    leave_m = params["leave_km"] * 1000
+    silence_ms = int(params["max_silence_hours"] * 3_600_000)
+    stopped = float(params["stopped_kn"])
+    distance = haversine_sql("p.lat", "p.lon", "c.port_lat", "c.port_lon")
+    return f"""
+WITH p AS (
+    SELECT mmsi, epoch_ms(ts) AS t, lat, lon, sog FROM positions WHERE {window.where()}
+),
+near AS (
+    SELECT p.mmsi, p.t, p.lat, p.lon, c.port, {distance} AS d
+    FROM p JOIN port_cells c
+      ON c.cell_lat = CAST(floor(p.lat / {CELL_DEG}) AS BIGINT)
+     AND c.cell_lon = CAST(floor(p.lon / {CELL_DEG}) AS BIGINT)
+),
+best AS (
+    SELECT mmsi, t, lat, lon, arg_min(port, d) AS port, min(d) AS d
+    FROM near WHERE d <= {leave_m}
+    GROUP BY mmsi, t, lat, lon
+),
+seq AS (
+    SELECT b.*, p.sog,
+           lag(b.port) OVER w AS prev_port, lag(b.t) OVER w AS prev_t
+    FROM best b JOIN p ON b.mmsi = p.mmsi AND b.t = p.t AND b.lat = p.lat AND b.lon = p.lon
+    WINDOW w AS (PARTITION BY b.mmsi ORDER BY b.t, b.lat, b.lon)
+),
+islands AS (
+    SELECT *,
+           sum(CASE WHEN prev_port IS NULL OR prev_port <> port OR t - prev_t > {silence_ms}
+                    THEN 1 ELSE 0 END)
+               OVER (PARTITION BY mmsi ORDER BY t, lat, lon
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS visit
+    FROM seq
+)
+SELECT mmsi, port, min(t) FILTER (WHERE d <= {enter_m}) AS start_ms, max(t) AS end_ms,
+       min(d) AS closest_m, count(*) AS positions,
+       count(*) FILTER (WHERE sog < {stopped}) AS stopped_positions
+FROM islands
+GROUP BY mmsi, port, visit
+HAVING min(d) <= {enter_m} AND count(*) FILTER (WHERE sog < {stopped}) > 0
+ORDER BY mmsi, start_ms
+"""  # noqa: S608 (numbers only)
+
+
+def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
+    watched = {port.name for port in watched_ports()}
+    by_name = {port.name: port for port in load_ports()}
+    out = []
+    for row in rows:
+        port = by_name[str(row["port"])]
+        start, end = int(row["start_ms"]), int(row["end_ms"])
+        details = {
+            "hours": round((end - start) / 3_600_000, 2),
+            "country": port.country,
+            "locode": port.locode,
+            "watched": port.name in watched,
+            "closest_km": round(float(row["closest_m"]) / 1000, 2),
+            "positions": int(row["positions"]),
+            "stopped_positions": int(row["stopped_positions"]),
+        }
+        out.append(Event("port_call", int(row["mmsi"]), start, end, port.lat, port.lon,
+                         port=port.name, details=details))  # fmt: skip
+    return out
+
+
+DETECTOR = Detector(
+    name="port_call",
+    sql=sql,
+    events=events,
+    tables=lambda p: {"port_cells": port_cells(p["leave_km"])},
+)

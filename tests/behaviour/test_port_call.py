@@ -1,0 +1,95 @@
+"""The port-call detector: GFW's 3 km in / 4 km out / stopped rule, and the grid join."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from sanctionwatch.ais.store import PositionStore
+from sanctionwatch.behaviour.detectors import port_call
+from sanctionwatch.behaviour.params import load_params
+from sanctionwatch.behaviour.run import detect
+from sanctionwatch.engine.duckdb import DuckDBEngine
+from sanctionwatch.geo.ports import Port, find_port, haversine_m
+from tests.ais.test_csv_ingest import dma_row
+from tests.behaviour.test_gap import ms, store_with
+
+BUSAN = find_port("Busan")
+
+
+def calls(store: PositionStore) -> list:
+    return detect(DuckDBEngine(store), load_params(), None, ["port_call"])
+
+
+def offset(port: Port, north_km: float, east_km: float) -> tuple[str, str]:
+    lat = port.lat + north_km / 111.195
+    lon = port.lon + east_km / (111.195 * math.cos(math.radians(port.lat)))
+    return f"{lat:.6f}", f"{lon:.6f}"
+
+
+def visit(mmsi: str, port: Port, distances_km: list[float], sogs: list[str]) -> list[str]:
+    """One position every 20 minutes from 00:00, ``distances_km`` south of the port."""
+    rows = []
+    for i, (km, sog) in enumerate(zip(distances_km, sogs, strict=True)):
+        lat, lon = offset(port, -km, 0.0)
+        stamp = f"01/03/2024 {i // 3:02d}:{i % 3 * 20:02d}:00"
+        rows.append(dma_row(stamp, mmsi, lat, lon, sog=sog))
+    return rows
+
+
+def test_a_call_is_entered_at_3_km_and_left_beyond_4_km(tmp_path: Path) -> None:
+    approach = [10, 6, 3.5, 2.5, 1, 0.5, 0.5, 0.5, 0.5, 1, 3.5, 3.8, 5, 10]
+    speeds = ["12", "10", "8", "6", "3", "0.1", "0", "0", "0.1", "3", "8", "9", "10", "12"]
+    rows = [
+        *visit("440000001", BUSAN, approach, speeds),
+        # Passes within 1 km without stopping: not a call.
+        *visit("440000002", BUSAN, [6, 2, 1, 2, 6], ["12"] * 5),
+        # Stops at 3.5 km, never inside 3 km: not a call.
+        *visit("440000003", BUSAN, [6, 3.5, 3.5, 3.5, 6], ["5", "0", "0", "0", "5"]),
+    ]
+    found = calls(store_with(tmp_path, rows))
+    assert [(e.mmsi, e.port) for e in found] == [(440000001, "Busan")]
+    call = found[0]
+    # In at the first position within 3 km (01:00, 2.5 km), out at the last within 4 km
+    # (03:40, 3.8 km): 3.5 km on the way in does not start it, 3.5 km on the way out does
+    # not end it.
+    assert call.start_ms == ms("2024-03-01T01:00:00")
+    assert call.end_ms == ms("2024-03-01T03:40:00")
+    assert call.details["country"] == "KR" and call.details["watched"] is False
+    assert call.details["stopped_positions"] == 4
+    assert call.details["closest_km"] == pytest.approx(0.5, abs=0.05)
+
+
+def test_watched_ports_are_marked(tmp_path: Path) -> None:
+    rajin = find_port("Rajin")
+    rows = visit("445000001", rajin, [5, 1, 0.2, 0.2, 1, 5], ["8", "2", "0", "0", "2", "8"])
+    [call] = calls(store_with(tmp_path, rows))
+    assert call.port == "Najin" and call.details["watched"] is True
+
+
+def test_port_cells_cover_the_radius_across_the_antimeridian(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    port_call.port_cells.cache_clear()
+    edge = Port(name="Edge", country="FJ", locode=None, lat=-16.8, lon=179.99)
+    monkeypatch.setattr(port_call, "load_ports", lambda: [edge])
+    try:
+        columns = port_call.port_cells(4.0)
+        cells = set(zip(columns["cell_lat"], columns["cell_lon"], strict=True))
+        # Every point within 4 km of the port falls in one of its cells, on both sides of
+        # the antimeridian.
+        for bearing in range(0, 360, 10):
+            for km in (0.5, 2.0, 3.99):
+                lat = edge.lat + km / 111.195 * math.cos(math.radians(bearing))
+                lon = edge.lon + km / (111.195 * math.cos(math.radians(edge.lat))) * math.sin(
+                    math.radians(bearing)
+                )
+                lon = (lon + 180) % 360 - 180
+                assert haversine_m(lat, lon, edge.lat, edge.lon) < 4000
+                key = (math.floor(lat / port_call.CELL_DEG), math.floor(lon / port_call.CELL_DEG))
+                assert key in cells, (bearing, km, lat, lon)
+        assert any(lon < 0 for _, lon in cells) and any(lon > 0 for _, lon in cells)
+    finally:
+        port_call.port_cells.cache_clear()
