@@ -310,3 +310,46 @@ def test_a_day_that_comes_back_is_still_deduplicated(
     day_one = [p for p in ais_store.part_files() if "day=2024-03-01" in str(p)]
     assert len(day_one) == 2
     assert sum(pq.read_metadata(p).num_rows for p in day_one) == 3
+
+
+def test_identity_history_is_a_sequence(
+    tmp_path: Path, ais_store: PositionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sanctionwatch.ais.csv_formats as csv_module
+
+    monkeypatch.setattr(csv_module, "BLOCK_BYTES", 150)  # about one row per block
+    identity = {"imo": "9179842", "name": "ANGARA", "callsign": "UBRH7", "type": "Cargo"}
+    rows = [
+        dma_row(
+            f"01/03/2024 {hour:02d}:00:00",
+            "273000020",
+            "42.5",
+            "131.5",
+            **identity,
+            draught=draught,
+        )
+        for hour, draught in [(1, "4.4"), (2, "4.4"), (3, "6.6"), (4, "6.6"), (5, "4.4")]
+    ]
+    # A blank draught says nothing: it keeps the draught in force, not a change.
+    rows.append(dma_row("01/03/2024 06:00:00", "273000020", "42.5", "131.5", **identity))
+    path = write(tmp_path / "dma.csv", [DMA_HEADER, *rows])
+    ingest_file(ais_store, Source(path))
+    history = [(r["draught"], r["first_seen"], r["last_seen"])
+               for r in ais_store.identities(mmsi=273000020)]  # fmt: skip
+    hour = 3_600_000
+    start = ms_of("2024-03-01T00:00:00")
+    assert history == [
+        (4.4, start + 1 * hour, start + 2 * hour),
+        (6.6, start + 3 * hour, start + 4 * hour),
+        (4.4, start + 5 * hour, start + 6 * hour),  # back to 4.4: a row of its own
+    ]
+    # Ingesting the same file again changes nothing.
+    ingest_file(ais_store, Source(path))
+    assert [(r["draught"], r["first_seen"], r["last_seen"])
+            for r in ais_store.identities(mmsi=273000020)] == history  # fmt: skip
+
+
+def ms_of(text: str) -> int:
+    from datetime import UTC, datetime
+
+    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp() * 1000)

@@ -10,7 +10,6 @@ reports added to the identity history.
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import hashlib
 import io
@@ -29,7 +28,7 @@ from typing import Any, BinaryIO, TextIO
 
 from sanctionwatch.ais import csv_formats
 from sanctionwatch.ais.model import Chunk, Rejected, StaticReport
-from sanctionwatch.ais.store import IngestCounts, IngestWriter, PositionStore
+from sanctionwatch.ais.store import IDENTITY_FIELDS, IngestCounts, IngestWriter, PositionStore
 from sanctionwatch.ais.validate import check_positions
 from sanctionwatch.errors import InputError, StoreError, UnknownFormatError
 
@@ -366,30 +365,45 @@ def _restore_texts(source: Source, quarantine: Path) -> None:
 
 
 class _StaticSummary:
-    """Static reports of one file, summed up per distinct identity (first, last, count)."""
+    """Static reports of one file as runs: per vessel, in time order, consecutive reports
+    that say the same (after filling what a partial report leaves out from the vessel's
+    previous report in this file) become one report with first and last time and a count.
+
+    Memory grows with the number of identity changes, not with the number of reports. A
+    return to an earlier identity (draught 3.6 -> 5.6 -> 3.6 m) is three runs.
+    """
 
     def __init__(self) -> None:
-        # identity key -> [first ts, line of the first, last ts, count, a report with the key]
-        self.by_key: dict[tuple[object, ...], list[Any]] = {}
+        self.current: dict[int, list[Any]] = {}  # mmsi -> [values, first, line, last, count]
+        self.closed: list[list[Any]] = []
 
     def add(self, reports: list[StaticReport]) -> None:
-        by_key = self.by_key
-        for r in reports:
-            key = (r.mmsi, r.imo, r.name, r.callsign, r.ship_type, r.length, r.width,
-                   r.draught, r.destination)  # fmt: skip
+        for r in sorted(reports, key=lambda r: (r.mmsi, r.ts, r.line)):
+            run = self.current.get(r.mmsi)
+            values = tuple(
+                getattr(r, name) if getattr(r, name) is not None or run is None
+                else run[0][index]
+                for index, name in enumerate(IDENTITY_FIELDS)
+            )  # fmt: skip
             last = r.last_ts if r.last_ts is not None else r.ts
-            seen = by_key.get(key)
-            if seen is None:
-                by_key[key] = [r.ts, r.line, last, r.count, r]
+            if run is not None and run[0] == values and r.ts >= run[1]:
+                run[3] = max(run[3], last)
+                run[4] += r.count
                 continue
-            if r.ts < seen[0]:
-                seen[0], seen[1] = r.ts, r.line
-            if last > seen[2]:
-                seen[2] = last
-            seen[3] += r.count
+            if run is not None:
+                self.closed.append([r.mmsi, *run])
+            self.current[r.mmsi] = [values, r.ts, r.line, last, r.count]
 
     def reports(self) -> list[StaticReport]:
+        runs = self.closed + [[mmsi, *run] for mmsi, run in self.current.items()]
         return [
-            dataclasses.replace(r, ts=first, line=line, last_ts=last, count=count)
-            for first, line, last, count, r in self.by_key.values()
+            StaticReport(
+                mmsi=mmsi,
+                ts=first,
+                line=line,
+                last_ts=last,
+                count=count,
+                **dict(zip(IDENTITY_FIELDS, values, strict=True)),
+            )
+            for mmsi, values, first, line, last, count in runs
         ]

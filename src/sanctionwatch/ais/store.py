@@ -31,6 +31,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -115,7 +116,7 @@ CREATE TABLE IF NOT EXISTS activity (  -- positions per vessel per ingest, for f
     PRIMARY KEY (mmsi, ingest_id)
 );
 CREATE TABLE IF NOT EXISTS identity (
-    key TEXT PRIMARY KEY,            -- JSON of mmsi + the identity fields
+    key TEXT PRIMARY KEY,            -- mmsi:first_seen:JSON of the identity fields
     mmsi INTEGER NOT NULL,
     imo INTEGER,
     name TEXT,
@@ -668,53 +669,50 @@ class IngestWriter:
 
 
 def record_identities(db: sqlite3.Connection, statics: list[StaticReport], file: str) -> None:
-    """Add static reports to the identity history, filling what a partial report leaves out.
+    """Add runs of static reports (``_StaticSummary`` in ingest.py) to the identity history,
+    a sequence per vessel: a run that says what the identity active at its start says
+    extends it; anything else starts a new row, even a return to an earlier identity.
 
     Idempotent: ingesting the same reports again only widens first/last seen, never adds.
-    A type 24 part A says only the name, part B only the rest; a CSV row may leave columns
-    blank. Each report is completed from the vessel's previous identity (stored or earlier
-    in this file) before it is recorded, so the history shows changes, not gaps.
+    What a partial report leaves out (a type 24 part A says only the name, part B only the
+    rest; a CSV row may leave columns blank) is filled from the identity active at its
+    start, so the history shows changes, not gaps.
     """
-    if not statics:
-        return
-    last: dict[int, dict[str, object]] = {}
     for report in sorted(statics, key=lambda r: (r.mmsi, r.ts, r.line)):
-        state = last.get(report.mmsi)
-        if state is None:
-            state = _latest_identity(db, report.mmsi)
+        active = _active_identity(db, report.mmsi, report.ts)
         values = {}
         for name in IDENTITY_FIELDS:
             value = getattr(report, name)
             if name == "name" and isinstance(value, str):
                 value = value.upper()
-            values[name] = value if value is not None else state.get(name)
-        last[report.mmsi] = values
-        key = json.dumps([report.mmsi, *(values[n] for n in IDENTITY_FIELDS)])
+            values[name] = value if value is not None else (active or {}).get(name)
         until = report.last_ts if report.last_ts is not None else report.ts
+        if active is not None and all(active[n] == values[n] for n in IDENTITY_FIELDS):
+            db.execute(
+                "UPDATE identity SET last_seen = MAX(last_seen, ?) WHERE key = ?",
+                (until, active["key"]),
+            )
+            continue
+        key = f"{report.mmsi}:{report.ts}:" + json.dumps([values[n] for n in IDENTITY_FIELDS])
         db.execute(
             "INSERT INTO identity VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT(key) DO UPDATE SET "
-            "first_source = IIF(excluded.first_seen < first_seen, excluded.first_source, "
-            "first_source), first_seen = MIN(first_seen, excluded.first_seen), "
-            "last_seen = MAX(last_seen, excluded.last_seen)",
-            (
-                key,
-                report.mmsi,
-                *(values[n] for n in IDENTITY_FIELDS),
-                report.ts,
-                until,
-                f"{file}:{report.line}",
-            ),
-        )
+            "ON CONFLICT(key) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)",
+            (key, report.mmsi, *(values[n] for n in IDENTITY_FIELDS), report.ts, until,
+             f"{file}:{report.line}"),
+        )  # fmt: skip
 
 
-def _latest_identity(db: sqlite3.Connection, mmsi: int) -> dict[str, object]:
+def _active_identity(db: sqlite3.Connection, mmsi: int, ts: int) -> dict[str, Any] | None:
+    """The identity row in force at ``ts``: the latest to start at or before it."""
+    columns = ", ".join(("key", *IDENTITY_FIELDS))
     row = db.execute(
-        f"SELECT {', '.join(IDENTITY_FIELDS)} FROM identity WHERE mmsi = ? "  # noqa: S608 (constant column names)
-        "ORDER BY last_seen DESC LIMIT 1",
-        (mmsi,),
+        f"SELECT {columns} FROM identity WHERE mmsi = ? AND first_seen <= ? "  # noqa: S608 (constant column names)
+        "ORDER BY first_seen DESC LIMIT 1",
+        (mmsi, ts),
     ).fetchone()
-    return dict(zip(IDENTITY_FIELDS, row, strict=True)) if row else {}
+    if row is None:
+        return None
+    return dict(zip(("key", *IDENTITY_FIELDS), row, strict=True))
 
 
 def _day(ms: int) -> str:
