@@ -1,4 +1,4 @@
-"""Gaps, loitering and port calls against the generator's ground truth on the rajin
+"""Gaps, loitering, port calls and draught changes against the generator's ground truth on the rajin
 scenario (two seeds).
 
 A detected gap is right when the truth has a gap (transponder off) or a coverage gap
@@ -86,3 +86,16 @@ def test_gaps_match_the_ground_truth(tmp_path: Path, seed: int) -> None:
     recalled = [t for t in visible if any(same_call(e, t) for e in calls)]
     assert len(right) / len(calls) >= 0.9, [e.to_dict() for e in calls if e not in right]
     assert len(recalled) / len(visible) >= 0.95, [t for t in visible if t not in recalled]
+    # Draught changes: same vessel, first broadcast within an hour.
+    changes = [e for e in everything if e.type == "draught_change"]
+    change_truth = [t for t in truth if t["type"] == "draught_change"]
+    assert change_truth
+
+    def same_change(event: object, t: dict[str, object]) -> bool:
+        broadcast = ms(t["details"]["first_broadcast"])  # type: ignore[index]
+        return t["mmsi"] == event.mmsi and abs(broadcast - event.start_ms) <= 3_600_000  # type: ignore[attr-defined,operator]
+
+    right = [e for e in changes if any(same_change(e, t) for t in change_truth)]
+    recalled = [t for t in change_truth if any(same_change(e, t) for e in changes)]
+    assert len(right) / len(changes) >= 0.9, [e.to_dict() for e in changes if e not in right]
+    assert len(recalled) / len(change_truth) >= 0.95, [t for t in change_truth if t not in recalled]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from sanctionwatch.geo.ports import Port, find_port, haversine_m
+import numpy as np
+import numpy.typing as npt
+
+from sanctionwatch.geo.ports import Port, find_port, haversine_m, load_ports
 
 # Ports whose calls matter for DPRK monitoring (issue 5, case notes): always reported.
 WATCHED = ("Najin", "Ch'ongjin", "Nampo", "Songnim", "Vostochnyy", "Vladivostok", "Nakhodka",
@@ -39,6 +42,24 @@ def dark_call_ports(
             found.append((port, max(there, back)))
     found.sort(key=lambda item: (item[0].country != "KP", item[1]))
     return found
+
+
+def nearest_port(lat: float, lon: float) -> tuple[str, float] | None:
+    """The nearest gazetteer port and its distance in metres."""
+    names, lats, lons = _port_arrays()
+    if not names:
+        return None
+    distances = haversine_m(lat, lon, lats, lons)
+    best = int(np.argmin(distances))
+    return names[best], float(distances[best])
+
+
+@cache
+def _port_arrays() -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    ports = load_ports()
+    lats = np.array([p.lat for p in ports], dtype=np.float64)
+    lons = np.array([p.lon for p in ports], dtype=np.float64)
+    return [p.name for p in ports], lats, lons
 
 
 def shore_distance_m(lat: float, lon: float) -> float:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sanctionwatch.behaviour.detectors import gap, loitering, port_call
+from sanctionwatch.behaviour.detectors import draught_change, gap, loitering, port_call
 from sanctionwatch.behaviour.detectors.base import Detector
 
 DETECTORS: dict[str, Detector] = {
-    detector.name: detector for detector in (gap.DETECTOR, loitering.DETECTOR, port_call.DETECTOR)
+    detector.name: detector
+    for detector in (gap.DETECTOR, loitering.DETECTOR, port_call.DETECTOR, draught_change.DETECTOR)
 }

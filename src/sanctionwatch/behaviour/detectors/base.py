@@ -21,11 +21,15 @@ class Window:
     def where(self, column: str = "ts") -> str:
         """A SQL condition on ``column`` (a TIMESTAMPTZ); numbers only, so it is safe to
         format into the SQL (and keeps the SQL portable to engines without named parameters)."""
+        return self.where_ms(f"epoch_ms({column})")
+
+    def where_ms(self, expression: str) -> str:
+        """The same condition on an expression already in milliseconds since the epoch."""
         parts = ["TRUE"]
         if self.start_ms is not None:
-            parts.append(f"epoch_ms({column}) >= {int(self.start_ms)}")
+            parts.append(f"{expression} >= {int(self.start_ms)}")
         if self.end_ms is not None:
-            parts.append(f"epoch_ms({column}) < {int(self.end_ms)}")
+            parts.append(f"{expression} < {int(self.end_ms)}")
         return " AND ".join(parts)
 
 
