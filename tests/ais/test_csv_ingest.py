@@ -256,12 +256,12 @@ def test_a_failed_ingest_leaves_the_store_as_it_was(
     ingest_file(ais_store, Source(DMA_10))
     before = (ais_store.part_files(), ais_store.ingests(), ais_store.identities())
 
-    import sanctionwatch.ais.store as store_module
+    import sanctionwatch.ais.writer as writer_module
 
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(store_module, "record_identities", fail)
+    monkeypatch.setattr(writer_module, "record_identities", fail)
     with pytest.raises(StoreError, match=r"noaa_marinecadastre.*could not be stored \(disk full\)"):
         ingest_file(ais_store, Source(MC_1000))
     monkeypatch.undo()

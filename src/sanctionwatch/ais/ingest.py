@@ -28,8 +28,9 @@ from typing import Any, BinaryIO, TextIO
 
 from sanctionwatch.ais import csv_formats
 from sanctionwatch.ais.model import Chunk, Rejected, StaticReport
-from sanctionwatch.ais.store import IDENTITY_FIELDS, IngestCounts, IngestWriter, PositionStore
+from sanctionwatch.ais.store import IDENTITY_FIELDS, IngestCounts, PositionStore
 from sanctionwatch.ais.validate import check_positions
+from sanctionwatch.ais.writer import IngestWriter
 from sanctionwatch.errors import InputError, StoreError, UnknownFormatError
 
 GZIP_MAGIC = b"\x1f\x8b"

@@ -1,0 +1,444 @@
+"""Writing one ingest into the position store: dedup, day buffers, Parquet parts, commit.
+
+Split from ``store.py`` (which opens, repairs and reads the store): this module holds what
+an ingest does, from the dedup keys of a position to the catalogue transaction that makes
+its parts visible.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sanctionwatch.ais.model import Columns, StaticReport
+from sanctionwatch.ais.store import (
+    IDENTITY_FIELDS,
+    MS_PER_DAY,
+    POSITION_SCHEMA,
+    IngestCounts,
+    PositionStore,
+    day_of,
+)
+
+DICTIONARY_COLUMNS = ["source", "station", "receiver_type", "msg_type", "nav_status", "ingest_id"]
+FLUSH_ROWS = 1_000_000  # rows of one day buffered before they are written as a part
+ROW_GROUP_ROWS = 16_384  # small row groups keep per-vessel scans selective (measured: 16k
+# rows halved a month-long track query against 64k, for the same file size)
+AIS_RESOLUTION = 600_000  # AIS coordinates are in 1/10,000 minute
+
+
+def dedup_keys(
+    mmsi: npt.NDArray[np.int64],
+    ts_ms: npt.NDArray[np.int64],
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Two exact int64 keys per position: (mmsi, second) and (lat, lon) at AIS resolution.
+
+    mmsi needs 30 bits and seconds since 1970 33 (to the year 2242): 63 bits. Latitude in
+    1/600,000 degree needs 27 bits and longitude 28: 55 bits. So no hashing, no collisions.
+    """
+    k1 = (mmsi.astype(np.int64) << 33) | (ts_ms // 1000).astype(np.int64)
+    lat_q = np.rint(lat * AIS_RESOLUTION).astype(np.int64) + (1 << 26)
+    lon_q = np.rint(lon * AIS_RESOLUTION).astype(np.int64) + (1 << 27)
+    return k1, (lat_q << 28) | lon_q
+
+
+class SeenKeys:
+    """The dedup keys of one day: sorted runs, searched with binary search.
+
+    Hand-written because neither pyarrow nor numpy offers an incremental set of row keys;
+    runs are merged when there are many, so each lookup stays a few binary searches.
+    """
+
+    MAX_RUNS = 6
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
+
+    def add(self, k1: npt.NDArray[np.int64], k2: npt.NDArray[np.int64]) -> None:
+        order = np.lexsort((k2, k1))
+        self.add_sorted(k1[order], k2[order])
+
+    def add_sorted(self, k1: npt.NDArray[np.int64], k2: npt.NDArray[np.int64]) -> None:
+        """Add keys already in (k1, k2) order."""
+        if not len(k1):
+            return
+        self.runs.append((k1, k2))
+        if len(self.runs) > self.MAX_RUNS:
+            all1 = np.concatenate([r[0] for r in self.runs])
+            all2 = np.concatenate([r[1] for r in self.runs])
+            order = np.lexsort((all2, all1))
+            self.runs = [(all1[order], all2[order])]
+
+    def contains(
+        self, k1: npt.NDArray[np.int64], k2: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.bool_]:
+        found = np.zeros(len(k1), dtype=bool)
+        for run1, run2 in self.runs:
+            lo = np.searchsorted(run1, k1, "left")
+            hi = np.searchsorted(run1, k1, "right")
+            count = hi - lo
+            one = count == 1
+            found[one] |= run2[lo[one]] == k2[one]
+            for i in np.flatnonzero(count > 1).tolist():
+                found[i] |= bool(np.any(run2[lo[i] : hi[i]] == k2[i]))
+        return found
+
+
+def _dedup_order(
+    k1: npt.NDArray[np.int64], k2: npt.NDArray[np.int64], ts: npt.NDArray[np.int64]
+) -> npt.NDArray[np.intp]:
+    """Row order by (mmsi, second), then position, then milliseconds: duplicates end up
+    next to each other, and the rows are in (mmsi, time) order for the file.
+
+    A stable sort on the first key alone does most of it at a third of the cost of a
+    three-key lexsort (measured); only rows that share (mmsi, second) are sorted again.
+    """
+    order = np.argsort(k1, kind="stable")
+    s1 = k1[order]
+    tied = np.flatnonzero(s1[1:] == s1[:-1])
+    if len(tied):
+        rows = np.unique(np.concatenate([tied, tied + 1]))  # sorted positions in tie groups
+        sub = order[rows]
+        order[rows] = sub[np.lexsort((ts[sub], k2[sub], k1[sub]))]
+    return order
+
+
+def stored_day_keys(store: PositionStore, day: str, staged: list[Path] | None = None) -> SeenKeys:
+    """The dedup keys of everything stored for ``day`` (and of ``staged`` parts)."""
+    seen = SeenKeys()
+    rows = store.db.execute("SELECT path FROM part WHERE day = ?", (day,))
+    paths = [store.root / row[0] for row in rows] + list(staged or [])
+    for path in paths:
+        table = pq.read_table(path, columns=["mmsi", "ts", "lat", "lon"])
+        k1, k2 = dedup_keys(
+            table.column("mmsi").to_numpy().astype(np.int64),
+            table.column("ts").cast(pa.int64()).to_numpy(),
+            table.column("lat").to_numpy(),
+            table.column("lon").to_numpy(),
+        )
+        seen.add(k1, k2)
+    return seen
+
+
+class IngestWriter:
+    """Collects one file's positions by day, dedups them, and commits them at the end."""
+
+    def __init__(
+        self, store: PositionStore, counts: IngestCounts, source: str, receiver_type: str | None
+    ) -> None:
+        self.store = store
+        self.counts = counts
+        self.source = source
+        self.receiver_type = receiver_type
+        self.ingest_id = store.next_ingest_id()
+        self.stage = store.staging_dir / f"{self.ingest_id:06d}"
+        self.stage.mkdir(parents=True, exist_ok=True)
+        self.seen: dict[str, SeenKeys] = {}
+        self.buffers: dict[str, list[Columns]] = {}
+        self.buffered: dict[str, int] = {}
+        self.parts: list[tuple[Path, str, int, int, int]] = []  # staged path, day, rows, min, max
+        self.activity: dict[int, list[int]] = {}
+        self.stations: dict[str, int] = {}
+        # Flushing (sort, dedup, Parquet) runs on one background thread while the next
+        # blocks are read; numpy and pyarrow release the GIL for the heavy parts. One
+        # thread, so the dedup state and the counters are only ever touched by it.
+        self.flusher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ais-flush")
+        self.flushing: list[Future[None]] = []
+
+    def add(self, positions: Columns, stations: list[str]) -> None:
+        """Buffer ``positions`` (already validated) by day; dedup happens when a day is flushed."""
+        if len(positions["mmsi"]) == 0:
+            return
+        days = (positions["ts"] // MS_PER_DAY).astype(np.int64)
+        first = int(days[0])
+        if (days == first).all():  # the usual case: a chunk within one day
+            self._buffer(day_of(first * MS_PER_DAY), positions, stations)
+        else:
+            for day_number in np.unique(days).tolist():
+                rows = days == day_number
+                part = {name: col[rows] for name, col in positions.items()}
+                self._buffer(day_of(day_number * MS_PER_DAY), part, stations)
+        self._flush_days_before(day_of(int(days.min()) * MS_PER_DAY))
+
+    def _flush_days_before(self, day: str) -> None:
+        """Input mostly runs forward in time: once it has moved past a day, that day's buffer
+        and dedup keys are written out and let go, so memory does not grow with the number
+        of days in a file. (A day that comes back later is flushed again as another part,
+        its keys reloaded from what was stored and staged.)"""
+        for older in [d for d in self.buffers if d < day]:
+            self._flush_soon(older, release=True)
+
+    def _buffer(self, day: str, positions: Columns, stations: list[str]) -> None:
+        rows = len(positions["mmsi"])
+        if rows == 0:
+            return
+        # Chunk-local station numbers -> this ingest's station numbers.
+        codes = np.array([self.stations.setdefault(n, len(self.stations)) for n in stations])
+        local = positions["station"]
+        station = np.where(local >= 0, codes[np.maximum(local, 0)] if len(codes) else -1, -1)
+        columns = {**positions, "station": station.astype(np.int32)}
+        self.buffers.setdefault(day, []).append(columns)
+        self.buffered[day] = self.buffered.get(day, 0) + rows
+        if self.buffered[day] >= FLUSH_ROWS:
+            self._flush_soon(day)
+
+    def _flush_soon(self, day: str, release: bool = False) -> None:
+        parts = self.buffers.pop(day, [])
+        self.buffered.pop(day, None)
+        self.flushing = [f for f in self.flushing if not f.done() or f.exception()]
+        if len(self.flushing) > 1:  # bound the memory held by queued flushes
+            self.flushing[0].result()
+        self.flushing.append(self.flusher.submit(self._flush, day, parts, release))
+
+    def _wait(self) -> None:
+        try:
+            for future in self.flushing:
+                future.result()
+        finally:
+            self.flusher.shutdown(wait=True)
+
+    def _flush(self, day: str, parts: list[Columns], release: bool = False) -> None:
+        """Sort one day's buffer, drop duplicates (within it, and of what is already stored
+        or flushed), and stage it as a Parquet part sorted by mmsi and time. ``release``:
+        the input has moved past this day; forget its dedup keys afterwards."""
+        try:
+            self._flushday_of(day, parts)
+        finally:
+            if release:
+                self.seen.pop(day, None)
+
+    def _flushday_of(self, day: str, parts: list[Columns]) -> None:
+        if not parts:
+            return
+        columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+        del parts
+        k1, k2 = dedup_keys(columns["mmsi"], columns["ts"], columns["lat"], columns["lon"])
+        order = _dedup_order(k1, k2, columns["ts"])
+        s1, s2 = k1[order], k2[order]
+        keep = np.ones(len(order), dtype=bool)
+        keep[1:] = (s1[1:] != s1[:-1]) | (s2[1:] != s2[:-1])
+        if day not in self.seen:
+            staged = [path for path, part_day, *_ in self.parts if part_day == day]
+            self.seen[day] = stored_day_keys(self.store, day, staged)
+        keep[keep] = ~self.seen[day].contains(s1[keep], s2[keep])
+        self.seen[day].add_sorted(s1[keep], s2[keep])
+        self.counts.duplicates += int(len(keep) - keep.sum())
+        if not keep.any():
+            return
+        table = self._table({name: col[order[keep]] for name, col in columns.items()})
+        del columns
+        number = sum(1 for part in self.parts if part[1] == day)
+        path = self.stage / f"day={day}" / f"part-{self.ingest_id:06d}-{number:04d}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # zstd level 1 and dictionaries only where values repeat: measured fastest here for
+        # about the same size as the defaults (bench/RESULTS.md).
+        pq.write_table(
+            table,
+            path,
+            row_group_size=ROW_GROUP_ROWS,
+            compression="zstd",
+            compression_level=1,
+            use_dictionary=DICTIONARY_COLUMNS,
+        )
+        mmsi = table.column("mmsi").to_numpy()
+        ts = table.column("ts").cast(pa.int64()).to_numpy()
+        self.parts.append((path, day, table.num_rows, int(mmsi[0]), int(mmsi[-1])))
+        # Per-vessel activity: mmsi is sorted, so each vessel is one contiguous run.
+        starts = np.flatnonzero(np.r_[True, mmsi[1:] != mmsi[:-1]])
+        ends = np.r_[starts[1:], len(mmsi)]
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            vessel = int(mmsi[s])
+            first, last = int(ts[s:e].min()), int(ts[s:e].max())
+            entry = self.activity.get(vessel)
+            if entry is None:
+                self.activity[vessel] = [e - s, first, last]
+            else:
+                entry[0] += e - s
+                entry[1] = min(entry[1], first)
+                entry[2] = max(entry[2], last)
+        self.counts.accepted += table.num_rows
+
+    def _table(self, columns: Columns) -> pa.Table:
+        """Position columns (model conventions) -> a table in the stored schema."""
+        rows = len(columns["mmsi"])
+        station_names = pa.array(list(self.stations), pa.string())
+        station = columns["station"]
+        return pa.table(
+            {
+                "mmsi": pa.array(columns["mmsi"], pa.int32()),
+                "ts": pa.array(columns["ts"], pa.timestamp("ms", tz="UTC")),
+                "lat": columns["lat"],
+                "lon": columns["lon"],
+                "sog": pa.array(columns["sog"], pa.float32(), from_pandas=True),
+                "cog": pa.array(columns["cog"], pa.float32(), from_pandas=True),
+                "heading": pa.array(columns["heading"], mask=columns["heading"] < 0),
+                "nav_status": pa.array(columns["nav_status"], mask=columns["nav_status"] < 0),
+                "msg_type": columns["msg_type"],
+                "source": pa.DictionaryArray.from_arrays(
+                    np.zeros(rows, dtype=np.int32), [self.source]
+                ),
+                "station": pa.DictionaryArray.from_arrays(
+                    pa.array(station, pa.int32(), mask=station < 0), station_names
+                ),
+                "receiver_type": pa.DictionaryArray.from_arrays(
+                    pa.array(
+                        np.zeros(rows, dtype=np.int8),
+                        mask=np.full(rows, self.receiver_type is None),
+                    ),
+                    pa.array([self.receiver_type or ""], pa.string()),
+                ),
+                "line": columns["line"],
+                "ingest_id": pa.array(np.full(rows, self.ingest_id, dtype=np.int32)),
+            },
+            schema=POSITION_SCHEMA,
+        )
+
+    def commit(
+        self, statics: list[StaticReport], quarantine: Path | None, sha256: str, started: str
+    ) -> None:
+        """Move the parts into place and record the ingest, all or nothing."""
+        for day in list(self.buffers):
+            self._flush_soon(day)
+        self._wait()
+        counts = self.counts
+        if self.activity:
+            counts.first_ts = min(v[1] for v in self.activity.values())
+            counts.last_ts = max(v[2] for v in self.activity.values())
+        counts.vessels = len(self.activity)
+        counts.statics = sum(s.count for s in statics)
+        counts.ingest_id = self.ingest_id
+        root = self.store.root
+        moved: list[tuple[str, str, int, int, int]] = []
+        try:
+            for path, day, rows, low, high in self.parts:
+                target = self.store.positions_dir / f"day={day}" / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                moved.append((target.relative_to(root).as_posix(), day, rows, low, high))
+            quarantine_rel = None
+            if quarantine is not None:
+                target = self.store.quarantine_dir / quarantine.name
+                os.replace(quarantine, target)
+                quarantine_rel = target.relative_to(root).as_posix()
+                counts.quarantine = str(target)
+            self._record(moved, statics, quarantine_rel, sha256, started)
+        except BaseException:
+            for rel, *_ in moved:
+                (root / rel).unlink(missing_ok=True)
+            raise
+        finally:
+            shutil.rmtree(self.stage, ignore_errors=True)
+
+    def abort(self) -> None:
+        self.flusher.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def _record(
+        self,
+        moved: list[tuple[str, str, int, int, int]],
+        statics: list[StaticReport],
+        quarantine: str | None,
+        sha256: str,
+        started: str,
+    ) -> None:
+        counts = self.counts
+        db = self.store.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(
+                "INSERT INTO ingest VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    self.ingest_id,
+                    counts.file,
+                    counts.format,
+                    sha256,
+                    started,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    counts.lines,
+                    counts.accepted,
+                    counts.duplicates,
+                    counts.rejected,
+                    json.dumps(counts.rejected_by_reason),
+                    json.dumps(counts.skipped_by_reason),
+                    counts.statics,
+                    counts.first_ts,
+                    counts.last_ts,
+                    quarantine,
+                ),
+            )
+            db.executemany(
+                "INSERT INTO part VALUES (?,?,?,?,?,?)",
+                [
+                    (rel, self.ingest_id, day, rows, low, high)
+                    for rel, day, rows, low, high in moved
+                ],
+            )
+            db.executemany(
+                "INSERT INTO activity VALUES (?,?,?,?,?)",
+                [(m, self.ingest_id, *v) for m, v in sorted(self.activity.items())],
+            )
+            record_identities(db, statics, counts.file)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+
+def record_identities(db: sqlite3.Connection, statics: list[StaticReport], file: str) -> None:
+    """Add runs of static reports (``_StaticSummary`` in ingest.py) to the identity history,
+    a sequence per vessel: a run that says what the identity active at its start says
+    extends it; anything else starts a new row, even a return to an earlier identity.
+
+    Idempotent: ingesting the same reports again only widens first/last seen, never adds.
+    What a partial report leaves out (a type 24 part A says only the name, part B only the
+    rest; a CSV row may leave columns blank) is filled from the identity active at its
+    start, so the history shows changes, not gaps.
+    """
+    for report in sorted(statics, key=lambda r: (r.mmsi, r.ts, r.line)):
+        active = _active_identity(db, report.mmsi, report.ts)
+        values = {}
+        for name in IDENTITY_FIELDS:
+            value = getattr(report, name)
+            if name == "name" and isinstance(value, str):
+                value = value.upper()
+            values[name] = value if value is not None else (active or {}).get(name)
+        until = report.last_ts if report.last_ts is not None else report.ts
+        if active is not None and all(active[n] == values[n] for n in IDENTITY_FIELDS):
+            db.execute(
+                "UPDATE identity SET last_seen = MAX(last_seen, ?) WHERE key = ?",
+                (until, active["key"]),
+            )
+            continue
+        key = f"{report.mmsi}:{report.ts}:" + json.dumps([values[n] for n in IDENTITY_FIELDS])
+        db.execute(
+            "INSERT INTO identity VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(key) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)",
+            (key, report.mmsi, *(values[n] for n in IDENTITY_FIELDS), report.ts, until,
+             f"{file}:{report.line}"),
+        )  # fmt: skip
+
+
+def _active_identity(db: sqlite3.Connection, mmsi: int, ts: int) -> dict[str, Any] | None:
+    """The identity row in force at ``ts``: the latest to start at or before it."""
+    columns = ", ".join(("key", *IDENTITY_FIELDS))
+    row = db.execute(
+        f"SELECT {columns} FROM identity WHERE mmsi = ? AND first_seen <= ? "  # noqa: S608 (constant column names)
+        "ORDER BY first_seen DESC LIMIT 1",
+        (mmsi, ts),
+    ).fetchone()
+    if row is None:
+        return None
+    return dict(zip(("key", *IDENTITY_FIELDS), row, strict=True))
