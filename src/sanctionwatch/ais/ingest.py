@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from sanctionwatch.ais import csv_formats
-from sanctionwatch.ais.model import Chunk, Rejected, StaticReport
-from sanctionwatch.ais.store import IDENTITY_FIELDS, IngestCounts, PositionStore
+from sanctionwatch.ais import csv_formats, csv_layouts
+from sanctionwatch.ais.model import IDENTITY_FIELDS, Chunk, Rejected, StaticReport
+from sanctionwatch.ais.store import IngestCounts, PositionStore
 from sanctionwatch.ais.validate import check_positions
 from sanctionwatch.ais.writer import IngestWriter
 from sanctionwatch.errors import InputError, StoreError, UnknownFormatError
@@ -165,7 +165,7 @@ def _chunks(
         with opened() as stream:
             yield from read_nmea(stream)
         return
-    layout = csv_formats.DMA if fmt == FORMAT_DMA else csv_formats.MARINECADASTRE
+    layout = csv_layouts.DMA if fmt == FORMAT_DMA else csv_layouts.MARINECADASTRE
     yield from csv_formats.read_csv(opened, layout, careful=careful)
 
 

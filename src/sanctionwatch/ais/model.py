@@ -46,6 +46,10 @@ POSITION_COLUMNS: dict[str, type[np.generic]] = {
 
 Columns = dict[str, npt.NDArray[Any]]
 
+# What a vessel says about itself, in the order the identity history keeps it.
+IDENTITY_FIELDS = ("imo", "name", "callsign", "ship_type", "length", "width", "draught",
+                   "destination")  # fmt: skip
+
 
 def empty_positions() -> Columns:
     """A position column set with no rows."""

@@ -55,16 +55,6 @@ POSITION_SCHEMA = pa.schema(
     ]
 )
 
-IDENTITY_FIELDS = (
-    "imo",
-    "name",
-    "callsign",
-    "ship_type",
-    "length",
-    "width",
-    "draught",
-    "destination",
-)
 
 MS_PER_DAY = 86_400_000
 

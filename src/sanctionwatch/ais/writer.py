@@ -21,9 +21,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sanctionwatch.ais.model import Columns, StaticReport
+from sanctionwatch.ais.model import IDENTITY_FIELDS, Columns, StaticReport
 from sanctionwatch.ais.store import (
-    IDENTITY_FIELDS,
     MS_PER_DAY,
     POSITION_SCHEMA,
     IngestCounts,
