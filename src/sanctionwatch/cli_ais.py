@@ -13,6 +13,7 @@ import click
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
+from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.cli_support import BadInput, Group, progress_bar, stderr, stdout
 from sanctionwatch.config import Settings
 
@@ -61,7 +62,7 @@ def ais_ingest(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> No
 def print_ingest(counts: IngestCounts) -> None:
     span = "-"
     if counts.first_ts is not None and counts.last_ts is not None:
-        span = f"{_iso(counts.first_ts)} .. {_iso(counts.last_ts)}"
+        span = f"{iso_utc(counts.first_ts)} .. {iso_utc(counts.last_ts)}"
     stdout.print(
         f"{counts.file} ({counts.format}): {counts.lines:,} lines; "
         f"{counts.accepted:,} positions accepted, {counts.duplicates:,} duplicates skipped, "
@@ -76,10 +77,6 @@ def print_ingest(counts: IngestCounts) -> None:
             stdout.print(f"  {title}: {number:>9,}  {reason}")
     if counts.quarantine:
         stdout.print(f"  rejected lines (line number, reason, text): {counts.quarantine}")
-
-
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse_when(value: str | None, option: str) -> int | None:

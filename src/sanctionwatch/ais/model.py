@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,12 @@ Columns = dict[str, npt.NDArray[Any]]
 # What a vessel says about itself, in the order the identity history keeps it.
 IDENTITY_FIELDS = ("imo", "name", "callsign", "ship_type", "length", "width", "draught",
                    "destination")  # fmt: skip
+
+
+def iso_utc(ms: int) -> str:
+    """Milliseconds since the epoch as ISO 8601 UTC to the second ("2024-03-01T05:00:00Z"),
+    the form every command and event prints."""
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def empty_positions() -> Columns:

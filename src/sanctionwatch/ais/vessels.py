@@ -9,10 +9,10 @@ name or call sign.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sanctionwatch.ais.mid import mmsi_info
+from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.ais.store import PositionStore
 from sanctionwatch.lists.identifiers import is_ship_imo
 
@@ -48,8 +48,8 @@ def _history(
             problems.append(f"IMO {imo} has a wrong check digit")
         identities.append(
             {
-                "first_seen": _iso(row["first_seen"]),
-                "last_seen": _iso(row["last_seen"]),
+                "first_seen": iso_utc(row["first_seen"]),
+                "last_seen": iso_utc(row["last_seen"]),
                 "imo": imo,
                 "imo_valid": valid,
                 "name": row["name"],
@@ -74,8 +74,8 @@ def _history(
         "mid_flag": info.flag or ("/".join(info.flags) if info.flags else None),
         "mid_allocated_to": info.allocated_to,
         "positions": positions,
-        "first_position": _iso(first) if first is not None else None,
-        "last_position": _iso(last) if last is not None else None,
+        "first_position": iso_utc(first) if first is not None else None,
+        "last_position": iso_utc(last) if last is not None else None,
         "problems": sorted(set(problems), key=problems.index),
         "identities": identities,
     }
@@ -87,7 +87,3 @@ def _distinct_in_order(values: Any) -> list[Any]:
         if value is not None and value not in seen:
             seen.append(value)
     return seen
-
-
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

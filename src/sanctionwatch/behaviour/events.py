@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
+
+from sanctionwatch.ais.model import iso_utc
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,8 @@ class Event:
             "type": self.type,
             "mmsi": self.mmsi,
             "other_mmsi": self.other_mmsi,
-            "start": iso(self.start_ms),
-            "end": iso(self.end_ms) if self.end_ms is not None else None,
+            "start": iso_utc(self.start_ms),
+            "end": iso_utc(self.end_ms) if self.end_ms is not None else None,
             "lat": round(self.lat, 6),
             "lon": round(self.lon, 6),
             "port": self.port,
@@ -35,7 +36,3 @@ class Event:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=False)
-
-
-def iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,18 +1,6 @@
-"""Analytics engines over the AIS store: DuckDB by default (Spark comes with the detectors).
+"""Analytics engines over the AIS store: DuckDB by default (Spark to come with issue 5).
 
-Only this package imports an engine library; everything else talks to :class:`Engine`.
+Only this package imports an engine library. Each engine implements the
+:class:`sanctionwatch.behaviour.run.SqlEngine` protocol (``query``, ``register_table``) over
+the views ``positions`` and ``identity``, so the detectors never see which engine runs them.
 """
-
-from __future__ import annotations
-
-from typing import Any, Protocol
-
-
-class Engine(Protocol):
-    """SQL over the stored positions (view ``positions``) and identities (``identity``)."""
-
-    def query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        """Run ``sql`` (bound parameters only, never formatted in) and return rows."""
-        ...
-
-    def close(self) -> None: ...
