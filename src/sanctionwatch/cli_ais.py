@@ -18,7 +18,9 @@ from sanctionwatch.cli_support import BadInput, Group, progress_bar, stderr, std
 from sanctionwatch.config import Settings
 
 if TYPE_CHECKING:
-    from sanctionwatch.ais.store import IngestCounts
+    from sanctionwatch.ais.store import IngestCounts, PositionStore
+    from sanctionwatch.behaviour.run import SqlEngine
+    from sanctionwatch.behaviour.stored import RunReport
 
 
 @click.group(cls=Group)
@@ -245,41 +247,57 @@ def ais_track(
 
 
 @click.command("detect")
-@click.option("--from", "start", help="Only positions from this ISO date or date-time (UTC).")
-@click.option("--to", "end", help="Only positions before this ISO date or date-time (UTC).")
+@click.option("--from", "start", help="Only events going on from this ISO date or date-time (UTC).")
+@click.option("--to", "end", help="Only events that start before this ISO date or date-time (UTC).")
 @click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb",
               show_default=True)  # fmt: skip
+@click.option("--spark-master", help="Spark master URL (default local[2]); with --engine spark.")
+@click.option("--spark-remote", help="Spark Connect URL (sc://host:port); with --engine spark.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the events here (JSON lines); default standard output.")  # fmt: skip
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="TOML file overriding detector parameters (see docs/behaviour.md).")  # fmt: skip
+              help="TOML file overriding detector parameters (see docs/behaviour.md); "
+              "such a run is not stored.")  # fmt: skip
 @click.option("--detector", "only", multiple=True, help="Run only this detector (repeat).")
+@click.option("--full", is_flag=True, help="Recompute the stored events from scratch.")
 @click.pass_context
 def detect_command(
-    ctx: click.Context, start: str | None, end: str | None, engine: str, out: Path | None,
-    params_file: Path | None, only: tuple[str, ...],
+    ctx: click.Context, start: str | None, end: str | None, engine: str,
+    spark_master: str | None, spark_remote: str | None, out: Path | None,
+    params_file: Path | None, only: tuple[str, ...], full: bool,
 ) -> None:  # fmt: skip
     """Detect behaviour in the stored AIS positions; one JSON event per line.
 
     {"type", "mmsi", "other_mmsi", "start", "end", "lat", "lon", "port", "details"}.
+    Events are stored: a later run only works on what was ingested since, and --from/--to
+    choose which stored events are written. With --params the detectors run over the
+    --from/--to positions only, and nothing is stored.
     """
     from sanctionwatch.ais.store import open_store as open_ais_store
     from sanctionwatch.behaviour.detectors.base import Window
     from sanctionwatch.behaviour.params import load_params
     from sanctionwatch.behaviour.run import detect
-
-    if engine == "spark":
-        raise BadInput("--engine spark: the Spark engine is not built yet; use --engine duckdb")
-    from sanctionwatch.engine.duckdb import DuckDBEngine
+    from sanctionwatch.behaviour.stored import EventStore
 
     settings: Settings = ctx.obj
     params = load_params(params_file)
     window = Window(_parse_when(start, "--from"), _parse_when(end, "--to"))
     store = open_ais_store(settings.home)
     try:
-        duck = DuckDBEngine(store)
-        events = detect(duck, params, window, only or None)
-        duck.close()
+        runner = _engine(engine, store, spark_master, spark_remote)
+        try:
+            if params_file is not None:
+                events = detect(runner, params, window, only or None)
+            else:
+                stored = EventStore(store)
+                try:
+                    for report in stored.update(runner, params, only or None, full=full):
+                        stderr.print(_describe_run(report))
+                    events = stored.events(window, only or None)
+                finally:
+                    stored.close()
+        finally:
+            runner.close()
     finally:
         store.close()
     lines = [event.to_json() for event in events]
@@ -289,6 +307,32 @@ def detect_command(
     else:
         out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         stderr.print(f"{len(lines):,} events written to {out}")
+
+
+def _engine(name: str, store: PositionStore, master: str | None, remote: str | None) -> SqlEngine:
+    if name == "duckdb":
+        if master or remote:
+            raise BadInput("--spark-master and --spark-remote go with --engine spark")
+        from sanctionwatch.engine.duckdb import DuckDBEngine
+
+        return DuckDBEngine(store)
+    from sanctionwatch.engine.spark import SparkEngine
+
+    return SparkEngine(store, master=master, remote=remote)
+
+
+def _describe_run(report: RunReport) -> str:
+    if report.mode == "unchanged":
+        return f"{report.detector}: nothing new since the last run"
+    where = (
+        f" from {iso_utc(report.recomputed_from_ms)}"
+        if report.recomputed_from_ms is not None
+        else ""
+    )
+    return (
+        f"{report.detector}: {report.mode} run{where}, {report.events_found:,} events "
+        f"(replacing {report.events_replaced:,})"
+    )
 
 
 @click.command("simulate")

@@ -113,7 +113,8 @@ def test_detect_command(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["--home", str(home), "ais", "ingest", str(data)]).exit_code == 0
     result = runner.invoke(cli, ["--home", str(home), "detect"])
     assert result.exit_code == 0, result.output
-    events = [json.loads(line) for line in result.output.splitlines()]
+    assert "gap: full run, 3 events" in result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
     assert [e["type"] for e in events] == ["gap", "gap", "gap"]
     assert set(events[0]) == {"type", "mmsi", "other_mmsi", "start", "end", "lat", "lon",
                               "port", "details"}  # fmt: skip
@@ -126,8 +127,12 @@ def test_detect_command(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert len(out.read_text("utf-8").splitlines()) == 1
-    result = runner.invoke(cli, ["--home", str(home), "detect", "--engine", "spark"])
-    assert result.exit_code == 2 and "not built yet" in result.output
+    # The stored events (default parameters) are untouched by a --params run.
+    result = runner.invoke(cli, ["--home", str(home), "detect", "--detector", "gap"])
+    assert "gap: nothing new since the last run" in result.stderr
+    assert [json.loads(line) for line in result.stdout.splitlines()] == events
+    result = runner.invoke(cli, ["--home", str(home), "detect", "--spark-master", "local[1]"])
+    assert result.exit_code == 2 and "go with --engine spark" in result.output
 
 
 def test_vessels_silent_together_are_a_reception_outage(tmp_path: Path) -> None:

@@ -21,6 +21,8 @@ class SqlEngine(Protocol):
         """Make ``columns`` queryable as table ``name`` (replacing any earlier one)."""
         ...
 
+    def close(self) -> None: ...
+
 
 def detect(
     engine: SqlEngine,

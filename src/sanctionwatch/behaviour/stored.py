@@ -1,0 +1,229 @@
+"""Stored events, so that each ``detect`` run only works on what is new.
+
+The events of every detector are kept in ``<home>/ais/events.sqlite`` with what they were
+computed from: the parameters, the last ingest seen and where the data ended. A later run
+works out, per detector, the earliest time the new ingests touch (``dirty``), and
+recomputes from a little before it:
+
+* ``resume`` = min(dirty, data end last time) - ``CONTEXT_HOURS``, pulled back further to
+  the start of any stored event that ends after that point or is still open (an event
+  spanning the boundary is recomputed whole, so it is extended, never duplicated);
+* the detector runs over [``resume`` - ``CONTEXT_HOURS``, end of data): the extra context
+  lets an event that begins just before ``resume`` come out exactly as a full run finds it;
+* stored events starting at or after ``resume`` are replaced by the new ones starting there.
+
+``CONTEXT_HOURS`` must exceed every duration a detector looks back over (the longest is
+port_call's 12 h silence); events from before ``resume`` cannot change, since nothing
+within that margin of them is new. The test suite checks that incremental runs give the
+same events as one full run.
+
+Changing the parameters of a detector throws its stored events away (they are recomputed
+in full); so does ``full=True``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sanctionwatch.ais.store import PositionStore
+from sanctionwatch.behaviour.detectors import DETECTORS
+from sanctionwatch.behaviour.detectors.base import Window
+from sanctionwatch.behaviour.events import Event
+from sanctionwatch.behaviour.params import Params
+from sanctionwatch.behaviour.run import SqlEngine, detect
+from sanctionwatch.errors import InputError
+
+CONTEXT_HOURS = 48.0
+CONTEXT_MS = int(CONTEXT_HOURS * 3_600_000)
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS state (
+    detector TEXT PRIMARY KEY,
+    params TEXT NOT NULL,            -- JSON of the detector's parameters
+    ingest_id INTEGER NOT NULL,      -- last ingest included
+    data_end INTEGER                 -- last position time then (ms), NULL: no data
+);
+CREATE TABLE IF NOT EXISTS event (
+    detector TEXT NOT NULL,
+    mmsi INTEGER NOT NULL,
+    other_mmsi INTEGER,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    port TEXT,
+    type TEXT NOT NULL,
+    details TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_start ON event(detector, start_ms);
+"""
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What one detector's update did (the CLI prints it)."""
+
+    detector: str
+    mode: str  # "full", "incremental" or "unchanged"
+    recomputed_from_ms: int | None
+    events_replaced: int
+    events_found: int
+
+
+class EventStore:
+    def __init__(self, store: PositionStore) -> None:
+        self.store = store
+        self.db = sqlite3.connect(store.root / "events.sqlite", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(SCHEMA_SQL)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def events(
+        self, window: Window | None = None, only: Iterable[str] | None = None
+    ) -> list[Event]:
+        """Stored events overlapping ``window`` (an open event overlaps everything after its
+        start), of the detectors in ``only`` (default all), in (start, mmsi, type) order."""
+        sql = "SELECT * FROM event WHERE 1=1"
+        params: list[object] = []
+        if only is not None:
+            names = list(only)
+            sql += f" AND detector IN ({','.join('?' * len(names))})"
+            params += names
+        if window is not None and window.end_ms is not None:
+            sql += " AND start_ms < ?"
+            params.append(window.end_ms)
+        if window is not None and window.start_ms is not None:
+            sql += " AND (end_ms IS NULL OR end_ms >= ?)"
+            params.append(window.start_ms)
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        found = [_event(dict(zip(names, row, strict=True))) for row in cursor]
+        found.sort(key=_order)
+        return found
+
+    # -- updating ----------------------------------------------------------------------
+
+    def update(
+        self,
+        engine: SqlEngine,
+        params: Params,
+        only: Iterable[str] | None = None,
+        full: bool = False,
+    ) -> list[RunReport]:
+        """Bring the stored events of the detectors in ``only`` (default all) up to date."""
+        names = list(only) if only is not None else list(DETECTORS)
+        unknown = [n for n in names if n not in DETECTORS]
+        if unknown:
+            raise InputError(f"no detector named {unknown} (known: {sorted(DETECTORS)})")
+        last_ingest, data_end = self._data_state()
+        return [
+            self._update_one(engine, name, params, last_ingest, data_end, full) for name in names
+        ]
+
+    def _update_one(
+        self,
+        engine: SqlEngine,
+        name: str,
+        params: Params,
+        last_ingest: int,
+        data_end: int | None,
+        full: bool,
+    ) -> RunReport:
+        wanted = json.dumps(params[name], sort_keys=True)
+        row = self.db.execute(
+            "SELECT params, ingest_id, data_end FROM state WHERE detector = ?", [name]
+        ).fetchone()
+        resume: int | None = None
+        if row is not None and row[0] == wanted and not full:
+            _, seen_ingest, seen_end = row
+            if seen_ingest == last_ingest:
+                return RunReport(name, "unchanged", None, 0, 0)
+            dirty = self._dirty_since(int(seen_ingest))
+            if dirty is not None and seen_end is not None:
+                resume = self._resume_point(name, min(dirty, int(seen_end)) - CONTEXT_MS)
+        mode = "full" if resume is None else "incremental"
+        window = Window(resume - CONTEXT_MS) if resume is not None else None
+        found = [e for e in detect(engine, params, window, [name]) if
+                 resume is None or e.start_ms >= resume]  # fmt: skip
+        with self.db:  # one transaction: the old events stay if anything fails
+            self.db.execute("BEGIN")
+            if resume is None:
+                replaced = self.db.execute("DELETE FROM event WHERE detector = ?", [name])
+            else:
+                replaced = self.db.execute(
+                    "DELETE FROM event WHERE detector = ? AND start_ms >= ?", [name, resume]
+                )
+            self.db.executemany(
+                "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_row(name, e) for e in found],
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO state VALUES (?, ?, ?, ?)",
+                [name, wanted, last_ingest, data_end],
+            )
+        return RunReport(name, mode, resume, replaced.rowcount, len(found))
+
+    def _data_state(self) -> tuple[int, int | None]:
+        """The last committed ingest and the last position time over all ingests."""
+        row = self.store.db.execute("SELECT COALESCE(MAX(id), 0), MAX(last_ts) FROM ingest")
+        last_ingest, data_end = row.fetchone()
+        return int(last_ingest), (int(data_end) if data_end is not None else None)
+
+    def _dirty_since(self, ingest_id: int) -> int | None:
+        """The earliest time the ingests after ``ingest_id`` touch; None when one of them
+        has no positions to date it by (statics only: recompute everything)."""
+        rows = self.store.db.execute(
+            "SELECT first_ts, statics FROM ingest WHERE id > ?", [ingest_id]
+        ).fetchall()
+        if any(first is None and statics for first, statics in rows):
+            return None
+        times = [int(first) for first, _ in rows if first is not None]
+        # Ingests that added nothing (all duplicates or rejected) change nothing.
+        return min(times) if times else 2**62
+
+    def _resume_point(self, name: str, resume: int) -> int:
+        """Pulled back to the start of every stored event still going at ``resume``."""
+        row = self.db.execute(
+            "SELECT MIN(start_ms) FROM event"
+            " WHERE detector = ? AND (end_ms IS NULL OR end_ms >= ?)",
+            [name, resume],
+        ).fetchone()
+        return min(resume, int(row[0])) if row[0] is not None else resume
+
+
+def _order(event: Event) -> tuple[int, int, str, int, str]:
+    return (event.start_ms, event.mmsi, event.type, event.other_mmsi or 0, event.port or "")
+
+
+def _row(detector: str, e: Event) -> tuple[object, ...]:
+    details = json.dumps(e.details, ensure_ascii=False)
+    return (detector, e.mmsi, e.other_mmsi, e.start_ms, e.end_ms, e.lat, e.lon, e.port, e.type,
+            details)  # fmt: skip
+
+
+def _event(row: dict[str, object]) -> Event:
+    return Event(
+        type=str(row["type"]),
+        mmsi=int(row["mmsi"]),  # type: ignore[call-overload]
+        start_ms=int(row["start_ms"]),  # type: ignore[call-overload]
+        end_ms=int(row["end_ms"]) if row["end_ms"] is not None else None,  # type: ignore[call-overload]
+        lat=float(row["lat"]),  # type: ignore[arg-type]
+        lon=float(row["lon"]),  # type: ignore[arg-type]
+        other_mmsi=int(row["other_mmsi"]) if row["other_mmsi"] is not None else None,  # type: ignore[call-overload]
+        port=str(row["port"]) if row["port"] is not None else None,
+        details=json.loads(str(row["details"])),
+    )
+
+
+def open_events(store: PositionStore) -> EventStore:
+    return EventStore(store)
+
+
+__all__ = ["CONTEXT_HOURS", "EventStore", "RunReport", "open_events"]
