@@ -56,4 +56,12 @@ def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
     # The gap detector names the shuttle's dark calls at Rajin (WPI name Najin).
     assert "ANGARA (MMSI" in out and "likely dark port call at Najin" in out
     assert "SAEBYOL (MMSI 445098760) loitering" in out
-    assert "port calls seen in AIS" in out and "YU JONG 2 (MMSI 445211840) at Najin" in out
+    assert "port calls seen in AIS" in out and "YU JONG 2 (MMSI 445211840) at Najin (KP)" in out
+    # ... and its calls at Vostochny in the open, the meeting at sea, the identity tricks,
+    # and the cargo that moved where no port saw it.
+    assert "LADY R (MMSI 273292640) at Vostochnyy (RU)" in out
+    assert "PATRIOT (MMSI 273447120) met CHON MA SAN (MMSI 445120350)" in out
+    assert "PU RYONG (MMSI 445076120) identity: name_change" in out
+    assert "HAI FENG 18 (MMSI 355612000) (with SAEBYOL (MMSI 445098760)) identity" in out
+    assert "after meeting PATRIOT (MMSI 273447120): cargo loaded where no port saw it" in out
+    assert "(likely dark port call at Najin): cargo loaded where no port saw it" in out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
@@ -17,6 +18,7 @@ from rich.console import Console
 from sanctionwatch.ais.ingest import Source, ingest_file
 from sanctionwatch.ais.store import IngestCounts, PositionStore, open_store
 from sanctionwatch.ais.vessels import vessel_histories
+from sanctionwatch.behaviour.events import Event
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
 
@@ -85,8 +87,8 @@ def run_ais_demo(settings: Settings, out: Console, first_step: int) -> None:
             )
 
         out.rule(
-            f"{first_step + 3}. Behaviour detected in the synthetic run: gaps, loitering, "
-            "port calls"
+            f"{first_step + 3}. Behaviour detected in the synthetic run: dark periods, port "
+            "calls, encounters, loitering, identity tricks, cargo moved"
         )
         _print_events(store, simulated, out)
     finally:
@@ -96,49 +98,88 @@ def run_ais_demo(settings: Settings, out: Console, first_step: int) -> None:
 
 def _print_events(store: PositionStore, vessels: set[int], out: Console) -> None:
     from sanctionwatch.behaviour.params import load_params
-    from sanctionwatch.behaviour.run import detect
+    from sanctionwatch.behaviour.stored import EventStore
     from sanctionwatch.engine.duckdb import DuckDBEngine
 
     engine = DuckDBEngine(store)
+    stored = EventStore(store)
     try:
-        found = [e for e in detect(engine, load_params()) if e.mmsi in vessels]
+        stored.update(engine, load_params())
+        found = [e for e in stored.events() if e.mmsi in vessels]
     finally:
+        stored.close()
         engine.close()
-    gaps = [e for e in found if e.type == "gap"]
     names = {row["mmsi"]: row["name"] for row in store.identities() if row["name"]}
+
+    def who(mmsi: int | None) -> str:
+        return f"{names.get(mmsi or 0, '?')} (MMSI {mmsi})"
+
+    def when(event: Event) -> str:
+        item = event.to_dict()
+        return f"{item['start']} .. {item['end'] or 'end of data'} ({event.details.get('hours')} h)"
+
+    counts = Counter(e.type for e in found)
+    out.print("  " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
+    gaps = [e for e in found if e.type == "gap"]
     dark_calls = [e for e in gaps if e.port]
     out.print(
         f"  {len(gaps)} gaps of 6 h or more, {len(dark_calls)} of them likely dark port calls, "
         f"{sum(1 for e in gaps if e.details['likely_disabling'])} likely deliberate disabling "
-        "(12 h or more, starting 50 nm or more from shore)"
+        "(12 h or more, starting 50 nm or more from shore):"
     )
     for event in dark_calls:
-        item = event.to_dict()
-        out.print(
-            f"  {names.get(event.mmsi, event.mmsi)} (MMSI {event.mmsi}) dark "
-            f"{item['start']} .. {item['end']} ({event.details['hours']} h): "
-            f"likely dark port call at {event.port}"
-        )
-    calls = [e for e in found if e.type == "port_call"]
-    watched = [e for e in calls if e.details["watched"]]
-    dprk = [e for e in watched if e.details["country"] == "KP"]
+        out.print(f"  {who(event.mmsi)} dark {when(event)}: likely dark port call at {event.port}")
+    calls = [e for e in found if e.type == "port_call" and e.details["watched"]]
+    went_dark = {e.mmsi for e in dark_calls}
+    shown = [e for e in calls if e.details["country"] == "KP" or e.mmsi in went_dark]
     out.print(
-        f"  {len(calls)} port calls seen in AIS, {len(watched)} of them at watched ports; "
-        f"at DPRK ports ({len(dprk)}):"
+        f"  {counts['port_call']} port calls seen in AIS, {len(calls)} at watched ports; at DPRK "
+        "ports, and by the vessels that went dark near one:"
     )
-    for event in dprk:
-        item = event.to_dict()
+    for event in shown:
+        out.print(f"  {who(event.mmsi)} at {event.port} ({event.details['country']}) {when(event)}")
+    for event in (e for e in found if e.type == "encounter"):
         out.print(
-            f"  {names.get(event.mmsi, event.mmsi)} (MMSI {event.mmsi}) at {event.port} "
-            f"{item['start']} .. {item['end']} ({event.details['hours']} h)"
+            f"  {who(event.mmsi)} met {who(event.other_mmsi)} {when(event)}, "
+            f"{event.details['median_distance_m']} m apart, {event.details['shore_nm']} nm from "
+            f"shore: possible ship-to-ship transfer"
         )
     for event in (e for e in found if e.type == "loitering"):
-        item = event.to_dict()
         out.print(
-            f"  {names.get(event.mmsi, event.mmsi)} (MMSI {event.mmsi}) loitering "
-            f"{item['start']} .. {item['end'] or 'end of data'} ({event.details['hours']} h, "
-            f"median {event.details['median_speed_kn']} kn, {event.details['shore_nm']} nm "
-            "from shore)"
+            f"  {who(event.mmsi)} loitering {when(event)}, median "
+            f"{event.details['median_speed_kn']} kn, {event.details['shore_nm']} nm from shore"
+        )
+    for event in (e for e in found if e.type == "identity"):
+        other = f" (with {who(event.other_mmsi)})" if event.other_mmsi else ""
+        changed = event.details.get("changed") or {}
+        what = "; ".join(f"{k} {v['from']} -> {v['to']}" for k, v in changed.items())
+        out.print(
+            f"  {who(event.mmsi)}{other} identity: {', '.join(event.details['reasons'])}"
+            f"{': ' + what if what else ''} from {event.to_dict()['start']}"
+        )
+    # Cargo moved where no port saw it: a draught change just after a meeting or a silence.
+    for event in (e for e in found if e.type == "draught_change" and e.port is None):
+        before = [
+            e
+            for e in found
+            if e.type in ("encounter", "gap")
+            and event.mmsi in (e.mmsi, e.other_mmsi)
+            and e.end_ms is not None
+            and 0 <= event.start_ms - e.end_ms <= 6 * 3_600_000
+        ]
+        if not before:
+            continue
+        after = before[-1]
+        cause = (
+            f"after meeting {who(after.other_mmsi if after.mmsi == event.mmsi else after.mmsi)}"
+            if after.type == "encounter"
+            else f"after {after.details['hours']} h dark"
+            + (f" (likely dark port call at {after.port})" if after.port else "")
+        )
+        out.print(
+            f"  {who(event.mmsi)} draught {event.details.get('from_m')} -> "
+            f"{event.details.get('to_m')} m from {event.to_dict()['start']}, {cause}: cargo "
+            f"{event.details.get('cargo')} where no port saw it"
         )
 
 
