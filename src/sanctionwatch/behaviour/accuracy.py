@@ -68,11 +68,11 @@ def matches(event: Event, truth: dict[str, Any]) -> bool:
         pair = {truth["mmsi"], truth["other_mmsi"]}
         if {event.mmsi, event.other_mmsi} != pair:
             return False
-    elif truth["mmsi"] != event.mmsi:
-        if kind != "identity" or event.other_mmsi is None or truth["other_mmsi"] is None:
-            return False
+    elif kind == "identity" and event.other_mmsi is not None and truth["other_mmsi"] is not None:
         if {event.mmsi, event.other_mmsi} != {truth["mmsi"], truth["other_mmsi"]}:
             return False
+    elif truth["mmsi"] != event.mmsi:
+        return False
     if kind == "port_call" and truth["port"] != event.port:
         return False
     if kind == "draught_change":

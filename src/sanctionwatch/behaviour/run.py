@@ -44,5 +44,7 @@ def detect(
                 engine.register_table(table, columns)
         rows = engine.query(detector.sql(params[name], window))
         events.extend(detector.events(rows, params[name]))
+        if detector.follow_up is not None:
+            events.extend(detector.follow_up(engine.query, rows, params[name], window))
     events.sort(key=lambda e: (e.start_ms, e.mmsi, e.type))
     return events

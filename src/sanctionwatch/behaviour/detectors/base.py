@@ -9,6 +9,8 @@ from typing import Any
 from sanctionwatch.behaviour.events import Event
 
 Row = dict[str, Any]
+# Runs one more SQL statement on the detector's engine (``SqlEngine.query``).
+Query = Callable[[str], list[Row]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,10 @@ class Detector:
     events: Callable[[list[Row], dict[str, float]], list[Event]]
     # Extra tables the SQL joins (name -> columns), registered with the engine first.
     tables: Callable[[dict[str, float]], dict[str, dict[str, list[object]]]] | None = None
+    # Optional second stage, for work one statement cannot do (the identity detector's
+    # track segmenter): given a query function on the same engine, the rows of ``sql``,
+    # the parameters and the window, more events (added to those of ``events``).
+    follow_up: Callable[[Query, list[Row], dict[str, float], Window], list[Event]] | None = None
 
 
 def haversine_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:

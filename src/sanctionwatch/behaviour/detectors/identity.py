@@ -1,0 +1,389 @@
+"""Identity tricks: shared MMSIs, changes of name, call sign, IMO number or MMSI, cloned and
+invalid IMO numbers, MMSIs whose MID no state was allocated. One event type, "identity";
+``details.kind`` says which trick, ``details.reasons`` lists everything found at once.
+
+From the identity history (``events``: a sequence of runs per MMSI, docs/ais.md):
+
+- name / call sign / IMO changes of one MMSI, one event per change instant (every field
+  that changed then in ``details.changed``, as the generator's truth has it). A value
+  filled in where nothing was known is not a change. A change undone within
+  ``flap_hours``, and its undoing, are two ships on one MMSI: reported once, as
+  ``shared_mmsi``, not as changes. A change to an IMO number with a wrong check digit
+  adds ``invalid_imo`` to the reasons.
+- an IMO number (with a valid check digit) broadcast by two MMSIs: for ``clone_min_hours``
+  or more at the same time, ``imo_clone`` over the overlap; one after the other, a new
+  MMSI for the same ship: ``flag_change`` when the MIDs name different flags, else
+  ``mmsi_change``, with ``other_mmsi`` the earlier MMSI.
+
+A change is an instant: ``start`` is the first broadcast of the new value and ``end`` is
+null, as for draught changes and in the generator's truth. The place is the vessel's
+position nearest in time within ``locate_hours`` (a change with no position of the vessel
+that close is not reported: an event needs a place).
+
+From the positions (``follow_up``, identity_segments.py):
+
+- ``shared_mmsi``: two tracks of one MMSI at the same time (the segmenter), over the
+  time both are active; values alternating in the identity history at the same time are
+  added to it (``alternating``, ``names``), and alternation alone is reported too.
+  ``other_mmsi`` names the likely impostor: an MMSI silent while the second (shorter)
+  track is active, last seen within ``handover_hours`` and ``handover_km`` of where that
+  track starts and/or next seen as close to where it ends (and reachable at
+  ``max_speed_kn``), both ends preferred; null when nothing fits.
+- a new MMSI for the same ship without a shared IMO (the fake "GE" leaving Nampo): one
+  MMSI's track ends for good and another's begins within ``handover_hours`` and
+  ``handover_km`` of it, the two broadcasting the same length and width (and ship type):
+  ``flag_change`` / ``mmsi_change`` with ``details.linked_by`` "track_handover".
+- standing conditions, one event per MMSI over its first to last position:
+  ``unallocated_mid`` (the MID names no state, or the MMSI fits no station pattern) and
+  ``invalid_imo`` (the first IMO number it broadcast fails the check digit).
+
+AIS carries no flag: the flag here is the one the MID implies (ais/mid.py), so a flag can
+only change with the MMSI, and a mismatch between a broadcast flag and the MID
+(``mid_flag_mismatch``) cannot be seen in AIS data; the store keeps no flag field.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from sanctionwatch.ais.mid import mmsi_info
+from sanctionwatch.behaviour.detectors import identity_segments as seg
+from sanctionwatch.behaviour.detectors.base import Detector, Query, Row, Window
+from sanctionwatch.behaviour.events import Event
+from sanctionwatch.geo.ports import haversine_m
+from sanctionwatch.lists.identifiers import is_ship_imo
+
+HOUR_MS = 3_600_000
+CHANGE_FIELDS = ("imo", "name", "callsign")
+# Fields whose alternation shows two transmitters (not the destination: crews retype it).
+FLAP_FIELDS = ("imo", "name", "callsign", "ship_type", "length", "width", "draught")
+KIND_OF = {"imo": "imo_change", "name": "name_change", "callsign": "callsign_change"}
+
+
+def sql(params: dict[str, float], window: Window) -> str:
+    """The identity history up to the window's end, each row that starts a change (or the
+    vessel's first row, or its first IMO number) placed at the nearest position."""
+    locate = int(params["locate_hours"] * HOUR_MS)
+    upto = f"first_seen < {int(window.end_ms)}" if window.end_ms is not None else "TRUE"
+    return f"""
+WITH i AS (
+    SELECT key, mmsi, imo, name, callsign, ship_type, length, width, draught,
+           first_seen, last_seen,
+           lag(imo) OVER w AS prev_imo, lag(name) OVER w AS prev_name,
+           lag(callsign) OVER w AS prev_callsign, row_number() OVER w AS seq
+    FROM identity
+    WHERE {upto}
+    WINDOW w AS (PARTITION BY mmsi ORDER BY first_seen, last_seen, key)
+),
+c AS (
+    SELECT DISTINCT mmsi, first_seen FROM i
+    WHERE seq = 1 OR (imo IS NOT NULL AND prev_imo IS NULL) OR imo <> prev_imo
+       OR name <> prev_name OR callsign <> prev_callsign
+),
+located AS (
+    SELECT c.mmsi, c.first_seen,
+           arg_min(p.lat, abs(epoch_ms(p.ts) - c.first_seen)) AS lat,
+           arg_min(p.lon, abs(epoch_ms(p.ts) - c.first_seen)) AS lon
+    FROM c JOIN positions p
+      ON p.mmsi = c.mmsi
+     AND epoch_ms(p.ts) BETWEEN c.first_seen - {locate} AND c.first_seen + {locate}
+    GROUP BY c.mmsi, c.first_seen
+)
+SELECT i.mmsi, i.imo, i.name, i.callsign, i.ship_type, i.length, i.width, i.draught,
+       i.first_seen, i.last_seen, l.lat, l.lon,
+       CASE WHEN {window.where_ms("i.first_seen")} THEN 1 ELSE 0 END AS in_window
+FROM i LEFT JOIN located l ON l.mmsi = i.mmsi AND l.first_seen = i.first_seen
+ORDER BY i.mmsi, i.first_seen, i.last_seen, i.key
+"""  # noqa: S608 (numbers only)
+
+
+# -- the identity history ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    field: str
+    before: Any
+    after: Any
+    row: int  # index (in the vessel's rows) of the row that first broadcast ``after``
+    start: int
+    flap: bool
+
+
+def flag_of(mmsi: int) -> str | None:
+    """The flag the MMSI's MID implies (ISO alpha-2, upper case; "A/B" when shared)."""
+    return "/".join(code.upper() for code in mmsi_info(mmsi).flags) or None
+
+
+def imo_valid(imo: Any) -> bool:
+    return is_ship_imo(str(imo))
+
+
+def by_vessel(rows: list[Row]) -> dict[int, list[Row]]:
+    out: dict[int, list[Row]] = {}
+    for row in rows:
+        out.setdefault(int(row["mmsi"]), []).append(row)
+    return out
+
+
+def transitions(own: list[Row], field: str, flap_ms: int) -> list[Transition]:
+    """Changes of ``field`` along one vessel's rows (blanks skipped, so a value filled in is
+    no change); ``flap`` when undone within ``flap_ms`` or undoing such a change."""
+    runs: list[tuple[int, Any, int]] = []  # (start, value, row index)
+    for k, row in enumerate(own):
+        value = row[field]
+        if value is not None and (not runs or runs[-1][1] != value):
+            runs.append((int(row["first_seen"]), value, k))
+    out = []
+    for k in range(1, len(runs)):
+        start, value, index = runs[k]
+        undone = (
+            k + 1 < len(runs)
+            and runs[k + 1][1] == runs[k - 1][1]
+            and runs[k + 1][0] - start < flap_ms
+        )
+        undoing = k >= 2 and runs[k - 2][1] == value and start - runs[k - 1][0] < flap_ms
+        out.append(Transition(field, runs[k - 1][1], value, index, start, undone or undoing))
+    return out
+
+
+def _change_events(mmsi: int, own: list[Row], params: dict[str, float]) -> list[Event]:
+    flap_ms = int(params["flap_hours"] * HOUR_MS)
+    at: dict[int, list[Transition]] = {}
+    for field in CHANGE_FIELDS:
+        for change in transitions(own, field, flap_ms):
+            if not change.flap:
+                at.setdefault(change.row, []).append(change)
+    out = []
+    for row_index, changes in sorted(at.items()):
+        row = own[row_index]
+        if not row["in_window"] or row["lat"] is None:
+            continue
+        changed = {c.field: {"from": c.before, "to": c.after} for c in changes}
+        reasons = [KIND_OF[f] for f in CHANGE_FIELDS if f in changed]
+        if "imo" in changed and not imo_valid(changed["imo"]["to"]):
+            reasons.append("invalid_imo")
+        details = {"kind": reasons[0], "changed": changed, "reasons": reasons,
+                   "flag": flag_of(mmsi)}  # fmt: skip
+        out.append(Event("identity", mmsi, int(row["first_seen"]), None, float(row["lat"]),
+                         float(row["lon"]), details=details))  # fmt: skip
+    return out
+
+
+def _new_mmsi_details(old: Row, new: Row, linked_by: str) -> dict[str, Any]:
+    """``details`` of a move from MMSI ``old`` to ``new``: what changed, as the truth has it."""
+    a, b = int(old["mmsi"]), int(new["mmsi"])
+    changed: dict[str, dict[str, Any]] = {"mmsi": {"from": a, "to": b}}
+    if flag_of(a) != flag_of(b):
+        changed["flag"] = {"from": flag_of(a), "to": flag_of(b)}
+    for field in ("callsign", "name", "imo"):
+        if old[field] != new[field]:
+            changed[field] = {"from": old[field], "to": new[field]}
+    kind = "flag_change" if "flag" in changed else "mmsi_change"
+    reasons = [kind, *(KIND_OF[f] for f in CHANGE_FIELDS if f in changed)]
+    return {"kind": kind, "changed": changed, "reasons": reasons, "linked_by": linked_by,
+            "flag": flag_of(b)}  # fmt: skip
+
+
+def _imo_events(vessels: dict[int, list[Row]], params: dict[str, float]) -> list[Event]:
+    """One IMO number, two MMSIs: at the same time a clone, one after the other a new MMSI."""
+    clone_ms = params["clone_min_hours"] * HOUR_MS
+    users: dict[int, dict[int, list[Row]]] = {}
+    for mmsi, own in vessels.items():
+        for row in own:
+            if row["imo"] is not None and imo_valid(row["imo"]):
+                users.setdefault(int(row["imo"]), {}).setdefault(mmsi, []).append(row)
+    out = []
+    for imo, by_mmsi in sorted(users.items()):
+        spans = sorted(
+            (min(int(r["first_seen"]) for r in rs), max(int(r["last_seen"]) for r in rs), m)
+            for m, rs in by_mmsi.items()
+        )
+        for (_, a_last, a), (b_first, b_last, b) in pairwise(spans):
+            first = by_mmsi[b][0]
+            if not first["in_window"] or first["lat"] is None:
+                continue
+            where = float(first["lat"]), float(first["lon"])
+            overlap = min(a_last, b_last) - b_first
+            if overlap >= clone_ms:
+                details = {"kind": "imo_clone", "imo": imo, "reasons": ["imo_clone"],
+                           "hours_together": round(overlap / HOUR_MS, 2)}  # fmt: skip
+                out.append(Event("identity", b, b_first, min(a_last, b_last), *where,
+                                 other_mmsi=a, details=details))  # fmt: skip
+            else:
+                details = _new_mmsi_details(by_mmsi[a][-1], first, "imo")
+                out.append(Event("identity", b, b_first, None, *where, other_mmsi=a,
+                                 details=details))  # fmt: skip
+    return out
+
+
+def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
+    vessels = by_vessel(rows)
+    out = []
+    for mmsi, own in vessels.items():
+        out.extend(_change_events(mmsi, own, params))
+    return out + _imo_events(vessels, params)
+
+
+# -- the positions -------------------------------------------------------------------------
+
+
+def activity_sql(window: Window) -> str:
+    return f"""
+WITH p AS (SELECT mmsi, epoch_ms(ts) AS t, lat, lon FROM positions WHERE {window.where()})
+SELECT mmsi, count(*) AS n, min(t) AS first_t, max(t) AS last_t,
+       arg_min(lat, t) AS first_lat, arg_min(lon, t) AS first_lon,
+       arg_max(lat, t) AS last_lat, arg_max(lon, t) AS last_lon
+FROM p GROUP BY mmsi ORDER BY mmsi
+"""  # noqa: S608 (numbers only)
+
+
+def _standing(
+    activity: dict[int, Row], vessels: dict[int, list[Row]], window: Window
+) -> list[Event]:
+    """Per MMSI: an unallocated MID, and an invalid IMO number from its first broadcast."""
+    found: dict[int, tuple[int, int, list[str], dict[str, Any]]] = {}
+    for mmsi, seen in activity.items():
+        problem = mmsi_info(mmsi).problem
+        if problem:
+            found[mmsi] = (int(seen["first_t"]), int(seen["last_t"]), ["unallocated_mid"],
+                           {"mid_problem": problem})  # fmt: skip
+    for mmsi, own in vessels.items():
+        with_imo = [k for k, row in enumerate(own) if row["imo"] is not None]
+        if not with_imo or imo_valid(own[with_imo[0]]["imo"]):
+            continue
+        imo = own[with_imo[0]]["imo"]
+        later = [k for k in with_imo if own[k]["imo"] != imo]
+        last = own[later[0] - 1] if later else own[-1]
+        start, end = int(own[with_imo[0]]["first_seen"]), int(last["last_seen"])
+        if window.start_ms is not None:
+            if end < window.start_ms:
+                continue
+            start = max(start, window.start_ms)
+        if window.end_ms is not None:
+            end = min(end, window.end_ms)
+        first, until, reasons, extra = found.get(mmsi, (start, end, [], {}))
+        found[mmsi] = (min(first, start), max(until, end), [*reasons, "invalid_imo"],
+                       {**extra, "imo": imo})  # fmt: skip
+    out = []
+    for mmsi, (start, end, reasons, extra) in sorted(found.items()):
+        located = activity.get(mmsi) or next(
+            (r for r in vessels.get(mmsi, []) if r["lat"] is not None), None
+        )
+        if located is None:
+            continue
+        if "first_lat" in located:
+            where = float(located["first_lat"]), float(located["first_lon"])
+        else:
+            where = float(located["lat"]), float(located["lon"])
+        details = {"kind": reasons[0], "reasons": reasons, "flag": flag_of(mmsi), **extra}
+        out.append(Event("identity", mmsi, start, end, *where, details=details))
+    return out
+
+
+def _dimensions(row: Row | None) -> tuple[Any, ...] | None:
+    if row is None or row["length"] is None or row["width"] is None:
+        return None
+    return (row["length"], row["width"])
+
+
+def _in_force(own: list[Row], t: int) -> Row | None:
+    """The vessel's identity row in force at ``t`` (else its first)."""
+    before = [r for r in own if int(r["first_seen"]) <= t]
+    return before[-1] if before else (own[0] if own else None)
+
+
+def _same_ship(old: Row, new: Row) -> bool:
+    """The same length and width (both known), and no different ship type."""
+    types = (old["ship_type"], new["ship_type"])
+    dimensions = _dimensions(old)
+    return (
+        dimensions is not None
+        and dimensions == _dimensions(new)
+        and (None in types or types[0] == types[1])
+    )
+
+
+def _handovers(
+    activity: dict[int, Row], vessels: dict[int, list[Row]], params: dict[str, float]
+) -> list[Event]:
+    """A track that ends for good (``handover_hours`` or more before the end of the data),
+    another that begins (as long after its start) within ``handover_hours`` and
+    ``handover_km`` of where it ended, reachable at ``max_speed_kn``, with the same
+    dimensions: one ship under a new MMSI. Pairs linked by IMO already are skipped."""
+    if not activity:
+        return []
+    hours = int(params["handover_hours"] * HOUR_MS)
+    data_start = min(int(a["first_t"]) for a in activity.values())
+    data_end = max(int(a["last_t"]) for a in activity.values())
+    starters = sorted(
+        (int(a["first_t"]), m)
+        for m, a in activity.items()
+        if int(a["first_t"]) >= data_start + hours and vessels.get(m)
+    )
+    times = [t for t, _ in starters]
+    imos = {m: {r["imo"] for r in own if r["imo"] is not None} for m, own in vessels.items()}
+    out = []
+    for a, seen in sorted(activity.items()):
+        ended = int(seen["last_t"])
+        old = _in_force(vessels.get(a, []), ended)
+        if ended > data_end - hours or old is None:
+            continue
+        best: tuple[float, int] | None = None
+        soon = starters[
+            bisect.bisect_left(times, ended) : bisect.bisect_right(times, ended + hours)
+        ]
+        for t, b in soon:
+            if b == a or not _same_ship(old, vessels[b][0]) or imos[a] & imos[b]:
+                continue
+            starts = activity[b]
+            d = haversine_m(float(seen["last_lat"]), float(seen["last_lon"]),
+                            float(starts["first_lat"]), float(starts["first_lon"]))  # fmt: skip
+            near = d <= params["handover_km"] * 1000 and d <= seg.reach_m(params, t - ended)
+            if near and (best is None or (d, b) < best):
+                best = (d, b)
+        if best is not None:
+            d, b = best
+            details = _new_mmsi_details(old, vessels[b][0], "track_handover")
+            details["handover_km"] = round(d / 1000, 3)
+            starts = activity[b]
+            out.append(Event("identity", b, int(starts["first_t"]), None,
+                             float(starts["first_lat"]), float(starts["first_lon"]),
+                             other_mmsi=a, details=details))  # fmt: skip
+    return out
+
+
+def _flaps(vessels: dict[int, list[Row]], params: dict[str, float]) -> dict[int, list[seg.Flap]]:
+    """Per vessel, the changes undone within ``flap_hours`` (and their undoing), in window."""
+    flap_ms = int(params["flap_hours"] * HOUR_MS)
+    out: dict[int, list[seg.Flap]] = {}
+    for mmsi, own in vessels.items():
+        found = [
+            (c.start, c.field, c.before, c.after)
+            for field in FLAP_FIELDS
+            for c in transitions(own, field, flap_ms)
+            if c.flap and own[c.row]["in_window"]
+        ]
+        if found:
+            out[mmsi] = sorted(found, key=lambda f: (f[0], f[1]))
+    return out
+
+
+def follow_up(
+    query: Query, rows: list[Row], params: dict[str, float], window: Window
+) -> list[Event]:
+    """What needs the positions: standing conditions, new MMSIs by track hand-over, and
+    shared MMSIs (the segmenter, identity_segments.py)."""
+    vessels = by_vessel(rows)
+    activity = {int(r["mmsi"]): r for r in query(activity_sql(window))}
+    return [
+        *_standing(activity, vessels, window),
+        *_handovers(activity, vessels, params),
+        *seg.shared_events(query, vessels, _flaps(vessels, params), params, window, flag_of),
+    ]
+
+
+DETECTOR = Detector(name="identity", sql=sql, events=events, follow_up=follow_up)
