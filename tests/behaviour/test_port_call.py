@@ -93,3 +93,17 @@ def test_port_cells_cover_the_radius_across_the_antimeridian(
         assert any(lon < 0 for _, lon in cells) and any(lon > 0 for _, lon in cells)
     finally:
         port_call.port_cells.cache_clear()
+
+
+def test_a_vessel_still_in_port_when_the_data_ends_has_an_open_call(tmp_path: Path) -> None:
+    rows = [
+        # Arrives and is still moored at the last position of all: open.
+        *visit("440000001", BUSAN, [6, 2, 0.5, 0.5, 0.5, 0.5], ["9", "4", "0", "0", "0", "0"]),
+        # Calls and leaves before the end: closed.
+        *visit("440000002", BUSAN, [2, 0.5, 0.5, 2, 6, 10], ["4", "0", "0", "4", "10", "12"]),
+    ]
+    found = {e.mmsi: e for e in calls(store_with(tmp_path, rows))}
+    assert found[440000001].end_ms is None and found[440000001].details["open"] is True
+    assert found[440000001].details["hours"] == pytest.approx(4 / 3, abs=0.01)
+    assert found[440000002].end_ms == ms("2024-03-01T01:00:00")
+    assert found[440000002].details["open"] is False

@@ -11,7 +11,9 @@ A call is an unbroken run of the vessel's positions near the same port: position
 elsewhere in between are ignored, since two ships sharing one MMSI (one moored, one at
 sea) would otherwise cut a call into hundreds; a silence near the port longer than
 ``max_silence_hours`` splits it. The price: a ship that leaves and returns to the same
-port within that time shows one call.
+port within that time shows one call. A vessel still in port when the data ends (its last
+position near the port, within ``max_silence_hours`` of the end) gives an open call (end
+null; ``hours`` so far), which a later run over more data closes.
 """
 
 from __future__ import annotations
@@ -88,26 +90,37 @@ islands AS (
                OVER (PARTITION BY mmsi ORDER BY t, lat, lon
                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS visit
     FROM seq
-)
-SELECT mmsi, port, min(t) FILTER (WHERE d <= {enter_m}) AS start_ms, max(t) AS end_ms,
-       min(d) AS closest_m, count(*) AS positions,
-       count(*) FILTER (WHERE sog < {stopped}) AS stopped_positions
-FROM islands
-GROUP BY mmsi, port, visit
-HAVING min(d) <= {enter_m} AND count(*) FILTER (WHERE sog < {stopped}) > 0
-ORDER BY mmsi, start_ms
+),
+calls AS (
+    SELECT mmsi, port, min(t) FILTER (WHERE d <= {enter_m}) AS start_ms, max(t) AS end_ms,
+           min(d) AS closest_m, count(*) AS positions,
+           count(*) FILTER (WHERE sog < {stopped}) AS stopped_positions
+    FROM islands
+    GROUP BY mmsi, port, visit
+    HAVING min(d) <= {enter_m} AND count(*) FILTER (WHERE sog < {stopped}) > 0
+),
+vessel_last AS (SELECT mmsi, max(t) AS vessel_last FROM p GROUP BY mmsi),
+data_end AS (SELECT max(t) AS data_end FROM p)
+SELECT calls.*, vessel_last.vessel_last, data_end.data_end
+FROM calls JOIN vessel_last ON calls.mmsi = vessel_last.mmsi CROSS JOIN data_end
+ORDER BY calls.mmsi, calls.start_ms
 """  # noqa: S608 (numbers only)
 
 
 def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
     watched = {port.name for port in watched_ports()}
     by_name = {port.name: port for port in load_ports()}
+    silence_ms = int(params["max_silence_hours"] * 3_600_000)
     out = []
     for row in rows:
         port = by_name[str(row["port"])]
-        start, end = int(row["start_ms"]), int(row["end_ms"])
+        start, last = int(row["start_ms"]), int(row["end_ms"])
+        # Still in port when the data ends (its last position is the vessel's last, within
+        # max_silence_hours of the end): the call is open (end null), as gaps are.
+        still = last == int(row["vessel_last"]) and int(row["data_end"]) - last <= silence_ms
         details = {
-            "hours": round((end - start) / 3_600_000, 2),
+            "hours": round((last - start) / 3_600_000, 2),
+            "open": still,
             "country": port.country,
             "locode": port.locode,
             "watched": port.name in watched,
@@ -115,7 +128,8 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
             "positions": int(row["positions"]),
             "stopped_positions": int(row["stopped_positions"]),
         }
-        out.append(Event("port_call", int(row["mmsi"]), start, end, port.lat, port.lon,
+        out.append(Event("port_call", int(row["mmsi"]), start, None if still else last,
+                         port.lat, port.lon,
                          port=port.name, details=details))  # fmt: skip
     return out
 
