@@ -1,4 +1,5 @@
-"""One small generated run shared by the simulate tests (2 days, the rajin cast + 4 ships)."""
+"""One small generated run shared by the simulate tests (2 days, the rajin cast + 4 ships),
+and the reader the other scenarios' tests use too."""
 
 from __future__ import annotations
 
@@ -40,10 +41,8 @@ def epoch(text: str | None) -> int | None:
     return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp())
 
 
-@pytest.fixture(scope="session")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    out = tmp_path_factory.mktemp("simulated")
-    result = simulate(out, days=DAYS, vessels=VESSELS, seed=SEED)
+def read_run(result: SimulationResult) -> Run:
+    """Everything a run wrote, read back: positions, statics, truth events, manifest."""
     table = pq.read_table(result.positions_path)
     positions = {name: table.column(name).to_numpy() for name in table.column_names if name != "ts"}
     positions["ts"] = table.column("ts").cast("int64").to_numpy() // 1000
@@ -54,3 +53,10 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     events = [json.loads(line) for line in result.truth_path.read_text().splitlines()]
     manifest = json.loads(result.manifest_path.read_text())
     return Run(result, positions, statics, events, manifest)
+
+
+@pytest.fixture(scope="session")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return read_run(
+        simulate(tmp_path_factory.mktemp("simulated"), days=DAYS, vessels=VESSELS, seed=SEED)
+    )

@@ -1,5 +1,8 @@
 """Synthetic AIS traffic with ground truth: ``simulate(out_dir, scenario="rajin", ...)``.
 
+Built-in scenarios (``scenario_names()``): ``rajin`` (Sea of Japan), ``yellow_sea`` (West
+Sea, Korea Bay, Bohai; dense) and ``east_china_sea`` (off Shanghai and Zhoushan; sparse).
+
 Vessels sail real sea routes (searoute, mended against land) between real ports (the WPI
 gazetteer), report at ITU-R M.1371 intervals, and act out the behaviours sanctions
 monitoring looks for: dark periods, ship-to-ship encounters, loitering, port calls, shared

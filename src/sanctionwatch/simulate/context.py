@@ -39,9 +39,23 @@ class PlanContext:
             )
         return np.random.default_rng(words)
 
-    def in_hole_area(self, lat: float, lon: float, margin_km: float = 20.0) -> bool:
-        """True if the point is inside (or within ``margin_km`` of) any coverage hole's area."""
+    def in_hole_area(
+        self,
+        lat: float,
+        lon: float,
+        margin_km: float = 20.0,
+        when: tuple[int, int] | None = None,
+    ) -> bool:
+        """True if the point is inside (or within ``margin_km`` of) any coverage hole's area.
+
+        With ``when`` (start, end in Unix seconds), holes timed outside it do not count.
+        """
         for hole in self.holes:
+            if when is not None and (
+                (hole.end is not None and hole.end <= when[0])
+                or (hole.start is not None and hole.start >= when[1])
+            ):
+                continue
             if hole.centre is not None:
                 distance = haversine_m(lat, lon, hole.centre[0], hole.centre[1])
                 if distance <= (hole.radius_km + margin_km) * 1e3:
@@ -70,12 +84,14 @@ class PlanContext:
         avoid_holes: bool = True,
         away_from: list[tuple[float, float]] | None = None,
         away_km: float = 0.0,
+        when: tuple[int, int] | None = None,
     ) -> tuple[float, float]:
         """A random open-water point in ``box`` (lat_min, lat_max, lon_min, lon_max).
 
         Optionally at least ``min_shore_nm`` from any coast, ``min_port_km`` from any port,
-        outside coverage holes and ``away_km`` from the given points. Raises ValueError
-        when 20 rounds of 64 candidates find none (the box is wrong, not the luck).
+        outside coverage holes (those open during ``when``, if given) and ``away_km`` from
+        the given points. Raises ValueError when 20 rounds of 64 candidates find none (the
+        box is wrong, not the luck).
         """
         mask = self.router.mask
         for _ in range(20):
@@ -86,7 +102,7 @@ class PlanContext:
                 ok &= mask.distance_to_shore_m(lat, lon) >= min_shore_nm * NAUTICAL_MILE
             for i in np.flatnonzero(ok):
                 point = (float(lat[i]), float(lon[i]))
-                if avoid_holes and self.in_hole_area(*point):
+                if avoid_holes and self.in_hole_area(*point, when=when):
                     continue
                 if min_port_km and self.distance_to_port_m(*point) < min_port_km * 1e3:
                     continue

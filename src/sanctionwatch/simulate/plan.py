@@ -190,6 +190,8 @@ class VesselPlan:
         status: int = 0,
     ) -> None:
         """Move slowly in a straight line (loitering, waiting, alongside another ship)."""
+        if until <= self.t:
+            return
         self._add(
             "drift",
             until,

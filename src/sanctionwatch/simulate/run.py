@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from sanctionwatch.errors import InputError
-from sanctionwatch.geo import Port, find_port
-from sanctionwatch.simulate import groundtruth, rajin
+from sanctionwatch.geo import Port, load_ports
+from sanctionwatch.simulate import groundtruth
+from sanctionwatch.simulate.cast import check_cast, plan_cast
 from sanctionwatch.simulate.context import PlanContext
 from sanctionwatch.simulate.manifest import write_manifest, write_readme
-from sanctionwatch.simulate.plan import VesselPlan
 from sanctionwatch.simulate.reception import Reception
 from sanctionwatch.simulate.routes import Router
-from sanctionwatch.simulate.scenario import VesselSpec, cast_spec, load_scenario
+from sanctionwatch.simulate.scenario import Scenario, VesselSpec, cast_spec, load_scenario
 from sanctionwatch.simulate.silences import SilenceTracker
 from sanctionwatch.simulate.traffic import make_fleet, plan_ordinary
 from sanctionwatch.simulate.truth import write_truth
@@ -44,11 +44,6 @@ def window_seconds(vessels: int) -> int:
         if vessels * 360 * hours <= WINDOW_POSITIONS:
             return hours * 3600
     return 3600
-
-
-CAST_PLANNERS: dict[str, Callable[[PlanContext, list[VesselSpec]], list[VesselPlan]]] = {
-    "rajin": rajin.plan_cast,
-}
 
 
 @dataclass(frozen=True)
@@ -79,6 +74,24 @@ def _check(days: float, vessels: int, formats: Sequence[str], shares: dict[str, 
     for name, value in shares.items():
         if not 0.0 <= value <= 0.5:
             raise InputError(f"{name} must be between 0 and 0.5, not {value}.")
+
+
+def _kept_away_from(scenario: Scenario, cast: list[VesselSpec]) -> list[Port]:
+    """Ports meetings and loitering keep away from: the traffic's, the cast's homes, the
+    scenario's watched ports and every gazetteer port inside its region."""
+    ports: list[Port] = [port for port, _ in scenario.ports]
+    ports += [spec.home for spec in cast if spec.home not in ports]
+    ports += [port for port in scenario.watched_ports if port not in ports]
+    if scenario.region is not None:
+        lat_min, lat_max, lon_min, lon_max = scenario.region
+        ports += [
+            port
+            for port in load_ports()
+            if lat_min <= port.lat <= lat_max
+            and lon_min <= port.lon <= lon_max
+            and port not in ports
+        ]
+    return ports
 
 
 def _start_time(start: datetime | None, default: datetime) -> int:
@@ -118,7 +131,8 @@ def simulate(
 ) -> SimulationResult:
     """Generate synthetic AIS traffic with ground truth into ``out_dir``.
 
-    ``scenario``: a built-in scenario (``rajin``). ``seed``: same seed and arguments, same
+    ``scenario``: a built-in scenario (see :func:`scenario_names`: ``rajin``, ``yellow_sea``,
+    ``east_china_sea``). ``seed``: same seed and arguments, same
     bytes. ``start``: UTC start (naive = UTC; default: the scenario's). ``days``: length of
     the run. ``vessels``: total ships, the scenario's cast included (the rest is ordinary
     traffic). ``formats``: any of ``nmea``, ``dma``, ``marinecadastre``.
@@ -130,6 +144,7 @@ def simulate(
         days, vessels, formats, {"corrupt_share": corrupt_share, "duplicate_share": duplicate_share}
     )
     plan_scenario = load_scenario(scenario)
+    check_cast(plan_scenario)
     if days < plan_scenario.minimum_days:
         raise InputError(f"Scenario {scenario!r} needs at least {plan_scenario.minimum_days} days.")
     cast = [cast_spec(index, raw) for index, raw in enumerate(plan_scenario.cast)]
@@ -145,16 +160,12 @@ def simulate(
 
     router = Router()
     holes = plan_scenario.coverage_holes(t_start, t_end)
-    ports: list[Port] = [port for port, _ in plan_scenario.ports]
-    ports += [spec.home for spec in cast if spec.home not in ports]
-    ports += [
-        find_port(name) for name in ("Najin", "Ch'ongjin", "Dunai") if find_port(name) not in ports
-    ]
+    ports = _kept_away_from(plan_scenario, cast)
     ctx = PlanContext(plan_scenario, t_start, t_end, seed, router, holes, ports)
     taken = {spec.identity.mmsi for spec in cast}
     taken |= {int(hop["mmsi"]) for spec in cast for hop in spec.extra.get("hops", [])}
     fleet = make_fleet(ctx, vessels - len(cast), len(cast), taken)
-    plans = CAST_PLANNERS[scenario](ctx, cast) if cast else []
+    plans = plan_cast(ctx, cast) if cast else []
     plans += [plan_ordinary(ctx, spec, kind) for spec, kind in fleet]
     indexes = [PlanIndex.of(plan) for plan in plans]
 

@@ -2,7 +2,8 @@
 
 Scenarios are data: ``scenarios/<name>.toml`` (see ``rajin.toml``, with the sources of every
 documented fact). This module reads them into frozen dataclasses; the planners
-(:mod:`traffic`, :mod:`rajin`) turn them into vessel plans.
+(:mod:`traffic` for the ordinary fleet, :mod:`cast` for the scripted ships, by their role
+and the scenario's ``[[meetings]]``) turn them into vessel plans.
 """
 
 from __future__ import annotations
@@ -153,6 +154,7 @@ class FleetType:
     fishing_hours: tuple[float, float] = (0.0, 0.0)
     fishing_speed_kn: tuple[float, float] = (0.0, 0.0)
     trip_km: tuple[float, float] = (0.0, 0.0)
+    ground_km: tuple[float, float] = (25.0, 90.0)  # fishing grounds: this far from home
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,13 @@ class Scenario:
     name_second: tuple[str, ...]
     fleet: tuple[FleetType, ...]
     cast: tuple[dict[str, Any], ...]
+    meetings: tuple[dict[str, Any], ...] = ()
+    # Ports kept at a distance by meetings and loitering besides the traffic's and the cast's
+    # homes: named ones, and every gazetteer port inside ``region`` (lat/lon min, max).
+    watched_ports: tuple[Port, ...] = ()
+    region: tuple[float, float, float, float] | None = None
+    # Encounter events say whether both transponders were on (``details.ais_visible``).
+    encounter_visibility: bool = True
 
     def coverage_holes(self, start: int, end: int) -> list[CoverageHole]:
         """The holes placed in a run from ``start`` to ``end`` (Unix seconds).
@@ -250,6 +259,7 @@ def load_scenario(name: str) -> Scenario:
     data = tomllib.loads(text)
     head = data["scenario"]
     fleet = data["fleet"]
+    region = head.get("region")
     return Scenario(
         name=head["name"],
         title=head["title"],
@@ -289,10 +299,17 @@ def load_scenario(name: str) -> Scenario:
                 fishing_hours=_pair(t.get("fishing_hours", (0.0, 0.0))),
                 fishing_speed_kn=_pair(t.get("fishing_speed_kn", (0.0, 0.0))),
                 trip_km=_pair(t.get("trip_km", (0.0, 0.0))),
+                ground_km=_pair(t.get("ground_km", (25.0, 90.0))),
             )
             for t in fleet["types"]
         ),
         cast=tuple(data.get("cast", [])),
+        meetings=tuple(data.get("meetings", [])),
+        watched_ports=tuple(find_port(name) for name in head.get("watched_ports", [])),
+        region=None
+        if region is None
+        else (float(region[0]), float(region[1]), float(region[2]), float(region[3])),
+        encounter_visibility=bool(head.get("encounter_visibility", True)),
     )
 
 

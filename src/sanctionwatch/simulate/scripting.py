@@ -1,14 +1,16 @@
 """Helpers for scripting a scenario's cast: timing voyages, changing identities.
 
-A scenario's planner (such as :mod:`sanctionwatch.simulate.rajin`) narrates what each cast
-member does with :class:`~sanctionwatch.simulate.plan.VesselPlan`; these helpers cover what
-several scripts need: reaching a point at a given time, finding when a ship passes within a
-distance of a port, and changing what a transponder says while recording it in the truth.
+The cast planners (:mod:`sanctionwatch.simulate.cast`) narrate what each cast member does
+with :class:`~sanctionwatch.simulate.plan.VesselPlan`; these helpers cover what several
+scripts need: reaching a point at a given time, placing an episode at sea where it can be
+received, finding when a ship passes within a distance of a port, and changing what a
+transponder says while recording it in the truth.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +23,7 @@ from sanctionwatch.simulate.traffic import destination_text
 from sanctionwatch.simulate.truth import TruthEvent
 
 HOUR = 3600
+MAX_DELAY_HOURS = 8
 
 
 def time_near(
@@ -35,6 +38,32 @@ def time_near(
     if near.size == 0:
         return None
     return int(t[near[0]] if first else t[near[-1]])
+
+
+def place_at_sea(
+    ctx: PlanContext,
+    rng: np.random.Generator,
+    box: tuple[float, float, float, float],
+    at: int,
+    hours: float,
+    **where: Any,
+) -> tuple[int, tuple[float, float]]:
+    """A start time and an open-water point of ``box`` for something lasting ``hours``.
+
+    The point avoids the coverage holes open from an hour before ``at`` to an hour after the
+    end (an event nobody can receive tests nothing); when such holes cover the whole box,
+    the start moves on by the hour, for up to 8 hours. ``where``: more
+    :meth:`PlanContext.sea_point` conditions.
+    """
+    for delay in range(MAX_DELAY_HOURS + 1):
+        start = at + delay * HOUR
+        window = (start - HOUR, start + int((hours + 1) * HOUR))
+        try:
+            return start, ctx.sea_point(rng, box, when=window, **where)
+        except ValueError:
+            if delay == MAX_DELAY_HOURS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def start_towards(
@@ -59,6 +88,7 @@ def start_towards(
     plan.set_voyage(plan.t, destination, arrive_at)
     full = travel_seconds(route, spec.speed_kn, True, port is not None)
     if arrive_at - plan.t >= full:
+        plan.at_port = None  # so that the stay is recorded as a call (begun before the run)
         plan.moor(origin, arrive_at - full)
         plan.sail(*target, spec.speed_kn, port=port, route=route)
     else:

@@ -246,11 +246,13 @@ def plan_fishing(
     home = spec.home
     plan = start_in_port(ctx, spec, home, rng, kind.port_hours[1])
     text = destination_text(home, bool(spec.extra.get("uses_locode")))
+    # Class B reports (type 24) carry no draught: the catch shows on class A only.
+    no_draught = spec.ais_class == "B"
     # A skipper works a few grounds of their own, not a new one every trip.
-    grounds = [ctx.near_point(rng, home.lat, home.lon, 25.0, 90.0) for _ in range(3)]
+    grounds = [ctx.near_point(rng, home.lat, home.lon, *kind.ground_km) for _ in range(3)]
     while plan.t < ctx.end:
         ground = grounds[int(rng.integers(len(grounds)))]
-        plan.load(plan.t - 600, False, "FISHING GROUND", None)
+        plan.load(plan.t - 600, plan.laden if no_draught else False, "FISHING GROUND", None)
         plan.sail(*ground, spec.speed_kn)
         stop = plan.t + int(rng.uniform(*kind.fishing_hours) * HOUR)
         while plan.t < stop:
@@ -258,7 +260,7 @@ def plan_fishing(
             plan.sail(
                 *target, float(rng.uniform(*kind.fishing_speed_kn)), status=7, label="fishing"
             )
-        plan.load(plan.t, True, text, None)
+        plan.load(plan.t, plan.laden if no_draught else True, text, None)
         plan.sail(home.lat, home.lon, spec.speed_kn, port=home)
         plan.moor(home, plan.t + int(rng.uniform(*kind.port_hours) * HOUR))
     return plan
