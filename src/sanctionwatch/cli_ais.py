@@ -337,7 +337,9 @@ def _describe_run(report: RunReport) -> str:
 
 @click.command("simulate")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--scenario", default="rajin", show_default=True, help="Built-in scenario.")
+@click.option("--scenario", default="rajin", show_default=True,
+              help="Built-in scenario: rajin (Sea of Japan, medium density), yellow_sea "
+              "(Korea Bay and Bohai, dense), east_china_sea (sparse, by satellite).")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
 @click.option("--start", help="UTC start, ISO 8601 (default: the scenario's).")
 @click.option("--days", type=click.FloatRange(min=0, min_open=True), default=7.0,
@@ -360,8 +362,10 @@ def simulate_command(
 
     The rajin scenario replays the documented Rajin - Vostochny/Dunai shuttle (vessels and
     IMO numbers from public case notes, AIS off near the ports) among ordinary traffic in
-    the Sea of Japan. Beside the traffic: truth.jsonl (every injected event), the
-    transmitted positions as Parquet, and a manifest saying the data is synthetic.
+    the Sea of Japan; yellow_sea the coal shuttles dark at Nampo and Songnim and transfers
+    in Korea Bay; east_china_sea transfers at sea off Shanghai. Beside the traffic:
+    truth.jsonl (every injected event), the transmitted positions as Parquet, and a
+    manifest saying the data is synthetic.
     """
     from sanctionwatch.simulate import FORMATS, simulate
 
