@@ -1,6 +1,8 @@
-"""Every detector against the generator's ground truth on the rajin scenario (two seeds):
+"""Every detector against the generator's ground truth on three scenarios of different
+regions and densities (rajin with two seeds, yellow_sea dense, east_china_sea sparse):
 precision >= 0.9 and recall >= 0.95 per event type (the matching rules are in
-``behaviour/accuracy.py``), and the shuttle's dark calls at Rajin named as such.
+``behaviour/accuracy.py``), and the Rajin shuttle's dark calls at Rajin named as such.
+bench/bench_accuracy.py measures more seeds and sizes.
 """
 
 from __future__ import annotations
@@ -22,9 +24,16 @@ from sanctionwatch.simulate import simulate
 SHUTTLE_KEYS = {"angara", "maria", "lady-r", "maia-1"}
 
 
-@pytest.mark.parametrize("seed", [11, 12])
-def test_every_detector_against_the_ground_truth(tmp_path: Path, seed: int) -> None:
-    result = simulate(tmp_path / "sim", days=3, vessels=24, seed=seed, formats=["nmea"])
+@pytest.mark.parametrize(
+    ("scenario", "vessels", "seed"),
+    [("rajin", 24, 11), ("rajin", 24, 12), ("yellow_sea", 150, 21), ("east_china_sea", 30, 31)],
+)
+def test_every_detector_against_the_ground_truth(
+    tmp_path: Path, scenario: str, vessels: int, seed: int
+) -> None:
+    result = simulate(
+        tmp_path / "sim", scenario=scenario, days=3, vessels=vessels, seed=seed, formats=["nmea"]
+    )
     store = open_store(tmp_path / "home")
     for path in result.files["nmea"]:
         ingest_file(store, Source(path))
@@ -35,6 +44,8 @@ def test_every_detector_against_the_ground_truth(tmp_path: Path, seed: int) -> N
         assert s.truth, f"the scenario always has {kind} events"
         assert s.precision is not None and s.precision >= 0.9, (kind, s.false_positives)
         assert s.recall is not None and s.recall >= 0.95, (kind, s.missed)
+    if scenario != "rajin":
+        return
     # The shuttle's dark calls at Rajin are named as such.
     dark = [t for t in truth if t["type"] == "gap" and t["details"].get("vessel") in SHUTTLE_KEYS]
     rajin = [

@@ -13,7 +13,8 @@ An event matches a truth event when the type and the vessels agree and the times
   (nothing received) of the vessel overlapping it: from received data alone the two cannot
   be told apart. Recall is over the transponder-off gaps;
 * recall counts only the truth events that the received AIS can show (``details.ais_visible``
-  false marks those it cannot, such as a port call made dark).
+  false marks those it cannot, such as a port call made dark; a draught change never
+  broadcast has ``first_broadcast`` null).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def score(
     scores = {}
     for kind in types:
         mine = [e for e in found if e.type == kind]
-        expected = [t for t in truth if t["type"] == kind and t["details"].get("ais_visible", True)]
+        expected = [t for t in truth if t["type"] == kind and visible(t)]
         candidates = [t for t in truth if matches_type(kind, t["type"])]
         result = Score(kind, detected=len(mine), truth=len(expected))
         for event in mine:

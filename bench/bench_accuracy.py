@@ -1,0 +1,100 @@
+"""Accuracy of every detector against the traffic generator's ground truth.
+
+    .venv/bin/python bench/bench_accuracy.py [--days 3] [--work DIR]
+
+For each scenario (region and density) and seed: generate SYNTHETIC traffic (NMEA), ingest
+it, run every registered detector on DuckDB, and score the events per type with
+``behaviour/accuracy.py`` (match: same type, same vessels, overlapping times; recall over
+the truth events the received AIS can show). Prints a markdown table for bench/RESULTS.md.
+
+Goals (issue 5): recall >= 0.95 and precision >= 0.9 for every type on every scenario.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sanctionwatch.ais.ingest import Source, ingest_file
+from sanctionwatch.ais.store import open_store
+from sanctionwatch.behaviour.accuracy import Score, score
+from sanctionwatch.behaviour.detectors import DETECTORS
+from sanctionwatch.behaviour.params import load_params
+from sanctionwatch.behaviour.run import detect
+from sanctionwatch.engine.duckdb import DuckDBEngine
+from sanctionwatch.simulate import simulate
+
+# (scenario, vessels, seeds): the Sea of Japan at medium density, the Yellow Sea dense,
+# the East China Sea sparse.
+RUNS = [
+    ("rajin", 24, (11, 12)),
+    ("rajin", 60, (13,)),
+    ("yellow_sea", 150, (21, 31)),
+    ("east_china_sea", 30, (21, 31)),
+]
+
+
+def run(work: Path, scenario: str, vessels: int, seed: int, days: float) -> dict[str, Score]:
+    out = work / f"{scenario}-{vessels}-{seed}"
+    result = simulate(
+        out / "sim", scenario=scenario, days=days, vessels=vessels, seed=seed, formats=["nmea"]
+    )
+    store = open_store(out / "home")
+    for path in result.files["nmea"]:
+        ingest_file(store, Source(path))
+    started = time.perf_counter()
+    engine = DuckDBEngine(store)
+    events = detect(engine, load_params())
+    seconds = time.perf_counter() - started
+    engine.close()
+    store.close()
+    truth = [json.loads(line) for line in result.truth_path.read_text("utf-8").splitlines()]
+    print(f"  {scenario} seed {seed}: {result.received_positions:,} positions received, "
+          f"{len(events)} events in {seconds:.1f} s")  # fmt: skip
+    return score(events, truth, DETECTORS)
+
+
+def cell(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=float, default=3.0)
+    parser.add_argument("--work", type=Path)
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="sw-accuracy-"))
+    print(f"machine: {platform.machine()}, {platform.python_version()}, "
+          f"date {datetime.now(UTC):%Y-%m-%d}; {args.days:g} days per run")  # fmt: skip
+    rows = []
+    failures = []
+    for scenario, vessels, seeds in RUNS:
+        for seed in seeds:
+            for kind, s in run(work, scenario, vessels, seed, args.days).items():
+                rows.append(
+                    f"| {scenario} | {vessels} | {seed} | {kind} | {s.truth} | {s.detected} "
+                    f"| {cell(s.precision)} | {cell(s.recall)} |"
+                )
+                if (s.precision is not None and s.precision < 0.9) or (
+                    s.recall is not None and s.recall < 0.95
+                ):
+                    failures.append((scenario, seed, kind, s.false_positives[:3], s.missed[:3]))
+    header = "| scenario | vessels | seed | type | truth | found | precision | recall |"
+    print("\n" + header)
+    print("|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    for scenario, seed, kind, wrong, missed in failures:
+        print(f"\nBELOW GOAL: {scenario} seed {seed} {kind}")
+        for item in wrong:
+            print("  false positive:", json.dumps(item)[:300])
+        for item in missed:
+            print("  missed:", json.dumps(item)[:300])
+
+
+if __name__ == "__main__":
+    main()
