@@ -225,6 +225,9 @@ def test_new_mmsi_by_track_handover(tmp_path: Path) -> None:
             273000053, range(365, 720, 10), 41.5, 130.5, **{**IMPOSTOR, "imo": "", "length": "90"}
         ),
         *track(273000054, range(0, 720, 10), 40.0, 135.0),  # the data runs all day
+        # Same dimensions, one berth, but two different valid IMO numbers: two ships.
+        *track(273000055, range(0, 300, 10), 42.0, 131.0, **{**VICTIM, "imo": "9161003"}),
+        *track(273000056, range(305, 720, 10), 42.0, 131.0, **{**VICTIM, "imo": "9358010"}),
     ]
     found = identity_events(stored(tmp_path, rows))
     assert kinds(found) == [(657000051, "flag_change", 273000050)]
@@ -293,6 +296,18 @@ def test_what_is_not_an_identity_trick(tmp_path: Path) -> None:
     assert kinds(identity_events(store, min_segment_positions=2)) == [
         (273000064, "shared_mmsi", None)
     ]
+
+
+def test_punctuation_in_a_name_is_not_a_rename(tmp_path: Path) -> None:
+    # Seen in real MarineCadastre data: "JULIE.GONSOULIN" then "JULIE GONSOULIN" (short
+    # names here: the autouse fixture reads 150-byte CSV blocks).
+    rows = [
+        *track(367000001, range(0, 120, 10), 41.0, 135.0, **{**VICTIM, "name": "JO.GO"}),
+        *track(367000001, range(120, 240, 10), 41.0, 135.0, **{**VICTIM, "name": "JO.GO"}),
+        *track(367000002, range(0, 120, 10), 42.0, 135.0, **{**IMPOSTOR, "name": "DR OR"}),
+        *track(367000002, range(120, 240, 10), 42.0, 135.0, **{**IMPOSTOR, "name": "OR"}),
+    ]
+    assert kinds(identity_events(stored(tmp_path, rows))) == [(367000002, "name_change", None)]
 
 
 def test_empty_store(tmp_path: Path) -> None:

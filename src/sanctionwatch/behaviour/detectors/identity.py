@@ -45,6 +45,7 @@ only change with the MMSI, and a mismatch between a broadcast flag and the MID
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -135,7 +136,7 @@ def transitions(own: list[Row], field: str, flap_ms: int) -> list[Transition]:
     runs: list[tuple[int, Any, int]] = []  # (start, value, row index)
     for k, row in enumerate(own):
         value = row[field]
-        if value is not None and (not runs or runs[-1][1] != value):
+        if value is not None and (not runs or _key(field, runs[-1][1]) != _key(field, value)):
             runs.append((int(row["first_seen"]), value, k))
     out = []
     for k in range(1, len(runs)):
@@ -148,6 +149,14 @@ def transitions(own: list[Row], field: str, flap_ms: int) -> list[Transition]:
         undoing = k >= 2 and runs[k - 2][1] == value and start - runs[k - 1][0] < flap_ms
         out.append(Transition(field, runs[k - 1][1], value, index, start, undone or undoing))
     return out
+
+
+def _key(field: str, value: Any) -> Any:
+    """What a change is judged on: names without punctuation or repeated spaces (real AIS
+    has "JULIE.GONSOULIN" then "JULIE GONSOULIN" from one ship), other fields as sent."""
+    if field == "name" and isinstance(value, str):
+        return " ".join(re.sub(r"[^0-9A-Z]+", " ", value.upper()).split())
+    return value
 
 
 def _change_events(mmsi: int, own: list[Row], params: dict[str, float]) -> list[Event]:
@@ -338,6 +347,12 @@ def _handovers(
         ]
         for t, b in soon:
             if b == a or not _same_ship(old, vessels[b][0]) or imos[a] & imos[b]:
+                continue
+            # Two different valid IMO numbers are two ships, whatever else they share (seen
+            # in real MarineCadastre data: sister tugs leaving one berth).
+            valid_a = {i for i in imos[a] if imo_valid(i)}
+            valid_b = {i for i in imos[b] if imo_valid(i)}
+            if valid_a and valid_b:
                 continue
             starts = activity[b]
             d = haversine_m(float(seen["last_lat"]), float(seen["last_lon"]),
