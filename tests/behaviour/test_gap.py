@@ -158,3 +158,27 @@ def test_vessels_silent_together_are_a_reception_outage(tmp_path: Path) -> None:
     assert "probable_reception_outage" not in alone.details
     assert alone.port == "Najin"  # about 35 km from Rajin at both ends
     assert alone.details["dark_port_call_candidates"][0]["country"] == "KP"
+
+
+def test_an_open_gap_runs_to_the_end_of_the_data_near_the_vessel(tmp_path: Path) -> None:
+    # Two regions: the Sea of Japan data runs to 20:00, a Danish feed stops at 06:00.
+    # A Danish vessel last heard at 06:00 is not silent (nothing there was heard later);
+    # a Sea of Japan vessel last heard at 10:00 is (others near it were heard until 20:00),
+    # and so is one last heard at 08:00 just across the antimeridian from a reporter.
+    rows = [
+        dma_row("01/03/2024 05:00:00", "219000001", "56.000", "11.000"),
+        dma_row("01/03/2024 06:00:00", "219000001", "56.010", "11.010"),
+        dma_row("01/03/2024 09:00:00", "273000001", "40.000", "135.000"),
+        dma_row("01/03/2024 10:00:00", "273000001", "40.010", "135.010"),
+        dma_row("01/03/2024 19:00:00", "273000002", "41.000", "136.000"),
+        dma_row("01/03/2024 20:00:00", "273000002", "41.010", "136.010"),
+        dma_row("01/03/2024 07:00:00", "273000003", "52.000", "-179.900"),
+        dma_row("01/03/2024 08:00:00", "273000003", "52.000", "-179.900"),
+        dma_row("01/03/2024 19:00:00", "273000004", "52.000", "179.900"),
+        dma_row("01/03/2024 20:00:00", "273000004", "52.000", "179.900"),
+    ]
+    found = gaps(store_with(tmp_path, rows))
+    assert {(e.mmsi, e.end_ms, e.details["hours"]) for e in found} == {
+        (273000001, None, 10.0),
+        (273000003, None, 12.0),
+    }

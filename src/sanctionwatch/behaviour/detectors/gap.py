@@ -5,8 +5,11 @@ deliberate disabling when it lasts ``likely_disabling_hours`` (12 h) or more and
 ``likely_disabling_shore_nm`` (50 nm) or more from shore (GFW), and as a likely dark port
 call at a watched port when both ends are near it and a trip there and back fits in the
 gap (``dark_port_call_km``, ``dark_port_call_max_speed_kn``; DPRK ports listed first). A
-vessel still silent at the end of the data has an open gap (end null). Gaps that several
-vessels nearby start and end together are marked as a probable reception outage.
+vessel still silent at the end of the data has an open gap (end null), the end of the data
+being taken near the vessel: the last time anything was heard within a cell or two of its
+last position (data from a region whose feed stopped earlier leaves no open gaps). Gaps
+that several vessels nearby start and end together are marked as a probable reception
+outage.
 """
 
 from __future__ import annotations
@@ -19,6 +22,15 @@ from sanctionwatch.behaviour.places import dark_call_ports, shore_distance_m
 from sanctionwatch.geo.ports import haversine_m
 
 NM = 1852.0
+COVER_DEG = 5  # cells of the "where the data ends" map: about 550 km
+TURN = 360 // COVER_DEG
+HALF_TURN = TURN // 2
+
+
+def tables(params: dict[str, float]) -> dict[str, dict[str, list[object]]]:
+    """The nine cell offsets of a 3 x 3 neighbourhood."""
+    offsets = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+    return {"gap_neighbours": {"dy": [o[0] for o in offsets], "dx": [o[1] for o in offsets]}}
 
 
 def sql(params: dict[str, float], window: Window) -> str:
@@ -34,15 +46,35 @@ WITH p AS (
     WHERE {window.where()}
     WINDOW w AS (PARTITION BY mmsi ORDER BY ts, lat, lon)
 ),
-data_end AS (SELECT max(t) AS t FROM p)
+-- Where the data ends near each place: the last time anything was heard in each
+-- {COVER_DEG}-degree cell, and an open gap runs to the latest of its cell and the eight
+-- around it (longitude wrapping at 180). Data from one region that stops earlier than
+-- another's leaves no open gaps behind it.
+heard AS (
+    SELECT CAST(floor(lat / {COVER_DEG}) AS BIGINT) AS cy,
+           CAST(floor(lon / {COVER_DEG}) AS BIGINT) + {HALF_TURN} AS cx,
+           max(t) AS t
+    FROM p GROUP BY 1, 2
+),
+last_heard AS (
+    SELECT p.mmsi, p.t, max(heard.t) AS near_end
+    FROM p
+    JOIN gap_neighbours n ON TRUE
+    JOIN heard
+      ON heard.cy = CAST(floor(p.lat / {COVER_DEG}) AS BIGINT) + n.dy
+     AND heard.cx = ((CAST(floor(p.lon / {COVER_DEG}) AS BIGINT) + {HALF_TURN} + n.dx)
+                     % {TURN} + {TURN}) % {TURN}
+    WHERE p.next_t IS NULL
+    GROUP BY p.mmsi, p.t
+)
 SELECT mmsi, t AS start_ms, next_t AS end_ms, next_t AS until_ms, lat, lon, next_lat,
        next_lon, {distance} AS metres
 FROM p
 WHERE next_t IS NOT NULL AND next_t - t >= {min_ms}
 UNION ALL
-SELECT p.mmsi, p.t, NULL, data_end.t, p.lat, p.lon, NULL, NULL, NULL
-FROM p, data_end
-WHERE p.next_t IS NULL AND data_end.t - p.t >= {min_ms}
+SELECT p.mmsi, p.t, NULL, last_heard.near_end, p.lat, p.lon, NULL, NULL, NULL
+FROM p JOIN last_heard ON p.mmsi = last_heard.mmsi AND p.t = last_heard.t
+WHERE p.next_t IS NULL AND last_heard.near_end - p.t >= {min_ms}
 ORDER BY mmsi, start_ms
 """  # noqa: S608 (numbers only: the parameters and window are typed numbers)
 
@@ -52,7 +84,7 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
     for row in rows:
         start, end = int(row["start_ms"]), row["end_ms"]
         lat, lon = float(row["lat"]), float(row["lon"])
-        # An open gap has lasted until the end of the data so far.
+        # An open gap has lasted until the end of the data near the vessel so far.
         hours = (int(row["until_ms"]) - start) / 3_600_000
         shore_nm = shore_distance_m(lat, lon) / NM
         details: dict[str, object] = {
@@ -125,4 +157,4 @@ def _mark_outages(gaps: list[Event], params: dict[str, float]) -> list[Event]:
     return out
 
 
-DETECTOR = Detector(name="gap", sql=sql, events=events)
+DETECTOR = Detector(name="gap", sql=sql, events=events, tables=tables)
