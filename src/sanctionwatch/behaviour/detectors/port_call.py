@@ -7,13 +7,13 @@ under every 0.05-degree cell its ``leave_km`` circle touches (computed in Python
 antimeridian wrapped and cells narrowing towards the poles), and each position looks up
 its own cell. Calls at watched ports are marked ``watched``.
 
-A call is an unbroken run of the vessel's positions near the same port: positions
-elsewhere in between are ignored, since two ships sharing one MMSI (one moored, one at
-sea) would otherwise cut a call into hundreds; a silence near the port longer than
-``max_silence_hours`` splits it. The price: a ship that leaves and returns to the same
-port within that time shows one call. A vessel still in port when the data ends (its last
-position near the port, within ``max_silence_hours`` of the end) gives an open call (end
-null; ``hours`` so far), which a later run over more data closes.
+A call is the vessel's positions near one port with no silence there longer than
+``max_silence_hours``: positions elsewhere in between (at sea, or near another port) are
+ignored, since two ships sharing one MMSI (one moored at Pohang, the other at Ch'ongjin, in
+the rajin scenario) would otherwise cut each call into dozens. The price: a ship that
+leaves and returns to the same port within that time shows one call. A vessel still in
+port when the data ends (its last position near the port, within ``max_silence_hours`` of
+the end) gives an open call (end null; ``hours`` so far), which a later run closes.
 """
 
 from __future__ import annotations
@@ -79,15 +79,15 @@ best AS (
 ),
 seq AS (
     SELECT b.*, p.sog,
-           lag(b.port) OVER w AS prev_port, lag(b.t) OVER w AS prev_t
+           lag(b.t) OVER w AS prev_t
     FROM best b JOIN p ON b.mmsi = p.mmsi AND b.t = p.t AND b.lat = p.lat AND b.lon = p.lon
-    WINDOW w AS (PARTITION BY b.mmsi ORDER BY b.t, b.lat, b.lon)
+    WINDOW w AS (PARTITION BY b.mmsi, b.port ORDER BY b.t, b.lat, b.lon)
 ),
 islands AS (
     SELECT *,
-           sum(CASE WHEN prev_port IS NULL OR prev_port <> port OR t - prev_t > {silence_ms}
+           sum(CASE WHEN prev_t IS NULL OR t - prev_t > {silence_ms}
                     THEN 1 ELSE 0 END)
-               OVER (PARTITION BY mmsi ORDER BY t, lat, lon
+               OVER (PARTITION BY mmsi, port ORDER BY t, lat, lon
                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS visit
     FROM seq
 ),
