@@ -1,4 +1,5 @@
-"""Analytics engines over the AIS store: DuckDB by default (Spark to come with issue 5).
+"""Analytics engines over the AIS store: DuckDB by default; Spark (``spark.py``, the optional
+extra ``[spark]``) to scale out.
 
 Only this package imports an engine library. Each engine implements the
 :class:`sanctionwatch.behaviour.run.SqlEngine` protocol (``query``, ``register_table``) over

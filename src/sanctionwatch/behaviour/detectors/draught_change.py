@@ -39,7 +39,9 @@ c AS (
 SELECT c.mmsi, c.first_seen AS start_ms, c.previous, c.draught,
        max(c.previous_since) AS previous_since, max(c.before_previous) AS before_previous,
        max(c.next) AS next, max(c.next_since) AS next_since,
-       arg_max(p.lat, p.ts) AS lat, arg_max(p.lon, p.ts) AS lon
+       -- the last position; of two at the same instant (two ships on one MMSI) the same
+       -- one on every engine and run: ties broken by lat, then lon
+       arg_max(p.lat, (p.ts, p.lat, p.lon)) AS lat, arg_max(p.lon, (p.ts, p.lat, p.lon)) AS lon
 FROM c JOIN positions p
   ON p.mmsi = c.mmsi AND epoch_ms(p.ts) BETWEEN c.first_seen - {lookback} AND c.first_seen
 GROUP BY c.mmsi, c.first_seen, c.previous, c.draught

@@ -86,8 +86,8 @@ c AS (
 ),
 located AS (
     SELECT c.mmsi, c.first_seen,
-           arg_min(p.lat, abs(epoch_ms(p.ts) - c.first_seen)) AS lat,
-           arg_min(p.lon, abs(epoch_ms(p.ts) - c.first_seen)) AS lon
+           arg_min(p.lat, (abs(epoch_ms(p.ts) - c.first_seen), p.ts, p.lat, p.lon)) AS lat,
+           arg_min(p.lon, (abs(epoch_ms(p.ts) - c.first_seen), p.ts, p.lat, p.lon)) AS lon
     FROM c JOIN positions p
       ON p.mmsi = c.mmsi
      AND epoch_ms(p.ts) BETWEEN c.first_seen - {locate} AND c.first_seen + {locate}
@@ -244,8 +244,8 @@ def activity_sql(window: Window) -> str:
     return f"""
 WITH p AS (SELECT mmsi, epoch_ms(ts) AS t, lat, lon FROM positions WHERE {window.where()})
 SELECT mmsi, count(*) AS n, min(t) AS first_t, max(t) AS last_t,
-       arg_min(lat, t) AS first_lat, arg_min(lon, t) AS first_lon,
-       arg_max(lat, t) AS last_lat, arg_max(lon, t) AS last_lon
+       arg_min(lat, (t, lat, lon)) AS first_lat, arg_min(lon, (t, lat, lon)) AS first_lon,
+       arg_max(lat, (t, lat, lon)) AS last_lat, arg_max(lon, (t, lat, lon)) AS last_lon
 FROM p GROUP BY mmsi ORDER BY mmsi
 """  # noqa: S608 (numbers only)
 

@@ -249,11 +249,11 @@ WITH p AS (
       AND {window.where()}
 ),
 seen_before AS (
-    SELECT mmsi, max(t) AS t, arg_max(lat, t) AS lat, arg_max(lon, t) AS lon
+    SELECT mmsi, max(t) AS t, arg_max(lat, (t, lat, lon)) AS lat, arg_max(lon, (t, lat, lon)) AS lon
     FROM p WHERE t <= {t0 + END_TOLERANCE_MS} GROUP BY mmsi
 ),
 seen_after AS (
-    SELECT mmsi, min(t) AS t, arg_min(lat, t) AS lat, arg_min(lon, t) AS lon
+    SELECT mmsi, min(t) AS t, arg_min(lat, (t, lat, lon)) AS lat, arg_min(lon, (t, lat, lon)) AS lon
     FROM p WHERE t >= {t1 - END_TOLERANCE_MS} GROUP BY mmsi
 ),
 seen_inside AS (
@@ -317,8 +317,8 @@ def _locate(
     """The vessel's position nearest in time to ``t``, within ``locate_hours``."""
     hours = int(params["locate_hours"] * 3_600_000)
     rows = query(
-        f"SELECT arg_min(lat, abs(epoch_ms(ts) - {int(t)})) AS lat, "  # noqa: S608 (numbers only)
-        f"arg_min(lon, abs(epoch_ms(ts) - {int(t)})) AS lon FROM positions "
+        f"SELECT arg_min(lat, (abs(epoch_ms(ts) - {int(t)}), ts, lat, lon)) AS lat, "  # noqa: S608 (numbers only)
+        f"arg_min(lon, (abs(epoch_ms(ts) - {int(t)}), ts, lat, lon)) AS lon FROM positions "
         f"WHERE mmsi = {int(mmsi)} AND epoch_ms(ts) BETWEEN {int(t) - hours} AND {int(t) + hours}"
     )
     if not rows or rows[0]["lat"] is None:

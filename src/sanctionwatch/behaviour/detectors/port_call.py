@@ -73,7 +73,7 @@ near AS (
      AND c.cell_lon = CAST(floor(p.lon / {CELL_DEG}) AS BIGINT)
 ),
 best AS (
-    SELECT mmsi, t, lat, lon, arg_min(port, d) AS port, min(d) AS d
+    SELECT mmsi, t, lat, lon, arg_min(port, (d, port)) AS port, min(d) AS d
     FROM near WHERE d <= {leave_m}
     GROUP BY mmsi, t, lat, lon
 ),
