@@ -329,9 +329,10 @@ def _describe_run(report: RunReport) -> str:
         if report.recomputed_from_ms is not None
         else ""
     )
+    found = report.events_found
     return (
-        f"{report.detector}: {report.mode} run{where}, {report.events_found:,} events "
-        f"(replacing {report.events_replaced:,})"
+        f"{report.detector}: {report.mode} run{where}, {found:,} event{'' if found == 1 else 's'}"
+        f" (replacing {report.events_replaced:,})"
     )
 
 
