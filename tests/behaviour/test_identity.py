@@ -3,15 +3,13 @@ generated rajin scenario against its ground truth (two seeds)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sanctionwatch.ais.ingest import Source, ingest_file
-from sanctionwatch.ais.store import PositionStore, open_store
+from sanctionwatch.ais.store import PositionStore
 from sanctionwatch.behaviour.accuracy import matches, score
 from sanctionwatch.behaviour.accuracy import ms as when
 from sanctionwatch.behaviour.detectors.base import Window
@@ -19,8 +17,8 @@ from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.params import load_params
 from sanctionwatch.behaviour.run import detect
 from sanctionwatch.engine.duckdb import DuckDBEngine
-from sanctionwatch.simulate import simulate
 from tests.ais.test_csv_ingest import dma_row
+from tests.behaviour.support import simulated_store
 from tests.behaviour.test_gap import ms, store_with
 
 START = datetime(2024, 3, 1, tzinfo=UTC)
@@ -328,12 +326,8 @@ def strictly_matches(event: Event, truth: dict[str, Any]) -> bool:
 
 @pytest.mark.parametrize("seed", [11, 12])
 def test_identity_matches_the_ground_truth(tmp_path: Path, seed: int) -> None:
-    result = simulate(tmp_path / "sim", days=3, vessels=24, seed=seed, formats=["nmea"])
-    store = open_store(tmp_path / "home")
-    for path in result.files["nmea"]:
-        ingest_file(store, Source(path))
+    store, truth = simulated_store(tmp_path, seed=seed)
     found = detect(DuckDBEngine(store), load_params(), None, only=["identity"])
-    truth = [json.loads(line) for line in result.truth_path.read_text("utf-8").splitlines()]
     tricks = [t for t in truth if t["type"] == "identity"]
     assert {t["details"]["kind"] for t in tricks} >= {"shared_mmsi", "name_change", "imo_change"}
     s = score(found, truth, ["identity"])["identity"]

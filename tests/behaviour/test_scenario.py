@@ -7,19 +7,16 @@ bench/bench_accuracy.py measures more seeds and sizes.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from sanctionwatch.ais.ingest import Source, ingest_file
-from sanctionwatch.ais.store import open_store
 from sanctionwatch.behaviour.accuracy import matches, score
 from sanctionwatch.behaviour.detectors import DETECTORS
 from sanctionwatch.behaviour.params import load_params
 from sanctionwatch.behaviour.run import detect
 from sanctionwatch.engine.duckdb import DuckDBEngine
-from sanctionwatch.simulate import simulate
+from tests.behaviour.support import simulated_store
 
 SHUTTLE_KEYS = {"angara", "maria", "lady-r", "maia-1"}
 
@@ -31,14 +28,8 @@ SHUTTLE_KEYS = {"angara", "maria", "lady-r", "maia-1"}
 def test_every_detector_against_the_ground_truth(
     tmp_path: Path, scenario: str, vessels: int, seed: int
 ) -> None:
-    result = simulate(
-        tmp_path / "sim", scenario=scenario, days=3, vessels=vessels, seed=seed, formats=["nmea"]
-    )
-    store = open_store(tmp_path / "home")
-    for path in result.files["nmea"]:
-        ingest_file(store, Source(path))
+    store, truth = simulated_store(tmp_path, scenario, vessels, seed)
     events = detect(DuckDBEngine(store), load_params(), None)
-    truth = [json.loads(line) for line in result.truth_path.read_text("utf-8").splitlines()]
     scores = score(events, truth, DETECTORS)
     for kind, s in scores.items():
         assert s.truth, f"the scenario always has {kind} events"
