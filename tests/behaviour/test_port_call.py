@@ -107,3 +107,27 @@ def test_a_vessel_still_in_port_when_the_data_ends_has_an_open_call(tmp_path: Pa
     assert found[440000001].details["hours"] == pytest.approx(4 / 3, abs=0.01)
     assert found[440000002].end_ms == ms("2024-03-01T01:00:00")
     assert found[440000002].details["open"] is False
+
+
+def test_a_trip_out_and_back_is_two_calls_a_shared_mmsi_is_not(tmp_path: Path) -> None:
+    pohang = find_port("Pohang")
+    rows = []
+    # A small boat moored 00:00-01:40, out 8 km for two hours, moored again from 04:00.
+    out_and_back = [0.5] * 6 + [8.0] * 6 + [0.5] * 6
+    speeds = ["0"] * 6 + ["6"] * 6 + ["0"] * 6
+    rows += visit("440000001", BUSAN, out_and_back, speeds)
+    # One MMSI on two ships, one moored at Busan, the other at Pohang, reports interleaved
+    # every 10 minutes for six hours: one call at each port, not dozens.
+    for i in range(36):
+        port = BUSAN if i % 2 == 0 else pohang
+        lat, lon = offset(port, -0.5, 0.0)
+        rows.append(dma_row(f"02/03/2024 {i // 6:02d}:{i % 6 * 10:02d}:00", "440000002", lat,
+                            lon, sog="0"))  # fmt: skip
+    found = calls(store_with(tmp_path, rows))
+    boat = [(e.start_ms, e.end_ms) for e in found if e.mmsi == 440000001]
+    assert boat == [
+        (ms("2024-03-01T00:00:00"), ms("2024-03-01T01:40:00")),
+        (ms("2024-03-01T04:00:00"), ms("2024-03-01T05:40:00")),
+    ]
+    shared = sorted(e.port for e in found if e.mmsi == 440000002)
+    assert shared == ["Busan", "Pohang"]

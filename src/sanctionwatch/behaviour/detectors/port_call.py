@@ -7,13 +7,14 @@ under every 0.05-degree cell its ``leave_km`` circle touches (computed in Python
 antimeridian wrapped and cells narrowing towards the poles), and each position looks up
 its own cell. Calls at watched ports are marked ``watched``.
 
-A call is the vessel's positions near one port with no silence there longer than
-``max_silence_hours``: positions elsewhere in between (at sea, or near another port) are
-ignored, since two ships sharing one MMSI (one moored at Pohang, the other at Ch'ongjin, in
-the rajin scenario) would otherwise cut each call into dozens. The price: a ship that
-leaves and returns to the same port within that time shows one call. A vessel still in
-port when the data ends (its last position near the port, within ``max_silence_hours`` of
-the end) gives an open call (end null; ``hours`` so far), which a later run closes.
+A call is the vessel's positions near one port until it is seen away from it (beyond
+``leave_km``) for more than ``max_away_hours`` (1 h), or is silent there for more than
+``max_silence_hours`` (12 h). Positions elsewhere between two near the port in less than
+an hour do not end it: two ships sharing one MMSI (one moored at Pohang, the other at
+Ch'ongjin, in the rajin scenario) would otherwise cut each call into dozens. A vessel
+still in port when the data ends (its last position near the port, within
+``max_silence_hours`` of the end) gives an open call (end null; ``hours`` so far), which a
+later run closes.
 """
 
 from __future__ import annotations
@@ -60,11 +61,14 @@ def sql(params: dict[str, float], window: Window) -> str:
     enter_m = params["enter_km"] * 1000
     leave_m = params["leave_km"] * 1000
     silence_ms = int(params["max_silence_hours"] * 3_600_000)
+    away_ms = int(params["max_away_hours"] * 3_600_000)
     stopped = float(params["stopped_kn"])
     distance = haversine_sql("p.lat", "p.lon", "c.port_lat", "c.port_lon")
     return f"""
 WITH p AS (
-    SELECT mmsi, epoch_ms(ts) AS t, lat, lon, sog FROM positions WHERE {window.where()}
+    SELECT mmsi, epoch_ms(ts) AS t, lat, lon, sog,
+           row_number() OVER (PARTITION BY mmsi ORDER BY ts, lat, lon) AS n
+    FROM positions WHERE {window.where()}
 ),
 near AS (
     SELECT p.mmsi, p.t, p.lat, p.lon, c.port, {distance} AS d
@@ -78,14 +82,15 @@ best AS (
     GROUP BY mmsi, t, lat, lon
 ),
 seq AS (
-    SELECT b.*, p.sog,
-           lag(b.t) OVER w AS prev_t
+    SELECT b.*, p.sog, p.n,
+           lag(b.t) OVER w AS prev_t, lag(p.n) OVER w AS prev_n
     FROM best b JOIN p ON b.mmsi = p.mmsi AND b.t = p.t AND b.lat = p.lat AND b.lon = p.lon
     WINDOW w AS (PARTITION BY b.mmsi, b.port ORDER BY b.t, b.lat, b.lon)
 ),
 islands AS (
     SELECT *,
            sum(CASE WHEN prev_t IS NULL OR t - prev_t > {silence_ms}
+                         OR (t - prev_t > {away_ms} AND n - prev_n > 1)
                     THEN 1 ELSE 0 END)
                OVER (PARTITION BY mmsi, port ORDER BY t, lat, lon
                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS visit
