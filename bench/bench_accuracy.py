@@ -5,7 +5,9 @@
 For each scenario (region and density) and seed: generate SYNTHETIC traffic (NMEA), ingest
 it, run every registered detector on DuckDB, and score the events per type with
 ``behaviour/accuracy.py`` (match: same type, same vessels, overlapping times; recall over
-the truth events the received AIS can show). Prints a markdown table for bench/RESULTS.md.
+the truth events the received AIS can show). "merged": detected events that match two or
+more truth events; "split": truth events matched by two or more detected events (the
+overlap rule alone hides both). Prints a markdown table for bench/RESULTS.md.
 
 Goals (issue 5): recall >= 0.95 and precision >= 0.9 for every type on every scenario.
 """
@@ -78,15 +80,17 @@ def main() -> None:
             for kind, s in run(work, scenario, vessels, seed, args.days).items():
                 rows.append(
                     f"| {scenario} | {vessels} | {seed} | {kind} | {s.truth} | {s.detected} "
-                    f"| {cell(s.precision)} | {cell(s.recall)} |"
+                    f"| {cell(s.precision)} | {cell(s.recall)} | {s.merged} | {s.split} |"
                 )
                 if (s.precision is not None and s.precision < 0.9) or (
                     s.recall is not None and s.recall < 0.95
                 ):
                     failures.append((scenario, seed, kind, s.false_positives[:3], s.missed[:3]))
-    header = "| scenario | vessels | seed | type | truth | found | precision | recall |"
+    header = (
+        "| scenario | vessels | seed | type | truth | found | precision | recall | merged | split |"
+    )
     print("\n" + header)
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     for scenario, seed, kind, wrong, missed in failures:
         print(f"\nBELOW GOAL: {scenario} seed {seed} {kind}")

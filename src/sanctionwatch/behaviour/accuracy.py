@@ -37,6 +37,8 @@ class Score:
     right: int = 0
     truth: int = 0
     recalled: int = 0
+    merged: int = 0  # detected events that match two or more truth events
+    split: int = 0  # truth events that two or more detected events match
     false_positives: list[dict[str, Any]] = field(default_factory=list)
     missed: list[dict[str, Any]] = field(default_factory=list)
 
@@ -97,13 +99,17 @@ def score(
         candidates = [t for t in truth if matches_type(kind, t["type"])]
         result = Score(kind, detected=len(mine), truth=len(expected))
         for event in mine:
-            if any(matches(event, t) for t in candidates):
+            count = sum(1 for t in candidates if matches(event, t))
+            if count:
                 result.right += 1
+                result.merged += count > 1
             else:
                 result.false_positives.append(event.to_dict())
         for t in expected:
-            if any(matches(event, t) for event in mine):
+            count = sum(1 for event in mine if matches(event, t))
+            if count:
                 result.recalled += 1
+                result.split += count > 1
             else:
                 result.missed.append(t)
         scores[kind] = result
