@@ -27,12 +27,15 @@ test: lint typecheck
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/pip install --quiet -e '.[dev,bench,spark]'
 	$(BIN)/python bench/bench_lists.py
 	$(BIN)/python bench/bench_screening.py
 	$(BIN)/python bench/bench_ais_decode.py
 	$(BIN)/python bench/bench_ais_ingest.py
 	$(BIN)/python bench/bench_simulate.py
+	$(BIN)/python bench/bench_accuracy.py
+	$(BIN)/python bench/bench_detect.py --sizes 1,5,10,50 --spark
+	$(BIN)/python bench/bench_movingpandas.py --rows 1000000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
