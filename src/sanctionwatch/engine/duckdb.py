@@ -19,6 +19,8 @@ class DuckDBEngine:
 
     def __init__(self, store: PositionStore, threads: int | None = None) -> None:
         self.db = duckdb.connect(":memory:")
+        # No progress bar on the terminal: the CLI reports progress itself.
+        self.db.execute("SET enable_progress_bar = false")
         if threads:
             self.db.execute(f"SET threads = {int(threads)}")
         files = [str(path) for path in store.part_files()]

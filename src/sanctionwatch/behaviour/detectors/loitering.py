@@ -37,19 +37,25 @@ r AS (
            sum(CASE WHEN prev_slow IS NULL OR prev_slow <> slow OR t - prev_t > {silence_ms}
                     THEN 1 ELSE 0 END)
                OVER (PARTITION BY mmsi ORDER BY t, lat, lon
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stretch,
-           max(t) OVER (PARTITION BY mmsi) AS vessel_last,
-           max(t) OVER () AS data_end
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stretch
     FROM q
-)
-SELECT mmsi, min(t) AS start_ms, max(t) AS end_ms, avg(lat) AS lat, avg(lon) AS lon,
-       count(*) AS positions, median(sog) AS median_sog, max(sog) AS max_sog,
-       max(vessel_last) AS vessel_last, max(data_end) AS data_end
-FROM r
-WHERE slow = 1
-GROUP BY mmsi, stretch
-HAVING max(t) - min(t) >= {min_ms}
-ORDER BY mmsi, start_ms
+),
+stretches AS (
+    SELECT mmsi, min(t) AS start_ms, max(t) AS end_ms, avg(lat) AS lat, avg(lon) AS lon,
+           count(*) AS positions, median(sog) AS median_sog, max(sog) AS max_sog
+    FROM r
+    WHERE slow = 1
+    GROUP BY mmsi, stretch
+    HAVING max(t) - min(t) >= {min_ms}
+),
+-- The vessel's last position and the end of the data, as aggregates joined to the few
+-- stretches (a window over all rows, "max(t) OVER ()", puts every row in one partition:
+-- slow in DuckDB, out of memory in Spark).
+vessel_last AS (SELECT mmsi, max(t) AS vessel_last FROM p GROUP BY mmsi),
+data_end AS (SELECT max(t) AS data_end FROM p)
+SELECT stretches.*, vessel_last.vessel_last, data_end.data_end
+FROM stretches JOIN vessel_last ON stretches.mmsi = vessel_last.mmsi CROSS JOIN data_end
+ORDER BY stretches.mmsi, stretches.start_ms
 """  # noqa: S608 (numbers only)
 
 
