@@ -18,7 +18,8 @@ from sanctionwatch.cli_support import BadInput, Group, progress_bar, stderr, std
 from sanctionwatch.config import Settings
 
 if TYPE_CHECKING:
-    from sanctionwatch.ais.store import IngestCounts, PositionStore
+    from sanctionwatch.ais.counts import IngestCounts
+    from sanctionwatch.ais.store import PositionStore
     from sanctionwatch.behaviour.run import SqlEngine
     from sanctionwatch.behaviour.stored import RunReport
 
@@ -62,23 +63,10 @@ def ais_ingest(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> No
 
 
 def print_ingest(counts: IngestCounts) -> None:
-    span = "-"
-    if counts.first_ts is not None and counts.last_ts is not None:
-        span = f"{iso_utc(counts.first_ts)} .. {iso_utc(counts.last_ts)}"
-    stdout.print(
-        f"{counts.file} ({counts.format}): {counts.lines:,} lines; "
-        f"{counts.accepted:,} positions accepted, {counts.duplicates:,} duplicates skipped, "
-        f"{counts.rejected:,} rejected, {sum(counts.skipped_by_reason.values()):,} skipped, "
-        f"{counts.statics:,} static reports; {counts.vessels:,} vessels; {span}"
-    )
-    for title, by_reason in (
-        ("rejected", counts.rejected_by_reason),
-        ("skipped", counts.skipped_by_reason),
-    ):
-        for reason, number in by_reason.items():
-            stdout.print(f"  {title}: {number:>9,}  {reason}")
-    if counts.quarantine:
-        stdout.print(f"  rejected lines (line number, reason, text): {counts.quarantine}")
+    from sanctionwatch.ais.counts import ingest_summary_lines
+
+    for line in ingest_summary_lines(counts):
+        stdout.print(line)
 
 
 def _parse_when(value: str | None, option: str) -> int | None:

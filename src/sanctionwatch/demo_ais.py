@@ -15,8 +15,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from sanctionwatch.ais.counts import IngestCounts
 from sanctionwatch.ais.ingest import Source, ingest_file
-from sanctionwatch.ais.store import IngestCounts, PositionStore, open_store
+from sanctionwatch.ais.store import PositionStore, open_store
 from sanctionwatch.ais.vessels import vessel_histories
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.config import Settings

@@ -13,8 +13,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from sanctionwatch.ais.counts import IngestCounts
 from sanctionwatch.ais.ingest import Source, ingest_file
-from sanctionwatch.ais.store import IngestCounts, PositionStore, open_store
+from sanctionwatch.ais.store import PositionStore, open_store
 from sanctionwatch.simulate import SimulationResult, simulate
 
 # The documented shuttle vessels of the scenario (IMO numbers from the case notes).

@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from sanctionwatch.ais import csv_formats, csv_layouts
+from sanctionwatch.ais.counts import IngestCounts
 from sanctionwatch.ais.model import IDENTITY_FIELDS, Chunk, Rejected, StaticReport
-from sanctionwatch.ais.store import IngestCounts, PositionStore
+from sanctionwatch.ais.store import PositionStore
 from sanctionwatch.ais.validate import check_positions
 from sanctionwatch.ais.writer import IngestWriter
 from sanctionwatch.errors import InputError, StoreError, UnknownFormatError

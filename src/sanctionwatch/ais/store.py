@@ -26,7 +26,6 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,7 +33,10 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
+from sanctionwatch.ais.counts import IngestCounts
 from sanctionwatch.errors import StoreError
+
+__all__ = ["IngestCounts", "PositionStore", "open_store"]
 
 POSITION_SCHEMA = pa.schema(
     [
@@ -112,28 +114,6 @@ CREATE TABLE IF NOT EXISTS identity (
 CREATE INDEX IF NOT EXISTS identity_mmsi ON identity(mmsi, first_seen);
 CREATE INDEX IF NOT EXISTS identity_imo ON identity(imo);
 """
-
-
-@dataclass
-class IngestCounts:
-    """What one ingest did; also what the CLI prints."""
-
-    file: str
-    format: str
-    lines: int = 0
-    positions_read: int = 0  # = accepted + duplicates + positions_rejected
-    positions_rejected: int = 0  # failed the position checks (validate.py); also in rejected
-    accepted: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    rejected_by_reason: dict[str, int] = field(default_factory=dict)
-    skipped_by_reason: dict[str, int] = field(default_factory=dict)
-    statics: int = 0
-    vessels: int = 0
-    first_ts: int | None = None
-    last_ts: int | None = None
-    quarantine: str | None = None
-    ingest_id: int | None = None
 
 
 class PositionStore:

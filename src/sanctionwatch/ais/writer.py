@@ -21,11 +21,11 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sanctionwatch.ais.counts import IngestCounts
 from sanctionwatch.ais.model import IDENTITY_FIELDS, Columns, StaticReport
 from sanctionwatch.ais.store import (
     MS_PER_DAY,
     POSITION_SCHEMA,
-    IngestCounts,
     PositionStore,
     day_of,
 )
