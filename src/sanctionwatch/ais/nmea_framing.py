@@ -23,6 +23,9 @@ VENDOR_TIME: Final = re.compile(rb"[,\s]?(\d{10}|\d{13})(\.\d+)?")
 SENTENCE_ID: Final = re.compile(rb"[A-Z0-9=]{3,10}")
 _GROUP: Final = re.compile(rb"([1-9])-([1-9])-([0-9A-Za-z]+)")
 _MILLISECONDS_ABOVE: Final = 100_000_000_000  # c: values above this are ms (1e11 s: year 5138)
+# A time of more digits is no clock's (13 digits of ms reach the year 2286); longer values
+# would overflow the int64 time columns, so they reject their line.
+MAX_TIME_DIGITS: Final = 13
 
 
 def epoch_ms(value: bytes) -> int:
@@ -72,7 +75,7 @@ def parse_tag_block(tag: bytes) -> Tag | str:
         if not colon or not key:
             return f"malformed tag block field '{item.decode()}'"
         if key == b"c":
-            if not value.isdigit():
+            if not value.isdigit() or len(value) > MAX_TIME_DIGITS:
                 return f"malformed tag block time 'c:{value.decode()}'"
             parsed.time = epoch_ms(value)
         elif key == b"s":

@@ -23,6 +23,7 @@ from sanctionwatch.ais.nmea_checksums import checksum_problem
 from sanctionwatch.ais.nmea_framing import (
     AIS_FORMATTERS,
     FILL,
+    MAX_TIME_DIGITS,
     SENTENCE_ID,
     VENDOR_TIME,
     Sentence,
@@ -124,7 +125,7 @@ class LineSplitter:
         time, station = -1, None
         for item in raw[1:star].split(b","):
             key = item[:2]
-            if key == b"c:" and item[2:].isdigit():
+            if key == b"c:" and item[2:].isdigit() and len(item) <= MAX_TIME_DIGITS + 2:
                 time = epoch_ms(item[2:])
             elif key == b"s:":
                 station = item[2:].decode()
