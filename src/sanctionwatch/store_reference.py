@@ -1,0 +1,31 @@
+"""docs/store.md, generated from the table declarations so that it cannot drift.
+
+Regenerate with ``python -m sanctionwatch.store_reference > docs/store.md``; a test checks
+that the committed page equals this module's output.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from sanctionwatch.ais.tables import CATALOG_TABLES, PositionRow
+from sanctionwatch.behaviour.tables import EVENT_TABLES
+from sanctionwatch.lists.tables import LIST_TABLES
+from sanctionwatch.tables import reference_markdown
+
+ALL_TABLES = (*CATALOG_TABLES, PositionRow, *EVENT_TABLES, *LIST_TABLES)
+
+INTRO = """\
+Every table sanctionwatch stores under its home folder (`$SANCTIONWATCH_HOME`, else the
+platform's user data folder), with each column's type, unit and meaning. Generated from the
+declarations in `src/sanctionwatch/*/tables.py` by `python -m sanctionwatch.store_reference`:
+do not edit by hand. Times are milliseconds since the Unix epoch, UTC, unless the unit says
+otherwise; JSON columns hold text. "null: yes" marks a column that may be missing."""
+
+
+def store_reference() -> str:
+    return reference_markdown("Store reference", INTRO, ALL_TABLES)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(store_reference())
