@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from sanctionwatch.ais.counts import IngestCounts
 from sanctionwatch.ais.ingest import Source, ingest_file
 from sanctionwatch.ais.store import open_store
@@ -45,3 +47,21 @@ def test_a_tag_block_time_of_twenty_digits_rejects_its_line_not_the_file(tmp_pat
     counts = ingest(tmp_path, lines(huge, good))
     assert counts.accepted == 1
     assert counts.rejected_by_reason == {"malformed tag block time 'c:99999999999999999999'": 1}
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    [
+        ",s28089,d-103,T39.44353985,x147521,r08TPHI1,1242958962",
+        ",d-117,S1234,t123456.00,T56.12345,r003669930,1242958962",
+    ],
+)
+def test_uscg_receiver_time_after_the_checksum(tmp_path: Path, suffix: str) -> None:
+    counts = ingest(tmp_path, lines(position() + suffix))
+    assert (counts.accepted, counts.rejected) == (1, 0)
+    assert counts.first_ts == 1_242_958_962_000
+
+
+def test_uscg_fields_without_a_time_still_need_one(tmp_path: Path) -> None:
+    counts = ingest(tmp_path, lines(position() + ",s36310,d-081,T59.01777335"))
+    assert counts.rejected_by_reason == {"no timestamp": 1}

@@ -20,12 +20,27 @@ AIS_FORMATTERS: Final = frozenset({b"VDM", b"VDO"})
 FILL: Final = {str(n).encode(): n for n in range(6)}  # fill bits: one digit, 0-5
 _FRAGMENT_COUNT: Final = {str(n).encode(): n for n in range(1, 10)}
 VENDOR_TIME: Final = re.compile(rb"[,\s]?(\d{10}|\d{13})(\.\d+)?")
+_EPOCH: Final = re.compile(rb"(\d{10}|\d{13})(\.\d+)?")
 SENTENCE_ID: Final = re.compile(rb"[A-Z0-9=]{3,10}")
 _GROUP: Final = re.compile(rb"([1-9])-([1-9])-([0-9A-Za-z]+)")
 _MILLISECONDS_ABOVE: Final = 100_000_000_000  # c: values above this are ms (1e11 s: year 5138)
 # A time of more digits is no clock's (13 digits of ms reach the year 2286); longer values
 # would overflow the int64 time columns, so they reject their line.
 MAX_TIME_DIGITS: Final = 13
+
+
+def vendor_time(suffix: bytes) -> int:
+    """The receiver time (ms) in the text after a sentence's checksum, -1 if none.
+
+    Two layouts: the time alone (``*hh,1327664821``, AMSA and pyais's samples) and the
+    USCG's comma fields ending with it (``*hh,s28089,d-103,T39.44,x147521,r08TPHI1,
+    1242958962``: signal strength, receiver name and so on, the Unix time last).
+    """
+    if VENDOR_TIME.fullmatch(suffix):
+        return epoch_ms(suffix.lstrip(b", \t"))
+    if suffix[:1] == b"," and _EPOCH.fullmatch(last := suffix.rsplit(b",", 1)[1]):
+        return epoch_ms(last)
+    return -1
 
 
 def epoch_ms(value: bytes) -> int:

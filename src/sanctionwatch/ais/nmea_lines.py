@@ -25,7 +25,6 @@ from sanctionwatch.ais.nmea_framing import (
     FILL,
     MAX_TIME_DIGITS,
     SENTENCE_ID,
-    VENDOR_TIME,
     Sentence,
     Tag,
     dollar_id,
@@ -34,6 +33,7 @@ from sanctionwatch.ais.nmea_framing import (
     parse_tag_block,
     pghp_time,
     sentence_field_problem,
+    vendor_time,
 )
 from sanctionwatch.ais.nmea_records import (
     ORPHAN_LINES,
@@ -256,9 +256,9 @@ class LineSplitter:
             return None
         given, suffix = sentence[star + 1 : star + 3], sentence[star + 3 :].strip()
         fields = sentence[1:star].split(b",")
-        vendor = VENDOR_TIME.fullmatch(suffix) if suffix else None
+        vendor = vendor_time(suffix) if suffix else -1
         problem = sentence_field_problem(fields, given, tag)
-        if problem is None and suffix and not vendor and any(c in suffix for c in b"!$\\"):
+        if problem is None and suffix and vendor < 0 and any(c in suffix for c in b"!$\\"):
             # Other stray text (a quote in GFW's sample.nmea) does not spoil a sentence
             # whose checksum verifies, but a second sentence glued on must not vanish.
             problem = f"unexpected text after the checksum: '{suffix.decode()}'"
@@ -273,7 +273,7 @@ class LineSplitter:
             channel=fields[4].decode(),
             payload=fields[5],
             star=star,
-            vendor_time=epoch_ms(suffix.lstrip(b", \t")) if vendor else -1,
+            vendor_time=vendor,
         )
 
     def _dollar_line(self, rec: Records, line: bytes, lineno: int) -> None:
