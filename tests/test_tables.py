@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import pytest
 
@@ -122,7 +122,10 @@ def test_the_committed_reference_page_is_generated() -> None:
             assert f"| `{column.name}` |" in page
 
 
-def sample(cls: type[Row], seed: int, nulls: bool) -> Row:
+R = TypeVar("R", bound=Row)
+
+
+def sample(cls: type[R], seed: int, nulls: bool) -> R:
     """A row of ``cls`` with distinct values of each column's type (None where allowed)."""
     values: dict[str, object] = {}
     for number, column in enumerate(cls.__table__.columns):
