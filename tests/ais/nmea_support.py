@@ -36,6 +36,7 @@ class Read:
     skipped: Counter[str] = field(default_factory=Counter)
     time_sources: Counter[str] = field(default_factory=Counter)
     lines: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)  # "static", "fragment" lines
 
     def reasons(self) -> Counter[str]:
         return Counter(r.reason for r in self.rejected)
@@ -48,6 +49,7 @@ def read(data: bytes, chunk_lines: int = 200_000) -> Read:
     parts, stations, statics, rejected = [], [], [], []
     skipped: Counter[str] = Counter()
     sources: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
     lines = 0
     for chunk in read_nmea(io.BytesIO(data), chunk_lines=chunk_lines):
         parts.append(chunk.positions)
@@ -56,8 +58,11 @@ def read(data: bytes, chunk_lines: int = 200_000) -> Read:
         rejected += chunk.rejected
         skipped.update(chunk.skipped)
         sources.update(chunk.time_sources)
+        outcomes.update(chunk.outcomes)
         lines += chunk.lines_read
-    return Read(concat_positions(parts), stations, statics, rejected, skipped, sources, lines)
+    return Read(
+        concat_positions(parts), stations, statics, rejected, skipped, sources, lines, outcomes
+    )
 
 
 def read_file(path: Path) -> Read:

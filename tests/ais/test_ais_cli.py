@@ -23,14 +23,23 @@ def test_ingest_prints_what_happened_to_every_line(tmp_path: Path) -> None:
     home = tmp_path / "home"
     code, out = _run(home, "ais", "ingest", str(DMA_10), str(MC_1000))
     assert code == 0, out
-    assert "dma_aisdk_20180208_10rows.csv (DMA CSV): 10 lines; 10 positions accepted" in out
-    assert "998 positions accepted, 0 duplicates skipped, 2 rejected" in out
+    # Every line has one outcome, the header included; they add up to the line count.
+    assert "dma_aisdk_20180208_10rows.csv (DMA CSV): 11 lines: 10 stored, 0 duplicate" in out
+    assert (
+        "1,001 lines: 998 stored, 0 duplicate, 0 static, 0 fragment, 1 skipped, 2 rejected" in out
+    )
     assert "rejected:         2  MMSI is not 9 digits" in out
     assert "2023-01-11T00:00:00Z .. 2023-01-11T23:59:01Z" in out
     code, out = _run(home, "ais", "ingest", "--json", str(MC_1000))
     assert code == 0, out
     again = json.loads(out)
     assert (again["accepted"], again["duplicates"], again["rejected"]) == (0, 998, 2)
+    assert again["line_outcomes"] == {
+        "duplicate": 998,
+        "skipped:header line": 1,
+        "rejected:MMSI is not 9 digits": 2,
+    }
+    assert sum(again["line_outcomes"].values()) == again["lines"] == 1001
     assert Path(again["quarantine"]).is_file()
 
 

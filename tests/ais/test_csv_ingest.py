@@ -87,7 +87,8 @@ def test_formats_are_detected_from_content(tmp_path: Path) -> None:
 def test_marinecadastre_excerpt(ais_store: PositionStore) -> None:
     counts = ingest_file(ais_store, Source(MC_1000))
     # 1,000 rows, 1,000 distinct MMSIs; two have 7 and 8 digits (checked with awk).
-    assert (counts.lines, counts.accepted, counts.rejected) == (1000, 998, 2)
+    # 1,001 lines: the header and 1,000 rows
+    assert (counts.lines, counts.accepted, counts.rejected) == (1001, 998, 2)
     assert counts.vessels == 998
     assert counts.rejected_by_reason == {"MMSI is not 9 digits": 2}
     rows = quarantine(counts.quarantine)
@@ -174,10 +175,11 @@ def test_rejections_have_reasons_and_the_rest_is_stored(
         "timestamp in the future": 1,
     }
     assert counts.skipped_by_reason == {
+        "header line": 1,
         "Type of mobile base station (not a vessel)": 1,
         "Type of mobile aton (not a vessel)": 1,
     }
-    assert counts.lines == len(rows)
+    assert counts.lines == len(rows) + 1  # the header too
     lines = [r["line"] for r in quarantine(counts.quarantine)]
     assert lines == [3, 4, 5, 6, 7]  # header is line 1
 
@@ -205,7 +207,8 @@ def test_malformed_rows_take_the_careful_path(tmp_path: Path, ais_store: Positio
         5: "empty line",
         6: "# Timestamp is not a date and time",
     }
-    assert counts.lines == len(rows)
+    assert counts.lines == len(rows) + 1  # the header too
+    assert sum(counts.line_outcomes.values()) == counts.lines
     # The name with a byte that is not UTF-8 cost one character, not the row.
     [identity] = ais_store.identities(mmsi=273111000)
     assert identity["name"] == "K\ufffdAPITAN"

@@ -19,22 +19,23 @@ EDGE = DATA / "nmea" / "gfw_ais_tools_edge_cases"
 # file -> (lines, accepted, duplicates, rejected, skipped, static reports)
 EXPECTED = {
     EDGE / "bad-tagblock-group.nmea": (2, 0, 0, 2, 0, 0),
-    EDGE / "bad-type5.nmea": (7, 0, 0, 5, 1, 2),
+    EDGE / "bad-type5.nmea": (7, 0, 0, 4, 1, 2),  # line 2, a type 5 of 400 bits: once
     EDGE / "ee-multiline.nmea": (10, 6, 0, 0, 0, 2),
     EDGE / "errors.nmea": (5, 3, 0, 2, 0, 0),
-    EDGE / "mixed_types.nmea": (109, 30, 0, 0, 64, 15),
-    EDGE / "multi-part.nmea": (93, 0, 0, 20, 73, 0),
+    EDGE / "mixed_types.nmea": (109, 30, 0, 0, 59, 15),  # and 10 static, 10 fragment lines
+    EDGE / "multi-part.nmea": (93, 0, 0, 20, 33, 0),  # and 40 fragment lines
     EDGE / "sample.nmea": (3, 1, 0, 0, 0, 2),
     EDGE / "single-message-type-5.nmea": (1, 0, 0, 1, 0, 0),  # its checksum is 62, not 60
-    EDGE / "spire-test.nmea": (2, 0, 0, 3, 0, 0),  # line 1 holds two sentences
+    # line 1: one type 5 in two sentences, MMSI 2424139 (rejected at ingest); line 2: bad group
+    EDGE / "spire-test.nmea": (2, 0, 0, 2, 0, 0),
     EDGE / "type1-bad-bitcount.nmea": (13, 12, 0, 0, 1, 0),
     EDGE / "type8.nmea": (2, 0, 0, 0, 2, 0),
     DATA / "nmea" / "amsa_risky_nmea-timestamped.txt": (100, 91, 8, 1, 0, 0),
     DATA / "nmea" / "pyais_nmea_data_sample.txt": (898, 558, 4, 320, 14, 2),
     DATA / "nmea" / "amsa_risky_ais_head3000.txt.gz": (3000, 1088, 611, 70, 1113, 118),
-    DATA / "csv" / "dma_aisdk_20180208_10rows.csv": (10, 10, 0, 0, 0, 0),
+    DATA / "csv" / "dma_aisdk_20180208_10rows.csv": (11, 10, 0, 0, 1, 0),  # header skipped
     # One vessel (338926283) reports no name, IMO, call sign, type or size: 997 identities.
-    DATA / "csv" / "noaa_marinecadastre_20230111_1000rows.csv": (1000, 998, 0, 2, 0, 997),
+    DATA / "csv" / "noaa_marinecadastre_20230111_1000rows.csv": (1001, 998, 0, 2, 1, 997),
 }
 
 
@@ -54,6 +55,8 @@ def test_sample_ingests_with_every_position_accounted_for(tmp_path: Path, path: 
     # Every decoded position is stored, a duplicate, or rejected with a reason.
     assert counts.positions_read == counts.accepted + counts.duplicates + counts.positions_rejected
     assert sum(counts.rejected_by_reason.values()) == counts.rejected
+    # One outcome per line, for every format.
+    assert sum(counts.line_outcomes.values()) == counts.lines
     if counts.rejected:
         assert counts.quarantine is not None
         lines = Path(counts.quarantine).read_text("utf-8").splitlines()

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from sanctionwatch.ais.counts import IngestCounts
+from sanctionwatch.ais.counts import IngestCounts, ingest_summary_lines
 from sanctionwatch.ais.ingest import Source, ingest_file
 from sanctionwatch.ais.store import open_store
-from tests.ais.nmea_support import T0, lines, position, with_tag
+from tests.ais.nmea_support import T0, checksum, lines, position, sentence, tag, voyage, with_tag
 
 # Real sentences (tests/data/ais/peers): a type 19 from gpsd's sample.aivdm, a type 21
 # from pyais's decode tests.
@@ -41,12 +41,66 @@ def quarantined(counts: IngestCounts) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
 
+def assert_adds_up(counts: IngestCounts) -> None:
+    assert sum(counts.line_outcomes.values()) == counts.lines
+    assert counts.line_outcomes.get("stored", 0) == counts.accepted
+    assert counts.line_outcomes.get("duplicate", 0) == counts.duplicates
+    rejected = {k: v for k, v in counts.line_outcomes.items() if k.startswith("rejected:")}
+    skipped = {k: v for k, v in counts.line_outcomes.items() if k.startswith("skipped:")}
+    assert sum(rejected.values()) == counts.rejected
+    assert {k.removeprefix("rejected:"): v for k, v in rejected.items()} == (
+        counts.rejected_by_reason
+    )
+    assert {k.removeprefix("skipped:"): v for k, v in skipped.items()} == (counts.skipped_by_reason)
+
+
 def test_a_tag_block_time_of_twenty_digits_rejects_its_line_not_the_file(tmp_path: Path) -> None:
     huge = with_tag("c:99999999999999999999", position())
     good = with_tag(f"c:{T0}", position(mmsi=211000002))
     counts = ingest(tmp_path, lines(huge, good))
     assert counts.accepted == 1
     assert counts.rejected_by_reason == {"malformed tag block time 'c:99999999999999999999'": 1}
+    assert_adds_up(counts)
+
+
+def test_text_after_the_checksum_with_a_backslash_is_one_rejected_line(tmp_path: Path) -> None:
+    glued = with_tag(f"c:{T0}", position()) + "\\junk"
+    counts = ingest(tmp_path, lines(glued))
+    assert (counts.lines, counts.accepted, counts.rejected) == (1, 0, 1)
+    assert [row["line"] for row in quarantined(counts)] == [1]
+    assert_adds_up(counts)
+
+
+def test_a_junk_line_full_of_backslashes_is_one_quarantine_row(tmp_path: Path) -> None:
+    junk = with_tag(f"c:{T0}", position()) + "\\x" * 5_000
+    counts = ingest(tmp_path, lines(junk, with_tag(f"c:{T0}", position(mmsi=211000002))))
+    assert (counts.lines, counts.accepted, counts.rejected) == (2, 1, 1)
+    assert len(quarantined(counts)) == 1
+    assert_adds_up(counts)
+
+
+def test_two_sentence_type5_is_one_static_and_one_fragment(tmp_path: Path) -> None:
+    first, second = voyage()
+    counts = ingest(tmp_path, lines(with_tag(f"c:{T0}", first), second))
+    assert counts.line_outcomes == {"static": 1, "fragment": 1}
+    assert_adds_up(counts)
+
+
+def test_type19_is_one_position_line_and_type21_with_junk_one_rejected_line(
+    tmp_path: Path,
+) -> None:
+    data = lines(
+        with_tag(f"c:{T0}", TYPE_19),
+        with_tag(f"c:{T0}", TYPE_21) + "\\c:1*00\\",
+        with_tag(f"c:{T0}", TYPE_21),
+    )
+    counts = ingest(tmp_path, data)
+    assert counts.lines == 3
+    assert counts.line_outcomes["stored"] == 1
+    assert counts.line_outcomes["skipped:message type 21"] == 1
+    assert sum(v for k, v in counts.line_outcomes.items() if k.startswith("rejected:")) == 1
+    assert counts.statics == 1  # the type 19's name, kept in the identity history too
+    assert_adds_up(counts)
 
 
 @pytest.mark.parametrize(
@@ -60,8 +114,71 @@ def test_uscg_receiver_time_after_the_checksum(tmp_path: Path, suffix: str) -> N
     counts = ingest(tmp_path, lines(position() + suffix))
     assert (counts.accepted, counts.rejected) == (1, 0)
     assert counts.first_ts == 1_242_958_962_000
+    assert_adds_up(counts)
 
 
 def test_uscg_fields_without_a_time_still_need_one(tmp_path: Path) -> None:
     counts = ingest(tmp_path, lines(position() + ",s36310,d-081,T59.01777335"))
     assert counts.rejected_by_reason == {"no timestamp": 1}
+
+
+def test_every_line_of_a_mixed_file_has_one_outcome(tmp_path: Path) -> None:
+    first, second = voyage()
+    data = lines(
+        "$PSHI,001,01.53524524,,01691,32611,114701.28,2,0057,-079*3B",
+        "",
+        with_tag(f"c:{T0}", position()),
+        with_tag(f"c:{T0}", position()),  # the same position again: a duplicate
+        with_tag(f"c:{T0}", first),
+        second,
+        with_tag(f"c:{T0}", first),  # orphan: its second sentence never comes
+        "not nmea",
+        sentence("AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0"),  # no time
+        tag(f"c:{T0 + 1}") + "!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*" + "00",
+        with_tag(f"c:{T0}", TYPE_19),
+    )
+    counts = ingest(tmp_path, data)
+    assert counts.lines == 11
+    assert counts.line_outcomes == {
+        "skipped:$PSHI sentence": 1,
+        "skipped:blank line": 1,
+        "stored": 2,
+        "duplicate": 1,
+        "static": 1,
+        "fragment": 1,
+        "rejected:orphan fragment 1 of 2": 1,
+        "rejected:not an NMEA sentence": 1,
+        "rejected:no timestamp": 1,
+        "rejected:checksum mismatch": 1,
+    }
+    assert_adds_up(counts)
+    summary = "\n".join(ingest_summary_lines(counts))
+    assert "11 lines: 2 stored, 1 duplicate, 1 static, 1 fragment, 2 skipped, 4 rejected" in (
+        summary
+    )
+
+
+def test_csv_lines_add_up_with_the_header(tmp_path: Path) -> None:
+    from tests.ais.test_csv_ingest import DMA_HEADER, dma_row
+
+    rows = [
+        DMA_HEADER,
+        dma_row("08/02/2018 00:00:00", "219000001", "55.0", "10.0"),
+        dma_row("08/02/2018 00:00:00", "219000001", "55.0", "10.0"),
+        dma_row("08/02/2018 00:00:10", "12345", "55.0", "10.0"),
+        dma_row("08/02/2018 00:00:10", "2190047", "55.0", "10.0", kind="Base Station"),
+    ]
+    counts = ingest(tmp_path, ("\n".join(rows) + "\n").encode(), "dma.csv")
+    assert counts.lines == 5
+    assert counts.line_outcomes == {
+        "skipped:header line": 1,
+        "stored": 1,
+        "duplicate": 1,
+        "rejected:MMSI is not 9 digits": 1,
+        "skipped:Type of mobile base station (not a vessel)": 1,
+    }
+    assert_adds_up(counts)
+
+
+def test_checksum_helper_matches_a_real_sentence() -> None:
+    assert checksum("AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0") == "5F"

@@ -46,11 +46,11 @@ COUNTS = [
     ),
     (
         # line 1: type 5 of 448 bits (longer than 424: accepted), fragments from talkers AB
-        # and AI joined by their shared station rMT2083; line 2: 400 bits; line 3: 444 bits;
-        # line 4 blank; lines 5-7 bare payloads
+        # and AI joined by their shared station rMT2083; line 2: 400 bits (one line, one
+        # rejection); line 3: 444 bits; line 4 blank; lines 5-7 bare payloads
         GFW / "bad-type5.nmea",
         7, 0, 2,
-        {"type 5 payload is 400 bits, expected 424": 2, "not an NMEA sentence": 3},
+        {"type 5 payload is 400 bits, expected 424": 1, "not an NMEA sentence": 3},
         {"blank line": 1},
     ),
     (GFW / "ee-multiline.nmea", 10, 6, 2, {}, {}),  # two g: groups, 1278 and 1279
@@ -66,8 +66,9 @@ COUNTS = [
         {},
     ),
     (
-        # five of each of 20 types, types 5 and 17 in two sentences; types 1, 2, 3, 18, 19,
-        # 27 are positions, 5, 19, 24 statics; timed by the type 4 reports of lines 1-5
+        # five of each of 20 types, types 5 and 17 in two sentences (their first lines are
+        # fragments, the message counts on its last); types 1, 2, 3, 18, 19, 27 are
+        # positions, 5, 19, 24 statics; timed by the type 4 reports of lines 1-5
         GFW / "mixed_types.nmea",
         109, 30, 15,
         {},
@@ -81,22 +82,23 @@ COUNTS = [
             "message type 12": 5,
             "message type 14": 5,
             "message type 15": 5,
-            "message type 17": 10,
+            "message type 17": 5,
             "message type 20": 5,
             "message type 21": 5,
         },
     ),
     (
-        # every message assembles; ten type 5 (20 sentences) have no time at all
+        # every message assembles (33 messages skipped on their last lines, 40 fragment
+        # lines); ten type 5 (20 sentences) have no time at all
         GFW / "multi-part.nmea",
         93, 0, 0,
         {NO_TIME: 20},
         {
-            "message type 6": 5,
-            "message type 8": 3,
-            "message type 12": 21,
-            "message type 14": 24,
-            "message type 17": 20,
+            "message type 6": 2,
+            "message type 8": 1,
+            "message type 12": 10,
+            "message type 14": 10,
+            "message type 17": 10,
         },
     ),
     (GFW / "sample.nmea", 3, 1, 2, {}, {}),  # type 18, then type 24 parts A and B
@@ -106,10 +108,10 @@ COUNTS = [
     ),
     (
         # line 1: tag blocks with *00 checksums (accepted) around a two-sentence type 5;
-        # line 2: second tag block "g:2-1-1" says sentence 2 of 1
+        # line 2: second tag block "g:2-1-1" says sentence 2 of 1 (the line is rejected whole)
         GFW / "spire-test.nmea",
         2, 0, 1,
-        {"malformed tag block group 'g:2-1-1'": 1, "orphan fragment 1 of 2 (seq 1, channel A)": 1},
+        {"malformed tag block group 'g:2-1-1'": 1},
         {},
     ),
     (GFW / "type1-bad-bitcount.nmea", 13, 12, 0, {}, {"blank line": 1}),  # 186-bit reports
@@ -155,6 +157,9 @@ def test_counts_on_real_excerpts(
     assert len(result.statics) == statics
     assert result.reasons() == Counter(rejected)
     assert result.skipped == Counter(skipped)
+    # One outcome per line: a position, a static report, a fragment, rejected or skipped.
+    outcomes = positions + sum(result.outcomes.values()) + len(result.rejected)
+    assert outcomes + sum(skipped.values()) == line_count
 
 
 def test_amsa_log_excerpt() -> None:

@@ -1,11 +1,13 @@
 """read_nmea on hostile input: random bytes and mutated real lines never make it raise, and
-every record read is accounted for.
+every line read has exactly one outcome.
 
-The invariant, per chunk: records read from the chunk's lines plus the records the previous
-chunk left pending equal the records used in position or static reports, plus those
-rejected, plus those skipped, plus those left pending; nothing is pending after the last
-chunk. Line numbers stay within the input, every physical line is read exactly once, and
-the result does not depend on how the input is cut into chunks.
+The invariant, per chunk: the chunk's lines plus the lines the previous chunk left pending
+(fragments waiting for the rest of their message) equal its positions, plus its static
+and fragment lines, plus those rejected, plus those skipped, plus the lines left pending;
+nothing is pending after the last chunk. No line is both a position and a rejection, or
+rejected twice. Line numbers stay within the input, every physical line is read exactly
+once, and the result does not depend on how the input is cut into chunks. (The same at
+the level of a whole ingest, with the store's dedup: test_ingest_fuzz.py.)
 """
 
 from __future__ import annotations
@@ -90,12 +92,16 @@ def check(data: bytes, chunk_lines: int) -> None:
     physical_lines = data.count(b"\n") + (bool(data) and not data.endswith(b"\n"))
     pending = 0
     lines_read = 0
+    position_lines: list[int] = []
+    rejected_lines: list[int] = []
     chunks = list(read_nmea(io.BytesIO(data), chunk_lines=chunk_lines))
     for chunk in chunks:
         skipped = sum(chunk.skipped.values())
-        accounted = chunk.records_used + len(chunk.rejected) + skipped + chunk.records_pending
-        assert chunk.records_read + pending == accounted
-        pending = chunk.records_pending
+        decided = len(chunk.positions["mmsi"]) + sum(chunk.outcomes.values())
+        decided += len(chunk.rejected) + skipped
+        assert chunk.lines_read + pending == decided + chunk.lines_pending
+        assert all(count > 0 for count in chunk.outcomes.values())
+        pending = chunk.lines_pending
         lines_read += chunk.lines_read
         first, last = lines_read - chunk.lines_read + 1, lines_read
         assert all(1 <= r.line <= last for r in chunk.rejected)
@@ -104,10 +110,14 @@ def check(data: bytes, chunk_lines: int) -> None:
         assert all(-1 <= s < len(chunk.stations) for s in chunk.positions["station"].tolist())
         columns = {len(column) for column in chunk.positions.values()}
         assert len(columns) == 1
-        # a record is at least one line's worth: a line holds at least one record
-        assert chunk.records_read >= chunk.lines_read
+        position_lines += chunk.positions["line"].tolist()
+        rejected_lines += [r.line for r in chunk.rejected]
     assert pending == 0
     assert lines_read == physical_lines
+    # One outcome per line: a line is at most one position or one rejection, never both.
+    assert len(set(position_lines)) == len(position_lines)
+    assert len(set(rejected_lines)) == len(rejected_lines)
+    assert not set(position_lines) & set(rejected_lines)
     assert summary(data, chunk_lines) == summary(data, 1_000_000)
 
 

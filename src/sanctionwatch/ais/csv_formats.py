@@ -96,6 +96,9 @@ def _read_fast(
         parse = pacsv.ParseOptions(invalid_row_handler=refuse, ignore_empty_lines=False)
 
         def work(block: bytes, first_line: int) -> Chunk:
+            if not block.strip():  # blank lines at the end of the file
+                blank = block.count(b"\n") + (not block.endswith(b"\n"))
+                return Chunk(skipped=Counter({"blank line": blank}), lines_read=blank)
             try:
                 table = pacsv.read_csv(
                     pa.py_buffer(block),
@@ -129,8 +132,7 @@ def _blocks(stream: BinaryIO, first_line: int) -> Iterator[tuple[bytes, int]]:
             return
         if not block.endswith(b"\n"):
             block += stream.readline()
-        if block.strip():
-            yield block, line
+        yield block, line
         line += block.count(b"\n")
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from sanctionwatch.ais import csv_formats, csv_layouts
-from sanctionwatch.ais.counts import IngestCounts
+from sanctionwatch.ais.counts import IngestCounts, line_outcomes
 from sanctionwatch.ais.model import IDENTITY_FIELDS, Chunk, Rejected, StaticReport
 from sanctionwatch.ais.store import PositionStore
 from sanctionwatch.ais.validate import check_positions
@@ -167,6 +167,7 @@ def _chunks(
             yield from read_nmea(stream)
         return
     layout = csv_layouts.DMA if fmt == FORMAT_DMA else csv_layouts.MARINECADASTRE
+    yield Chunk(skipped=Counter({"header line": 1}), lines_read=1)
     yield from csv_formats.read_csv(opened, layout, careful=careful)
 
 
@@ -252,6 +253,8 @@ def _ingest(
     rejected_by: Counter[str] = Counter()
     skipped_by: Counter[str] = Counter()
     statics = _StaticSummary()
+    reader_outcomes: Counter[str] = Counter()
+    warnings: Counter[str] = Counter()
     digest = hashlib.sha256()
 
     def tap(block: bytes) -> None:
@@ -276,13 +279,17 @@ def _ingest(
                 counts.rejected += len(rejected)
                 skipped_by.update(chunk.skipped)
                 statics.add(_usable_statics(chunk, fmt, q, rejected_by, counts))
+                reader_outcomes.update(chunk.outcomes)
+                warnings.update(chunk.warnings)
         counts.rejected_by_reason = dict(rejected_by.most_common())
         counts.skipped_by_reason = dict(skipped_by.most_common())
+        counts.warnings = dict(warnings.most_common())
         if counts.rejected:
             _restore_texts(source, quarantine)
         writer.commit(
             statics.reports(), quarantine if counts.rejected else None, digest.hexdigest(), started
         )
+        counts.line_outcomes = line_outcomes(counts, reader_outcomes)
     except csv_formats.CarefulPathNeeded:
         writer.abort()
         raise
@@ -304,19 +311,26 @@ def _ingest(
 def _usable_statics(
     chunk: Chunk, fmt: str, quarantine: TextIO, rejected_by: Counter[str], counts: IngestCounts
 ) -> list[StaticReport]:
-    """Static reports with a valid MMSI; an NMEA report without one is quarantined. (A CSV
-    row with a bad MMSI was already rejected as a position, so it is not counted twice.)"""
+    """Static reports with a valid MMSI; an NMEA type 5 or 24 without one is quarantined,
+    and its line counted as rejected instead of static. (A CSV row or a type 19 with a bad
+    MMSI is a position line, rejected as a position, so it is not counted twice.)"""
     usable = []
+    position_lines: set[int] | None = None
     for report in chunk.statics:
         if 100_000_000 <= report.mmsi <= 999_999_999:
             usable.append(report)
-        elif fmt == FORMAT_NMEA:
-            reason = f"MMSI is not 9 digits: {report.mmsi} (static report)"
-            rejected_by[_reason_group(reason)] += 1
-            counts.rejected += 1
-            quarantine.write(
-                _quarantine_line(chunk_name(counts), Rejected(report.line, reason, ""))
-            )
+            continue
+        if fmt != FORMAT_NMEA:
+            continue
+        if position_lines is None:
+            position_lines = set(chunk.positions["line"].tolist())
+        if report.line in position_lines:
+            continue
+        reason = f"MMSI is not 9 digits: {report.mmsi} (static report)"
+        rejected_by[_reason_group(reason)] += 1
+        counts.rejected += 1
+        chunk.outcomes["static"] -= 1
+        quarantine.write(_quarantine_line(chunk_name(counts), Rejected(report.line, reason, "")))
     return usable
 
 

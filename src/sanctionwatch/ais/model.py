@@ -3,10 +3,11 @@ r"""What every AIS reader hands to the store: position columns, identity reports
 Readers (``nmea.py``, ``csv_formats.py``) yield :class:`Chunk` objects. A chunk carries
 positions as parallel numpy columns (fast to validate and write as Parquet), static and
 voyage reports as :class:`StaticReport` rows (few, so plain objects), and every input line
-that could not be used as a :class:`Rejected` row with its line number and reason. Nothing
-a reader drops may go unreported: it is either a position, a static report, a rejection,
-or counted in ``Chunk.skipped`` (lines that are not AIS at all, such as proprietary ``$P``
-sentences, or message types this tool does not store).
+that could not be used as a :class:`Rejected` row with its line number and reason. Every
+input line has exactly one outcome: a position (one per line at most), a rejection (one
+per line at most), counted in ``Chunk.skipped`` (lines that are not AIS at all, such as
+proprietary ``$P`` sentences, or message types this tool does not store), or counted in
+``Chunk.outcomes`` (static reports, fragments of multi-sentence messages).
 
 Conventions for the position columns (all numpy arrays of one length):
 
@@ -121,3 +122,10 @@ class Chunk:
     # Names that the ``station`` column indexes (NMEA tag block \s:, say "rMT2083").
     stations: list[str] = field(default_factory=list)
     lines_read: int = 0
+    # Lines that are neither a position, a rejection nor skipped: "static" (a static report
+    # that is not also a position, AIS types 5 and 24) and "fragment" (a sentence of a
+    # multi-sentence message whose outcome is counted on the message's last line).
+    outcomes: Counter[str] = field(default_factory=Counter)
+    # Lines decoded with a warning, by reason ("type 1 payload 163 bits, short of 168"); the
+    # line's outcome is counted as usual.
+    warnings: Counter[str] = field(default_factory=Counter)

@@ -1,14 +1,16 @@
 """Read NMEA 0183 AIS logs (``!AIVDM`` / ``!AIVDO`` sentences) into position columns.
 
 ``read_nmea`` takes a decompressed byte stream and yields :class:`NmeaChunk` objects of at
-most ``chunk_lines`` physical lines. Each line is split into *records*: one NMEA sentence
-with its optional NMEA 4.10 tag block (``\\c:...,s:...*hh\\``), or one line that holds no
-sentence (a ``$`` line, a blank line, a line that is not NMEA). Several tag block and
-sentence pairs on one physical line are several records. Every record ends up in exactly
-one place: part of a position or static report, a :class:`Rejected` row (the reason says
-why), a ``skipped`` count (not AIS, or an AIS message type this tool does not store), or
-waiting at the end of the chunk for the other fragments of its message. The chunk's record
-counters make that checkable, and ``tests/ais/test_nmea_fuzz.py`` checks it.
+most ``chunk_lines`` physical lines. Each line has exactly one outcome: a position, a
+static report (``outcomes["static"]``), a fragment of a message completed on a later line
+(``outcomes["fragment"]``), a :class:`Rejected` row (the reason says why), a ``skipped``
+count (not AIS, or an AIS message type this tool does not store), or waiting at the end of
+the chunk for the other fragments of its message. A line holds at most one *record*: one
+NMEA sentence with its optional NMEA 4.10 tag block (``\\c:...,s:...*hh\\``), or several
+tag block and sentence pairs that make one whole multi-sentence message (MarineTraffic and
+Spire write messages so); a line with anything else besides its sentence is rejected
+whole. The chunk's counters make that checkable, and ``tests/ais/test_nmea_fuzz.py``
+checks it.
 
 Time of a message, the first available of: tag block ``c:`` (seconds, or milliseconds when
 above 1e11), a vendor time after the checksum (``...*hh,1327664821``: 10 or 13 digits after
@@ -81,8 +83,7 @@ class _Reader:
         batch = MessageBatch(rec, good, assembled)
         chunk = rec.chunk
         chunk.lines_read = len(lines)
-        chunk.records_read = len(rec.line) + rec.others
         self.clock = batch.decode(self.clock)
-        chunk.records_pending = self.assembler.pending_records()
+        chunk.lines_pending = self.assembler.pending_lines()
         chunk.rejected.sort(key=lambda r: r.line)
         return chunk

@@ -43,8 +43,8 @@ class Assembler:
     def __init__(self) -> None:
         self.pending: dict[Key, _Partial] = {}
 
-    def pending_records(self) -> int:
-        """Fragments waiting for the rest of their message."""
+    def pending_lines(self) -> int:
+        """Lines holding a fragment that waits for the rest of its message."""
         return sum(len(p.parts) for p in self.pending.values())
 
     def assemble(

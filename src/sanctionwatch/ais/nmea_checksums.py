@@ -67,7 +67,8 @@ def verify_checksums(rec: Records, buffer: npt.NDArray[np.uint8]) -> npt.NDArray
     rec.fill = buffer[ends - 1].astype(np.int64) - ord("0")  # the digit before '*'
     computed = (running[ends] ^ running[starts]).astype(np.int64)
     good: npt.NDArray[np.bool_] = computed == _HEX[buffer[ends + 1]] * 16 + _HEX[buffer[ends + 2]]
-    tag_problems = _verify_tag_blocks(rec, buffer, running)
+    tag_problems = _verify_extra_sentences(rec, buffer, running)
+    tag_problems.update(_verify_tag_blocks(rec, buffer, running))
     for index in tag_problems:
         good[index] = False
     for index in np.flatnonzero(~good).tolist():
@@ -79,6 +80,25 @@ def verify_checksums(rec: Records, buffer: npt.NDArray[np.uint8]) -> npt.NDArray
         else:
             rec.reject(rec.line[index], reason)
     return good
+
+
+def _verify_extra_sentences(
+    rec: Records, buffer: npt.NDArray[np.uint8], running: npt.NDArray[np.uint8]
+) -> dict[int, str]:
+    """Check the other sentences of lines that hold a whole multi-sentence message (their
+    checksum characters were checked to be hex when the line was split)."""
+    if not rec.extra_end:
+        return {}
+    starts = np.asarray(rec.extra_start, dtype=np.int64)
+    ends = np.asarray(rec.extra_end, dtype=np.int64)
+    computed = (running[ends] ^ running[starts]).astype(np.int64)
+    given = _HEX[buffer[ends + 1]] * 16 + _HEX[buffer[ends + 2]]
+    problems: dict[int, str] = {}
+    for at in np.flatnonzero(computed != given).tolist():
+        text = bytes(buffer[ends[at] + 1 : ends[at] + 3]).decode()
+        reason = f"checksum mismatch: line says {text}, computed {computed[at]:02X}"
+        problems.setdefault(rec.extra_record[at], reason)
+    return problems
 
 
 def _verify_tag_blocks(

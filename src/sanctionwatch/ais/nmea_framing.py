@@ -60,6 +60,7 @@ class Sentence(NamedTuple):
     payload: bytes
     star: int  # position of '*' in the sentence
     vendor_time: int  # ms, -1 if none
+    checksum: bytes  # the two characters after '*'
 
 
 @dataclass(slots=True)

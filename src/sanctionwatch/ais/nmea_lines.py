@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Final
+from typing import Final, NamedTuple
 
 from sanctionwatch.ais.nmea_checksums import checksum_problem
 from sanctionwatch.ais.nmea_framing import (
@@ -96,7 +96,6 @@ class LineSplitter:
             self._split_line(rec, raw, lineno, offset)
             offset += len(raw)
         for sentence_id, count in dollar.items():
-            rec.others += count
             rec.chunk.skipped[dollar_reason(sentence_id)] += count
 
     def _tagged_line(self, rec: Records, raw: bytes, lineno: int, offset: int) -> bool:
@@ -151,7 +150,6 @@ class LineSplitter:
         """Every line the fast path does not take: tag blocks, vendor times, multi-sentence
         fragments, ``$`` lines, blank lines and everything malformed."""
         if not raw.isascii():
-            rec.others += 1
             try:
                 raw.decode("utf-8")
                 rec.reject(lineno, "non-ASCII characters (NMEA 0183 is ASCII)")
@@ -163,9 +161,7 @@ class LineSplitter:
         line = line[start:]
         if line[:1] in (b"!", b"\\"):
             self._split_tagged(rec, line, lineno, offset + start)
-            return
-        rec.others += 1
-        if not line:
+        elif not line:
             rec.chunk.skipped["blank line"] += 1
         elif line[:1] == b"$":
             self._dollar_line(rec, line, lineno)
@@ -173,14 +169,15 @@ class LineSplitter:
             rec.reject(lineno, "not an NMEA sentence")
 
     def _split_tagged(self, rec: Records, line: bytes, lineno: int, offset: int) -> None:
-        """Split ``[\\tag\\]sentence[\\tag\\]sentence...`` into records."""
+        """Split ``[\\tag\\]sentence[\\tag\\]sentence...`` into its pieces; the line is one
+        record, or rejected whole."""
+        pieces: list[tuple[bytes | None, bytes, int]] = []  # tag, sentence, buffer offset
         pos = 0
         while pos < len(line):
             tag: bytes | None = None
             if line[pos : pos + 1] == b"\\":
                 close = line.find(b"\\", pos + 1)
                 if close < 0:
-                    rec.others += 1
                     rec.reject(lineno, "tag block not closed by a backslash")
                     return
                 tag, pos = line[pos + 1 : close], close + 1
@@ -188,35 +185,31 @@ class LineSplitter:
             end = len(line) if end < 0 else end
             sentence = line[pos:end].rstrip()
             start = len(sentence) - len(sentence.lstrip())
-            self._record(rec, tag, sentence[start:], lineno, offset + pos + start)
+            pieces.append((tag, sentence[start:], offset + pos + start))
             pos = end
+        if len(pieces) == 1:
+            tag, sentence, at = pieces[0]
+            self._record(rec, tag, sentence, lineno, at)
+        else:
+            self._one_message(rec, pieces, lineno)
 
     def _record(
         self, rec: Records, tag: bytes | None, sentence: bytes, lineno: int, offset: int
     ) -> None:
         """One tag block (or None) and the sentence after it, at ``offset`` in the buffer."""
         if sentence[:1] == b"$":
-            rec.others += 1
             self._dollar_line(rec, sentence, lineno)
             return
         parsed = parse_tag_block(tag) if tag is not None else Tag()
-        fields = self._sentence_fields(rec, sentence, lineno, parsed)
-        if fields is None or isinstance(parsed, str):  # a bad tag block was rejected there
-            rec.others += 1
+        fields = _sentence_fields(sentence, parsed)
+        if isinstance(fields, _Verdict):
+            if fields.skip:
+                rec.chunk.skipped[fields.reason] += 1
+            else:
+                rec.reject(lineno, fields.reason)
             return
-        index = len(rec.line)
-        if self.pghp:
-            self._match_pghp(rec, index, sentence[fields.star + 1 : fields.star + 3], lineno)
-        if parsed.time >= 0:
-            rec.set_time(index, parsed.time, SOURCE_TAG_BLOCK)
-        elif fields.vendor_time >= 0:
-            rec.set_time(index, fields.vendor_time, SOURCE_VENDOR)
-        if parsed.station is not None:
-            rec.station[index] = parsed.station
-        rec.line.append(lineno)
-        rec.payload.append(fields.payload)
-        rec.span_start.append(offset + 1)
-        rec.span_end.append(offset + fields.star)
+        assert not isinstance(parsed, str)  # a bad tag block is a verdict
+        index = self._add(rec, [(parsed, fields, offset)], lineno)
         total, seq, channel = fields.total, fields.seq, fields.channel
         if parsed.group is not None and parsed.group[1] > 1:
             group = parsed.group[2]
@@ -229,52 +222,58 @@ class LineSplitter:
             label = f"(seq {seq or '-'}, channel {channel or '-'})"
             rec.multi[index] = ((source, seq, channel, total), fields.number, label)
 
-    @staticmethod
-    def _sentence_fields(
-        rec: Records, sentence: bytes, lineno: int, tag: Tag | str
-    ) -> Sentence | None:
-        """Check a ``!`` sentence (and the outcome of its tag block); None after rejecting
-        or skipping it."""
-        if sentence[:1] != b"!":
-            rec.reject(
-                lineno, "tag block without a sentence" if not sentence else "not an NMEA sentence"
-            )
-            return None
-        head = re.split(rb"[,*]", sentence[1:], maxsplit=1)[0]
-        if len(head) != 5 or head[2:] not in AIS_FORMATTERS:
-            if SENTENCE_ID.fullmatch(head):
-                rec.chunk.skipped[f"!{head.decode()} sentence"] += 1
-            else:
-                rec.reject(lineno, "not an NMEA sentence (malformed sentence id)")
-            return None
-        if isinstance(tag, str):
-            rec.reject(lineno, tag)
-            return None
-        star = sentence.find(b"*")
-        if star < 0:
-            rec.reject(lineno, "no checksum: sentence truncated?")
-            return None
-        given, suffix = sentence[star + 1 : star + 3], sentence[star + 3 :].strip()
-        fields = sentence[1:star].split(b",")
-        vendor = vendor_time(suffix) if suffix else -1
-        problem = sentence_field_problem(fields, given, tag)
-        if problem is None and suffix and vendor < 0 and any(c in suffix for c in b"!$\\"):
-            # Other stray text (a quote in GFW's sample.nmea) does not spoil a sentence
-            # whose checksum verifies, but a second sentence glued on must not vanish.
-            problem = f"unexpected text after the checksum: '{suffix.decode()}'"
-        if problem is not None:
-            rec.reject(lineno, problem)
-            return None
-        return Sentence(
-            talker=head[:2].decode(),
-            total=int(fields[1]),
-            number=int(fields[2]),
-            seq=fields[3].decode(),
-            channel=fields[4].decode(),
-            payload=fields[5],
-            star=star,
-            vendor_time=vendor,
-        )
+    def _one_message(
+        self, rec: Records, pieces: list[tuple[bytes | None, bytes, int]], lineno: int
+    ) -> None:
+        """Several tag block and sentence pairs on one line: they must be fragments 1..n of
+        one n-sentence message, which becomes one record; else the line is rejected whole,
+        for the first problem met."""
+        checked: list[tuple[Tag, Sentence, int]] = []
+        for tag, sentence, offset in pieces:
+            parsed = parse_tag_block(tag) if tag is not None else Tag()
+            fields = _sentence_fields(sentence, parsed)
+            if isinstance(fields, _Verdict):
+                reason = _NOT_ONE_MESSAGE if fields.skip else fields.reason
+                rec.reject(lineno, reason)
+                return
+            assert not isinstance(parsed, str)
+            checked.append((parsed, fields, offset))
+        total = len(checked)
+        first = checked[0][1]
+        for number, (_, fields, _) in enumerate(checked, 1):
+            if (fields.total, fields.number, fields.seq, fields.channel) != (
+                total, number, first.seq, first.channel
+            ):  # fmt: skip
+                rec.reject(lineno, _NOT_ONE_MESSAGE)
+                return
+        self._add(rec, checked, lineno)
+
+    def _add(self, rec: Records, parts: list[tuple[Tag, Sentence, int]], lineno: int) -> int:
+        """Add a record for the sentences ``parts`` of one line (one, or all fragments of
+        one message in order); its time and station are the first that a part gives."""
+        index = len(rec.line)
+        if self.pghp:
+            self._match_pghp(rec, index, parts[0][1].checksum, lineno)
+        for tag, fields, _ in parts:
+            if index in rec.time:
+                break
+            if tag.time >= 0:
+                rec.set_time(index, tag.time, SOURCE_TAG_BLOCK)
+            elif fields.vendor_time >= 0:
+                rec.set_time(index, fields.vendor_time, SOURCE_VENDOR)
+        station = next((tag.station for tag, _, _ in parts if tag.station is not None), None)
+        if station is not None:
+            rec.station[index] = station
+        for _, fields, offset in parts[:-1]:
+            rec.extra_start.append(offset + 1)
+            rec.extra_end.append(offset + fields.star)
+            rec.extra_record.append(index)
+        _, fields, offset = parts[-1]
+        rec.line.append(lineno)
+        rec.payload.append(b"".join(f.payload for _, f, _ in parts))
+        rec.span_start.append(offset + 1)
+        rec.span_end.append(offset + fields.star)
+        return index
 
     def _dollar_line(self, rec: Records, line: bytes, lineno: int) -> None:
         """``$`` sentences are not AIS: counted by sentence id, except ``$PGHP`` times."""
@@ -309,3 +308,52 @@ class LineSplitter:
             if key in self.pghp:
                 rec.set_time(index, self.pghp.pop(key)[0], SOURCE_PGHP)
                 return
+
+
+_NOT_ONE_MESSAGE: Final = "several sentences on one line that are not one whole AIS message"
+
+
+class _Verdict(NamedTuple):
+    """A sentence that is not used: skipped (not AIS) or rejected, with the reason."""
+
+    skip: bool
+    reason: str
+
+
+def _sentence_fields(sentence: bytes, tag: Tag | str) -> Sentence | _Verdict:
+    """Check a ``!`` sentence (and the outcome of its tag block, a string if it was bad)."""
+    if sentence[:1] != b"!":
+        return _Verdict(
+            False, "tag block without a sentence" if not sentence else "not an NMEA sentence"
+        )
+    head = re.split(rb"[,*]", sentence[1:], maxsplit=1)[0]
+    if len(head) != 5 or head[2:] not in AIS_FORMATTERS:
+        if SENTENCE_ID.fullmatch(head):
+            return _Verdict(True, f"!{head.decode()} sentence")
+        return _Verdict(False, "not an NMEA sentence (malformed sentence id)")
+    if isinstance(tag, str):
+        return _Verdict(False, tag)
+    star = sentence.find(b"*")
+    if star < 0:
+        return _Verdict(False, "no checksum: sentence truncated?")
+    given, suffix = sentence[star + 1 : star + 3], sentence[star + 3 :].strip()
+    fields = sentence[1:star].split(b",")
+    vendor = vendor_time(suffix) if suffix else -1
+    problem = sentence_field_problem(fields, given, tag)
+    if problem is None and suffix and vendor < 0 and any(c in suffix for c in b"!$\\"):
+        # Other stray text (a quote in GFW's sample.nmea) does not spoil a sentence whose
+        # checksum verifies, but a second sentence glued on must not vanish.
+        problem = f"unexpected text after the checksum: '{suffix.decode()}'"
+    if problem is not None:
+        return _Verdict(False, problem)
+    return Sentence(
+        talker=head[:2].decode(),
+        total=int(fields[1]),
+        number=int(fields[2]),
+        seq=fields[3].decode(),
+        channel=fields[4].decode(),
+        payload=fields[5],
+        star=star,
+        vendor_time=vendor,
+        checksum=given,
+    )

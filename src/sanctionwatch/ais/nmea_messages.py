@@ -134,7 +134,15 @@ class MessageBatch:
         stored[self._statics(payloads, types, bits, times, stored)] = False
         keep = stored[positions]
         self._positions({k: v[keep] for k, v in columns.items()}, positions[keep], times)
-        self.chunk.records_used += int(self.fragments[stored].sum())
+        # One outcome per line: a message's last line holds its outcome, its other lines are
+        # fragments; a type 19 is a position line (its static report rides along).
+        outcomes = self.chunk.outcomes
+        statics = int((stored & np.isin(types, (5, 24))).sum())
+        fragments = int((self.fragments[stored] - 1).sum())
+        if statics:
+            outcomes["static"] += statics
+        if fragments:
+            outcomes["fragment"] += fragments
         sources = np.bincount(self.time_source[stored], minlength=len(TIME_SOURCES))
         for name, count in zip(TIME_SOURCES, sources.tolist(), strict=True):
             if count:
@@ -173,11 +181,15 @@ class MessageBatch:
         return b"".join(p.payload for p in self.assembled[message - len(self.single)][1])
 
     def _skip(self, skipped: npt.NDArray[np.bool_], types: npt.NDArray[np.int64]) -> None:
-        """Count the messages that decoded fine but are not stored, by type."""
-        counts = np.bincount(types[skipped], weights=self.fragments[skipped], minlength=64)
+        """Count the messages that decoded fine but are not stored, by type (on their last
+        line; their other lines are fragments)."""
+        counts = np.bincount(types[skipped], minlength=64)
         for kind in np.flatnonzero(counts).tolist():
             label = "message type 4 (base station)" if kind == 4 else f"message type {kind}"
             self.chunk.skipped[label] += int(counts[kind])
+        fragments = int((self.fragments[skipped] - 1).sum())
+        if fragments:
+            self.chunk.outcomes["fragment"] += fragments
 
     def _statics(
         self,

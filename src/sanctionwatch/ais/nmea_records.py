@@ -31,14 +31,12 @@ SOURCE_CLOCK, SOURCE_TAG_BLOCK, SOURCE_VENDOR, SOURCE_PGHP = range(4)
 
 @dataclass
 class NmeaChunk(Chunk):
-    """A :class:`Chunk` with record accounting: ``records_read`` (split from this chunk's
-    lines) plus the previous chunk's ``records_pending`` equals ``records_used`` (in a
-    position or static report) + rejected + skipped + this chunk's ``records_pending``.
+    """A :class:`Chunk` with line accounting: this chunk's ``lines_read`` plus the previous
+    chunk's ``lines_pending`` equals its positions + ``outcomes`` + rejected + skipped +
+    this chunk's ``lines_pending`` (fragments waiting for the rest of their message).
     ``time_sources`` counts the messages stored by where their time came from."""
 
-    records_read: int = 0
-    records_used: int = 0
-    records_pending: int = 0
+    lines_pending: int = 0
     time_sources: Counter[str] = field(default_factory=Counter)
 
 
@@ -58,12 +56,16 @@ class Records:
         self.tag_start: list[int] = []
         self.tag_end: list[int] = []
         self.tag_record: list[int] = []
+        # The other sentences of a line that holds a whole multi-sentence message (the record
+        # spans its last one), verified with the sentences: span and record index.
+        self.extra_start: list[int] = []
+        self.extra_end: list[int] = []
+        self.extra_record: list[int] = []
         self.time: dict[int, int] = {}  # record -> ms, for records with a time
         self.time_source: dict[int, int] = {}  # record -> index into TIME_SOURCES
         self.station: dict[int, str] = {}
         self.multi: dict[int, tuple[Key, int, str]] = {}  # record -> key, fragment number, label
         self.bad_checksum: dict[int, str] = {}
-        self.others = 0  # records that are not sentences: decided in pass 1
         self.chunk = NmeaChunk()
 
     def text(self, line: int) -> str:
