@@ -278,6 +278,9 @@ def lists_update(ctx: click.Context, sources: tuple[str, ...]) -> None:
         raise click.ClickException(f"{failed} of {len(results)} sources could not be updated")
 
 
+SCREEN_BAD_ROWS_EXIT = 3  # every row written, but some are errors
+
+
 @cli.command("screen")
 @click.argument(
     "source", default="-", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
@@ -294,28 +297,30 @@ def screen_command(
 
     Optional columns: id, schema, birth_date, nationality, imo, country. One result per row,
     matches at or above the threshold, best first, each with its explanation; a row that
-    cannot be screened gets an "error" instead.
+    cannot be screened gets an "error" and no matches, and the exit code is then 3.
     """
     from sanctionwatch.lists.loader import default_workers
+    from sanctionwatch.screening.batch_io import open_queries
     from sanctionwatch.screening.output import write_results
     from sanctionwatch.screening.service import open_screener
 
     screener = open_screener(ctx.obj)
     workers = workers or default_workers()
     if str(source) == "-":
-        write_results(
+        counts = write_results(
             screener, sys.stdin, "<stdin>", fmt, threshold, limit, sys.stdout, None, workers
         )
-        return
-    if not source.exists():
-        raise click.BadParameter(f"{source}: no such file", param_hint="SOURCE")
-    with (
-        source.open(encoding="utf-8-sig", errors="replace", newline="") as handle,
-        progress_bar() as bar,
-    ):
-        write_results(
-            screener, handle, str(source), fmt, threshold, limit, sys.stdout, bar, workers
+    else:
+        with open_queries(source) as handle, progress_bar() as bar:
+            counts = write_results(
+                screener, handle, str(source), fmt, threshold, limit, sys.stdout, bar, workers
+            )
+    if counts.errors:
+        stderr.print(
+            f"{counts.errors} of {counts.rows} rows could not be screened "
+            '(each has an "error" in the output)'
         )
+        ctx.exit(SCREEN_BAD_ROWS_EXIT)
 
 
 @cli.command("demo")

@@ -1,19 +1,30 @@
 """Reading screening queries from CSV (with a header) or JSON lines, row by row, and writing
-results: one bad row becomes an error row in the output, never the end of the batch."""
+results: one bad row becomes an error row in the output, never the end of the batch.
+
+Input is bounded: only a regular file or standard input is read (a link to ``/dev/zero`` or
+a FIFO would never end), and no line is held longer than :data:`MAX_LINE_CHARS`; a longer
+line is read past in pieces and becomes that row's error.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
 import json
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
 from sanctionwatch.errors import InputError
 from sanctionwatch.screening.model import Query
+from sanctionwatch.screening.names import MAX_NAME_CHARS
 
+# A row of seven short fields is well under 1 KiB; 64 Ki characters leaves room for any real
+# one (long addresses, many aliases in a name column) and bounds what a row can cost.
+MAX_LINE_CHARS = 65_536
 FIELDS = ("id", "name", "schema", "birth_date", "nationality", "imo", "country")
 
 
@@ -27,37 +38,112 @@ class QueryRow:
     raw: dict[str, Any] | None = None
 
 
+def open_queries(path: Path) -> IO[str]:
+    """``path`` opened for :func:`read_queries` if it is a regular file (after links), else an
+    InputError. Opened without blocking, so that a FIFO is refused rather than waited on."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise InputError(
+            f"{path}: not a regular file (a device, FIFO or directory); give a file, "
+            "or pipe the data to standard input with '-'"
+        )
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(descriptor, True)
+    return open(descriptor, encoding="utf-8-sig", errors="replace", newline="")
+
+
+class _Lines:
+    """The lines of a text handle, each at most ``limit`` characters long.
+
+    A longer line is read past in pieces (memory stays bounded) and given as a bare line
+    end; its number goes to ``too_long``. ``number`` is the last line handed out (1-based).
+    """
+
+    def __init__(self, handle: IO[str], limit: int = MAX_LINE_CHARS) -> None:
+        self._handle = handle
+        self._limit = limit
+        self._pushed: list[str | None] = []
+        self.number = 0
+        self.too_long: list[int] = []
+
+    def _read(self) -> str | None:
+        """The next line, None for an over-long one; StopIteration at the end."""
+        if self._pushed:
+            return self._pushed.pop()
+        line = self._handle.readline(self._limit + 1)
+        if not line:
+            raise StopIteration
+        if len(line) <= self._limit or line[-1] in "\r\n":
+            return line
+        while piece := self._handle.readline(self._limit):
+            if piece[-1] in "\r\n":
+                break
+        return None
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._read()
+        self.number += 1
+        if line is None:
+            self.too_long.append(self.number)
+            return "\n"
+        return line
+
+    def first_character(self, source: str) -> str:
+        """The first non-blank character of the input ("" if there is none), left unread."""
+        seen: list[str | None] = []
+        first = ""
+        try:
+            while not first:
+                line = self._read()
+                seen.append(line)
+                if line is None:
+                    raise InputError(
+                        f"{source}:{len(seen)}: the first line is longer than "
+                        f"{self._limit} characters; not a CSV header or a JSON line"
+                    )
+                first = line.lstrip()[:1]
+        except StopIteration:
+            pass
+        self._pushed.extend(reversed(seen))
+        return first
+
+    def was_too_long(self, first: int, last: int) -> int | None:
+        """The first over-long line from ``first`` to ``last``, forgetting those up to ``last``."""
+        found = next((n for n in self.too_long if first <= n <= last), None)
+        self.too_long = [n for n in self.too_long if n > last]
+        return found
+
+
 def read_queries(handle: IO[str], source: str) -> Iterator[QueryRow]:
     """Queries from ``handle``: JSON lines when the first non-blank character is ``{``,
     else CSV with a header row that has a ``name`` column."""
-    first = ""
-    buffered: list[str] = []
-    for line in handle:
-        buffered.append(line)
-        if line.strip():
-            first = line.lstrip()[0]
-            break
-    stream = _Chain(buffered, handle)
+    lines = _Lines(handle)
+    first = lines.first_character(source)
     if first == "{":
-        yield from _read_jsonl(stream, source)
+        yield from _read_jsonl(lines, source)
     elif first:
-        yield from _read_csv(stream, source)
+        yield from _read_csv(lines, source)
 
 
-class _Chain(io.TextIOBase):
-    """The lines already read, then the rest of the handle."""
-
-    def __init__(self, head: list[str], rest: IO[str]) -> None:
-        self._head = head
-        self._rest = rest
-
-    def __iter__(self) -> Iterator[str]:  # type: ignore[override]
-        yield from self._head
-        yield from self._rest
+def _too_long(source: str, number: int) -> str:
+    return f"{source}:{number}: line longer than {MAX_LINE_CHARS} characters; not read"
 
 
-def _read_jsonl(lines: Iterator[str] | _Chain, source: str) -> Iterator[QueryRow]:
-    for number, line in enumerate(lines, start=1):
+def _read_jsonl(lines: _Lines, source: str) -> Iterator[QueryRow]:
+    for line in lines:
+        number = lines.number
+        if lines.was_too_long(number, number):
+            yield QueryRow(number, None, _too_long(source, number))
+            continue
         if not line.strip():
             continue
         try:
@@ -65,26 +151,46 @@ def _read_jsonl(lines: Iterator[str] | _Chain, source: str) -> Iterator[QueryRow
         except json.JSONDecodeError as exc:
             yield QueryRow(number, None, f"{source}:{number}: not JSON ({exc.msg})")
             continue
+        except RecursionError:
+            yield QueryRow(number, None, f"{source}:{number}: JSON nested too deeply")
+            continue
         if not isinstance(data, dict):
             yield QueryRow(number, None, f"{source}:{number}: a JSON object per line is needed")
             continue
         yield _row(number, data, source)
 
 
-def _read_csv(lines: Iterator[str] | _Chain, source: str) -> Iterator[QueryRow]:
-    reader = csv.DictReader(iter(lines))
-    if reader.fieldnames is None or "name" not in [f.strip().lower() for f in reader.fieldnames]:
-        raise InputError(
-            f"{source}: the CSV header needs a 'name' column (got {reader.fieldnames})"
-        )
-    number = 1
-    for record in reader:
-        number = reader.line_num
-        if None in record:  # more cells than the header names
-            yield QueryRow(number, None, f"{source}:{number}: more columns than the header")
+def _read_csv(lines: _Lines, source: str) -> Iterator[QueryRow]:
+    reader = csv.reader(lines)
+    header: list[str] | None = None
+    while True:
+        start = lines.number + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if header is None:
+                raise InputError(f"{source}:{start}: malformed CSV header ({exc})") from exc
+            lines.was_too_long(start, lines.number)
+            yield QueryRow(start, None, f"{source}:{start}: malformed CSV ({exc})")
             continue
-        data = {k.strip().lower(): v for k, v in record.items() if k is not None}
-        yield _row(number, data, source)
+        if long_line := lines.was_too_long(start, lines.number):
+            if header is None:
+                raise InputError(_too_long(source, long_line) + " (the header)")
+            yield QueryRow(start, None, _too_long(source, long_line))
+            continue
+        if not cells:  # a blank line
+            continue
+        if header is None:
+            header = [cell.strip().lower() for cell in cells]
+            if "name" not in header:
+                raise InputError(f"{source}: the CSV header needs a 'name' column (got {cells})")
+            continue
+        if len(cells) > len(header):
+            yield QueryRow(start, None, f"{source}:{start}: more columns than the header")
+            continue
+        yield _row(start, dict(zip(header, cells, strict=False)), source)
 
 
 def _row(number: int, data: dict[str, Any], source: str) -> QueryRow:
@@ -92,6 +198,14 @@ def _row(number: int, data: dict[str, Any], source: str) -> QueryRow:
     name = values["name"]
     if not name:
         return QueryRow(number, None, f"{source}:{number}: empty name", data)
+    if len(name) > MAX_NAME_CHARS:
+        return QueryRow(
+            number,
+            None,
+            f"{source}:{number}: name of {len(name)} characters is too long "
+            f"(at most {MAX_NAME_CHARS})",
+            data,
+        )
     birth = values["birth_date"]
     if birth and not _partial_iso_date(birth):
         return QueryRow(

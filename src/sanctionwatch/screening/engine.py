@@ -10,6 +10,7 @@ from followthemoney import model
 
 from sanctionwatch.errors import InputError
 from sanctionwatch.lists.model import country_code
+from sanctionwatch.safe_text import unicode_problem
 from sanctionwatch.screening.index import IndexedParty, ScreeningIndex, query_keys
 from sanctionwatch.screening.model import Explanation, NameComparison, Query
 from sanctionwatch.screening.names import analyse_name
@@ -55,6 +56,9 @@ def check_query(query: Query) -> None:
     """Refuse a query no screening can answer, with the reason."""
     if not query.name or not query.name.strip():
         raise InputError("empty name")
+    for key, value in query.to_json().items():  # JSON's "\ud800" reads as a lone surrogate
+        if isinstance(value, str) and (problem := unicode_problem(value)):
+            raise InputError(f"{key} {problem}")
     if query.schema is not None and query.schema not in SCHEMATA:
         raise InputError(
             f"unknown schema {query.schema!r}; use one of {', '.join(sorted(SCHEMATA))}"

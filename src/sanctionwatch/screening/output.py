@@ -1,14 +1,25 @@
-"""Writing screening results as JSON lines (the contract in DESIGN.md), CSV or a table."""
+"""Writing screening results as JSON lines (the contract in DESIGN.md), CSV or a table.
+
+Only the output is made safe, never the matching: CSV cells cannot start a spreadsheet
+formula, the table shows control characters as escapes (see :mod:`sanctionwatch.safe_text`);
+JSON lines are as ``json.dumps`` writes them.
+"""
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from typing import IO, Any
 
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from sanctionwatch.safe_text import (
+    SafeConsole,
+    spreadsheet_safe_row,
+    terminal_safe,
+    unicode_problem,
+)
 from sanctionwatch.screening.batch_io import read_queries
 from sanctionwatch.screening.engine import Screener
 from sanctionwatch.screening.parallel import screen_rows
@@ -28,6 +39,14 @@ CSV_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class BatchCounts:
+    """Rows read from the input, and how many of them are errors in the output."""
+
+    rows: int
+    errors: int
+
+
 def write_results(
     screener: Screener,
     handle: IO[str],
@@ -38,33 +57,35 @@ def write_results(
     out: IO[str],
     progress: Progress | None,
     workers: int = 1,
-) -> int:
-    """Screen every row of ``handle`` and write the results to ``out``; returns rows read."""
+) -> BatchCounts:
+    """Screen every row of ``handle`` and write the results to ``out``; a row that cannot
+    be screened is written with its error, and counted."""
     task = progress.add_task(f"Screening {source}", total=None) if progress else None
     table_rows: list[dict[str, Any]] = []
     writer = csv.DictWriter(out, CSV_FIELDS) if fmt == "csv" else None
     if writer:
         writer.writeheader()
-    count = 0
+    count = errors = 0
     rows = read_queries(handle, source)
     encode = fmt == "jsonl"
-    for result in screen_rows(screener, rows, threshold, limit, source, workers, encode):
+    for failed, result in screen_rows(screener, rows, threshold, limit, source, workers, encode):
         count += 1
+        errors += failed
         if isinstance(result, str):
             out.write(result)
         elif writer:
-            writer.writerows(_csv_rows(result))
+            writer.writerows(spreadsheet_safe_row(row) for row in _csv_rows(result))
         else:
             table_rows.append(result)
         if progress and task is not None:
             progress.advance(task)
     if fmt == "table":
-        Console(file=out, markup=False, highlight=False, width=160).print(_table(table_rows))
-    return count
+        SafeConsole(file=out, width=160).print(_table(table_rows))
+    return BatchCounts(count, errors)
 
 
 def _csv_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    base = {"id": result["id"], "query_name": result["query"].get("name")}
+    base = {"id": _cell(result["id"]), "query_name": _cell(result["query"].get("name"))}
     if "error" in result:
         return [{**base, "error": result["error"]}]
     if not result["matches"]:
@@ -85,14 +106,21 @@ def _csv_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _cell(value: Any) -> Any:
+    """A value echoed from the input, writable as UTF-8 (a lone surrogate as its escape)."""
+    if isinstance(value, str) and unicode_problem(value):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
 def _table(results: list[dict[str, Any]]) -> Table:
     table = Table()
     for column in ("query", "score", "listed party", "list record", "matched name", "why"):
         table.add_column(column, overflow="fold")
     for result in results:
-        name = str(result["query"].get("name", ""))
+        name = terminal_safe(str(result["query"].get("name", "")))
         if "error" in result:
-            table.add_row(name, "", "", "", "", f"error: {result['error']}")
+            table.add_row(name, "", "", "", "", f"error: {terminal_safe(result['error'])}")
         elif not result["matches"]:
             table.add_row(name, "", "no match", "", "", "")
         for match in result.get("matches", []):
@@ -101,9 +129,9 @@ def _table(results: list[dict[str, Any]]) -> Table:
             table.add_row(
                 name,
                 f"{match['score']:.2f}",
-                f"{match['caption']} [{match['schema']}]",
-                ";".join(f"{r['list']}:{r['id']}" for r in match["records"]),
-                f"{why['matched_name']} ({why['matched_property']})",
+                terminal_safe(f"{match['caption']} [{match['schema']}]"),
+                terminal_safe(";".join(f"{r['list']}:{r['id']}" for r in match["records"])),
+                terminal_safe(f"{why['matched_name']} ({why['matched_property']})"),
                 f"{why['method']} {why['name_score']:.2f}"
                 + (f"; {qualifiers}" if qualifiers else ""),
             )

@@ -4,16 +4,26 @@ one, so each inherits the loaded index without copying it; results come back in 
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from sanctionwatch.errors import InputError
+from sanctionwatch.safe_text import unicode_problem
 from sanctionwatch.screening.batch_io import QueryRow
 from sanctionwatch.screening.engine import Screener
 
+log = logging.getLogger(__name__)
 CHUNK = 128  # rows per task: large enough to amortise the pipe, small enough to stream
+
+
+class Screened(NamedTuple):
+    """One row's result (a dict, or its JSON line) and whether it is an error."""
+
+    failed: bool
+    result: dict[str, Any] | str
 
 
 class _Job:
@@ -34,30 +44,45 @@ def _init(screener: Screener, threshold: float, limit: int, source: str, encode:
 def screen_row(
     screener: Screener, row: QueryRow, threshold: float, limit: int, source: str
 ) -> dict[str, Any]:
-    """The output record of one input row: its matches, or its error."""
+    """The output record of one input row: its matches, or (with no matches) its error.
+
+    Whatever goes wrong with one row is that row's error: the batch goes on.
+    """
     given_id = row.query.id if row.query else (row.raw or {}).get("id")
     result: dict[str, Any] = {"id": given_id or str(row.line)}  # else the input line
     result["query"] = row.query.to_json() if row.query else (row.raw or {})
     if row.query is None:
-        result["error"] = row.error
-        return result
+        return {**result, "matches": [], "error": row.error}
     try:
         result["matches"] = [m.to_json() for m in screener.screen(row.query, threshold, limit)]
     except InputError as exc:
-        result["error"] = f"{source}:{row.line}: {exc.message}"
+        return {**result, "matches": [], "error": f"{source}:{row.line}: {exc.message}"}
+    except Exception as exc:  # a bug met on one row must not end everyone else's batch
+        log.error("%s:%s: screening failed: %r", source, row.line, exc)
+        reason = f"internal error ({type(exc).__name__}); please report it"
+        return {**result, "matches": [], "error": f"{source}:{row.line}: {reason}"}
     return result
 
 
-def _screen_chunk(rows: list[QueryRow]) -> list[dict[str, Any]] | list[str]:
+def _screen_chunk(rows: list[QueryRow]) -> list[Screened]:
     results = [screen_row(_Job.screener, r, _Job.threshold, _Job.limit, _Job.source) for r in rows]
-    if _Job.encode:
-        return [json_line(result) for result in results]
-    return results
+    return [_screened(result, _Job.encode) for result in results]
+
+
+def _screened(result: dict[str, Any], encode: bool) -> Screened:
+    return Screened("error" in result, json_line(result) if encode else result)
 
 
 def json_line(result: dict[str, Any]) -> str:
-    """One result as a line of JSON (the DESIGN.md contract)."""
-    return json.dumps(result, ensure_ascii=False) + "\n"
+    """One result as a line of JSON (the DESIGN.md contract).
+
+    A row echoing a lone surrogate (JSON's ``"\\ud800"`` reads as one) is written with
+    ASCII escapes, so that it goes out as it came in rather than failing to encode.
+    """
+    text = json.dumps(result, ensure_ascii=False)
+    if "error" in result and unicode_problem(text):
+        text = json.dumps(result)
+    return text + "\n"
 
 
 def _chunks(rows: Iterable[QueryRow]) -> Iterator[list[QueryRow]]:
@@ -74,14 +99,13 @@ def screen_rows(
     source: str,
     workers: int,
     encode: bool = False,
-) -> Iterator[dict[str, Any] | str]:
+) -> Iterator[Screened]:
     """Results for ``rows`` in input order (as JSON lines when ``encode``), using ``workers``
     processes when more than one. Encoding happens in the workers: measured, a single
     writer that serialises every result is what limits the batch otherwise."""
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for row in rows:
-            result = screen_row(screener, row, threshold, limit, source)
-            yield json_line(result) if encode else result
+            yield _screened(screen_row(screener, row, threshold, limit, source), encode)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, _init, (screener, threshold, limit, source, encode)) as pool:
