@@ -18,6 +18,7 @@ from sanctionwatch import __version__
 from sanctionwatch.cli_ais import ais, detect_command, simulate_command
 from sanctionwatch.cli_support import Group, progress_bar, stderr, stdout
 from sanctionwatch.config import Settings, load_settings
+from sanctionwatch.home_lock import home_writer
 from sanctionwatch.lists.diff import ListDiff, diff_versions, from_first_difference
 from sanctionwatch.lists.loader import LoadOutcome, load_lists
 from sanctionwatch.lists.store import ListStore
@@ -25,9 +26,18 @@ from sanctionwatch.lists.summary import summarise
 
 
 @contextmanager
-def open_store(ctx: click.Context) -> Iterator[ListStore]:
+def open_store(ctx: click.Context, writing: str | None = None) -> Iterator[ListStore]:
+    """The list store, read-only; or, for the command named by ``writing``, writable under
+    the home's writer lock (waiting for another writer, with a message on stderr)."""
     settings: Settings = ctx.obj
-    with ListStore(settings.store_path) as store:
+    if writing is None:
+        with ListStore(settings.store_path, writable=False) as store:
+            yield store
+        return
+    with (
+        home_writer(settings, writing, notify=lambda m: click.echo(m, err=True)) as lock,
+        ListStore(settings.store_path, writer=lock) as store,
+    ):
         yield store
 
 
@@ -62,7 +72,7 @@ def lists_load(
     The format is detected from content. Files of one OFAC set (sdn.csv, add.csv, alt.csv,
     sdn_comments.csv) are joined when named together. Everything loads, or nothing does.
     """
-    with open_store(ctx) as store, progress_bar() as progress:
+    with open_store(ctx, "lists load") as store, progress_bar() as progress:
         outcomes = load_lists(store, list(files), version=list_version, progress=progress)
     print_outcomes(outcomes, as_json)
 
@@ -265,7 +275,7 @@ def lists_update(ctx: click.Context, sources: tuple[str, ...]) -> None:
     from sanctionwatch.lists.update import update_lists
 
     settings: Settings = ctx.obj
-    with open_store(ctx) as store, progress_bar() as progress:
+    with open_store(ctx, "lists update") as store, progress_bar() as progress:
         results = update_lists(settings, store, list(sources), progress)
     failed = 0
     for result in results:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import closing
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from rich.table import Table
 from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.cli_support import BadInput, Group, progress_bar, stderr, stdout
 from sanctionwatch.config import Settings
+from sanctionwatch.home_lock import home_writer
 
 if TYPE_CHECKING:
     from sanctionwatch.ais.counts import IngestCounts
@@ -44,8 +46,10 @@ def ais_ingest(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> No
 
     settings: Settings = ctx.obj
     todo = sources(list(files))  # every file checked before any is ingested
-    store = open_ais_store(settings.home)
-    try:
+    with (
+        home_writer(settings, "ais ingest", notify=_say) as lock,
+        open_ais_store(settings.home, writer=lock) as store,
+    ):
         for source in todo:
             with progress_bar() as progress:
                 task = progress.add_task(f"ingest {source.name}", total=None)
@@ -58,8 +62,11 @@ def ais_ingest(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> No
                 stdout.print(json.dumps(asdict(counts), ensure_ascii=False))
             else:
                 print_ingest(counts)
-    finally:
-        store.close()
+
+
+def _say(message: str) -> None:
+    """A message on stderr as one line (the writer-lock wait)."""
+    click.echo(message, err=True)
 
 
 def print_ingest(counts: IngestCounts) -> None:
@@ -90,13 +97,10 @@ def ais_status(ctx: click.Context, as_json: bool) -> None:
     from sanctionwatch.ais.store import open_store as open_ais_store
 
     settings: Settings = ctx.obj
-    store = open_ais_store(settings.home)
-    try:
+    with open_ais_store(settings.home, writable=False) as store, store.snapshot():
         ingests = store.ingests()
         activity = store.activity()
         days = len({path.parent.name for path in store.part_files()})
-    finally:
-        store.close()
     totals = {
         "files": len(ingests),
         "positions": sum(int(str(row["accepted"])) for row in ingests),
@@ -136,11 +140,8 @@ def ais_vessels(
     from sanctionwatch.ais.vessels import vessel_histories
 
     settings: Settings = ctx.obj
-    store = open_ais_store(settings.home)
-    try:
+    with open_ais_store(settings.home, writable=False) as store, store.snapshot():
         histories = vessel_histories(store, mmsi=mmsi, imo=imo, name=name)
-    finally:
-        store.close()
     if as_json:
         for history in histories:
             stdout.print(json.dumps(history, ensure_ascii=False))
@@ -219,11 +220,8 @@ def ais_track(
     if fmt == "parquet" and out is None:
         raise BadInput("--format parquet needs --out FILE")
     settings: Settings = ctx.obj
-    store = open_ais_store(settings.home)
-    try:
+    with open_ais_store(settings.home, writable=False) as store:
         table = store.track(mmsi, _parse_when(start, "--from"), _parse_when(end, "--to"))
-    finally:
-        store.close()
     if out is None:
         write_track(table, fmt, sys.stdout)
     else:
@@ -270,24 +268,25 @@ def detect_command(
     settings: Settings = ctx.obj
     params = load_params(params_file)
     window = Window(_parse_when(start, "--from"), _parse_when(end, "--to"))
-    store = open_ais_store(settings.home)
-    try:
-        runner = _engine(engine, store, spark_master, spark_remote)
-        try:
-            if params_file is not None:
-                events = detect(runner, params, window, only or None)
-            else:
-                stored = EventStore(store)
-                try:
-                    for report in stored.update(runner, params, only or None, full=full):
-                        stderr.print(_describe_run(report))
-                    events = stored.events(window, only or None)
-                finally:
-                    stored.close()
-        finally:
-            runner.close()
-    finally:
-        store.close()
+    if params_file is not None:  # nothing stored: a reader
+        with (
+            open_ais_store(settings.home, writable=False) as store,
+            store.snapshot(),
+            closing(_engine(engine, store, spark_master, spark_remote)) as runner,
+        ):
+            events = detect(runner, params, window, only or None)
+    else:
+        # Views and watermark from one snapshot of the catalogue (taken under the lock).
+        with (
+            home_writer(settings, "detect", notify=_say) as lock,
+            open_ais_store(settings.home, writer=lock) as store,
+            EventStore(store) as stored,
+            store.snapshot() as snapshot,
+            closing(_engine(engine, store, spark_master, spark_remote)) as runner,
+        ):
+            for report in stored.update(runner, params, only or None, full, snapshot=snapshot):
+                stderr.print(_describe_run(report))
+            events = stored.events(window, only or None)
     lines = [event.to_json() for event in events]
     if out is None:
         for line in lines:

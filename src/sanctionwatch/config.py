@@ -9,6 +9,9 @@ environment variables prefixed ``SANCTIONWATCH_``. Nothing is read at import tim
     timeout_seconds = 60
     retries = 3
 
+    [store]
+    lock_timeout_seconds = 600   # how long a second writer waits for the first (0: refuse)
+
     [sources.un]          # override an official URL (a mirror, or a local server in tests)
     url = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
 """
@@ -36,6 +39,8 @@ class Settings:
     home: Path
     download_timeout_seconds: float = 60.0
     download_retries: int = 3
+    # How long a command that writes waits for another writer on the same home (home_lock.py).
+    lock_timeout_seconds: float = 600.0
     # Per-source overrides of the official URLs in lists/sources.toml: {"un": {"url": ...}}.
     source_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -74,14 +79,30 @@ def load_settings(home: Path | None = None, environ: Mapping[str, str] | None = 
     download = config.get("download", {})
     timeout = environ.get(f"{ENV_PREFIX}DOWNLOAD_TIMEOUT", download.get("timeout_seconds", 60.0))
     retries = environ.get(f"{ENV_PREFIX}DOWNLOAD_RETRIES", download.get("retries", 3))
+    store = config.get("store", {})
+    lock_timeout = environ.get(
+        f"{ENV_PREFIX}LOCK_TIMEOUT_SECONDS", store.get("lock_timeout_seconds", 600.0)
+    )
     try:
         return Settings(
             home=home,
             download_timeout_seconds=float(timeout),
             download_retries=int(retries),
+            lock_timeout_seconds=_seconds(lock_timeout, "lock_timeout_seconds"),
             source_overrides=dict(config.get("sources", {})),
         )
     except (TypeError, ValueError) as exc:
         raise InputError(
             f"invalid download setting in {config_path} or environment: {exc}"
         ) from exc
+
+
+def _seconds(value: object, name: str) -> float:
+    """A duration in seconds, 0 or more."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses NaN
+        raise InputError(f"{name}: {value!r} is not a number of seconds (0 or more)")
+    return seconds

@@ -15,6 +15,7 @@ from rich.table import Table
 from sanctionwatch.config import Settings
 from sanctionwatch.demo_ais import run_ais_demo
 from sanctionwatch.errors import InputError
+from sanctionwatch.home_lock import WriterLock, home_writer
 from sanctionwatch.lists.diff import diff_versions, from_first_difference
 from sanctionwatch.lists.loader import load_batches
 from sanctionwatch.lists.model import PARTY_SCHEMATA
@@ -61,14 +62,23 @@ def demo_data_dir() -> Path:
 
 
 def run_demo(settings: Settings, out: Console, progress: Progress | None = None) -> None:
+    """The whole demo, under the home's writer lock (it loads lists and ingests AIS)."""
     data = demo_data_dir()
     if not data.is_dir():
         raise InputError(
             f"{data}: the bundled demo lists are not there; run the demo from a checkout "
             "or set SANCTIONWATCH_DEMO_DATA"
         )
+    with home_writer(settings, "demo") as lock:
+        _lists_demo(settings, data, out, progress, lock)
+        run_ais_demo(settings, out, first_step=5, writer=lock)
+
+
+def _lists_demo(
+    settings: Settings, data: Path, out: Console, progress: Progress | None, lock: WriterLock
+) -> None:
     out.rule("1. Loading the bundled official lists")
-    with ListStore(settings.store_path) as store:
+    with ListStore(settings.store_path, writer=lock) as store:
         started = time.perf_counter()
         batches = [[data / p for p in group] for group in DEMO_LOADS]
         for outcomes in load_batches(store, batches, progress=progress):
@@ -132,7 +142,6 @@ def run_demo(settings: Settings, out: Console, progress: Progress | None = None)
                     f"{why.name.score:.2f}{qualifiers}"
                 )
     out.print(f"\nStore: {settings.store_path}")
-    run_ais_demo(settings, out, first_step=5)
 
 
 def summary_table(summaries: list[ListSummary]) -> Table:

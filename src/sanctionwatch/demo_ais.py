@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 from rich.console import Console
@@ -22,6 +23,7 @@ from sanctionwatch.ais.vessels import vessel_histories
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
+from sanctionwatch.home_lock import WriterLock
 
 # Paths relative to the bundled AIS folder (data/ais; provenance in its PROVENANCE.md).
 DEMO_AIS_FILES = (
@@ -42,14 +44,14 @@ def demo_ais_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "ais"
 
 
-def run_ais_demo(settings: Settings, out: Console, first_step: int) -> None:
+def run_ais_demo(settings: Settings, out: Console, first_step: int, writer: WriterLock) -> None:
+    """The AIS steps, writing under ``writer`` (the home's writer lock, held by the caller)."""
     from sanctionwatch.simulate import simulate
 
     data = demo_ais_dir()
     if not data.is_dir():
         raise InputError(f"{data}: the bundled AIS samples are not there; run from a checkout")
-    store = open_store(settings.home)
-    try:
+    with open_store(settings.home, writer=writer) as store:
         out.rule(f"{first_step}. Ingesting the bundled real AIS logs (NMEA, DMA, MarineCadastre)")
         for name in DEMO_AIS_FILES:
             out.print(_summary(ingest_file(store, Source(data / name))))
@@ -92,8 +94,6 @@ def run_ais_demo(settings: Settings, out: Console, first_step: int) -> None:
             "calls, encounters, loitering, identity tricks, cargo moved"
         )
         _print_events(store, simulated, out)
-    finally:
-        store.close()
     out.print(f"\nAIS store: {store.root}")
 
 
@@ -102,14 +102,13 @@ def _print_events(store: PositionStore, vessels: set[int], out: Console) -> None
     from sanctionwatch.behaviour.stored import EventStore
     from sanctionwatch.engine.duckdb import DuckDBEngine
 
-    engine = DuckDBEngine(store)
-    stored = EventStore(store)
-    try:
-        stored.update(engine, load_params())
+    with (
+        EventStore(store) as stored,
+        store.snapshot() as snapshot,
+        closing(DuckDBEngine(store)) as engine,
+    ):
+        stored.update(engine, load_params(), snapshot=snapshot)
         found = [e for e in stored.events() if e.mmsi in vessels]
-    finally:
-        stored.close()
-        engine.close()
     names = {row["mmsi"]: row["name"] for row in store.identities() if row["name"]}
 
     def who(mmsi: int | None) -> str:

@@ -32,7 +32,8 @@ def dicts(events: list) -> list[dict]:
 
 def update(store: PositionStore) -> tuple[EventStore, list]:
     events = EventStore(store)
-    reports = events.update(DuckDBEngine(store), load_params())
+    with store.snapshot() as snapshot:
+        reports = events.update(DuckDBEngine(store), load_params(), snapshot=snapshot)
     return events, reports
 
 
@@ -96,7 +97,8 @@ def test_other_parameters_recompute_in_full_and_window_filters(
     events, _ = update(store)
     params = load_params()
     params["gap"]["min_hours"] = 8.0
-    [report] = events.update(DuckDBEngine(store), params, only=["gap"])
+    with store.snapshot() as snapshot:
+        [report] = events.update(DuckDBEngine(store), params, only=["gap"], snapshot=snapshot)
     assert report.mode == "full"
     assert all((e.details["hours"] >= 8.0) for e in events.events(only=["gap"]))
     everything = events.events()

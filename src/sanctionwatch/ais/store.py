@@ -10,9 +10,16 @@ Layout under ``<home>/ais/``::
 
 Atomic per file: an ingest writes its parts under ``staging/``, moves them into place, and
 only then records them in the catalogue in one SQLite transaction. Readers take the list of
-files from the catalogue, so they never see a half-finished ingest; a part on disk that the
-catalogue does not list is the leftover of a crash and is deleted the next time the store
-is opened.
+files from the catalogue, so they never see a half-finished ingest.
+
+One writer, many readers (``home_lock.py``): an ingest holds the home's writer lock from
+the moment it takes its ingest id until its catalogue transaction has committed, so ids are
+never shared and nobody else touches its staging. A part on disk that the catalogue does
+not list, a staging folder, a quarantine file no ingest names: these are the leftovers of a
+writer that died, and they are deleted only by the next process holding the lock (the lock
+being free proves their owner is gone). Readers open the catalogue read-only, never repair
+anything, and work on a read-only home. ``snapshot()`` pins one committed state of the
+catalogue, for readers that must see the file list and the last ingest id together.
 
 This module opens, repairs and reads the store; ``writer.py`` writes one ingest into it.
 
@@ -26,6 +33,10 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,8 +46,10 @@ import pyarrow.parquet as pq
 
 from sanctionwatch.ais.counts import IngestCounts
 from sanctionwatch.errors import StoreError
+from sanctionwatch.home_lock import DEFAULT_TIMEOUT_S, WriterLock, acquire, try_acquire
+from sanctionwatch.sqlite_files import connect_read_only, connect_writable, home_is_writable
 
-__all__ = ["IngestCounts", "PositionStore", "open_store"]
+__all__ = ["CatalogueSnapshot", "IngestCounts", "PositionStore", "open_store"]
 
 POSITION_SCHEMA = pa.schema(
     [
@@ -116,38 +129,132 @@ CREATE INDEX IF NOT EXISTS identity_imo ON identity(imo);
 """
 
 
-class PositionStore:
-    """Open (and repair) the store under ``<home>/ais``."""
+@dataclass(frozen=True)
+class CatalogueSnapshot:
+    """What the catalogue held at one commit: the last ingest and where the data ends."""
 
-    def __init__(self, root: Path) -> None:
+    last_ingest_id: int
+    data_end_ms: int | None
+
+
+class PositionStore:
+    """The store under ``<home>/ais``, for reading only or for writing.
+
+    ``writable=None`` (the default) opens for writing unless the home cannot be written.
+    A writable store takes the home's writer lock for each write (or uses ``writer``, a
+    lock its caller already holds, for all of them); ``lock_timeout_s`` bounds the wait.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        writable: bool | None = None,
+        writer: WriterLock | None = None,
+        lock_timeout_s: float = DEFAULT_TIMEOUT_S,
+    ) -> None:
         self.root = root
+        self.home = root.parent
         self.positions_dir = root / "positions"
         self.staging_dir = root / "staging"
         self.quarantine_dir = root / "quarantine"
+        self.catalog_path = root / "catalog.sqlite"
+        if writable is None:
+            writable = writer is not None or home_is_writable(root)
+        if writer is not None and (not writable or writer.home.resolve() != self.home.resolve()):
+            raise ValueError(f"a writer lock on {writer.home} cannot write {root}")
+        self.writable = writable
+        self.lock_timeout_s = lock_timeout_s
+        self._lock: WriterLock | None = writer  # held for the writes now running
+        self._snapshot: CatalogueSnapshot | None = None
+        # The flush thread of an ingest reads the part list; access is never concurrent.
+        if not writable:
+            self.db = connect_read_only(self.catalog_path, SCHEMA_SQL, check_same_thread=False)
+            return
         for folder in (self.positions_dir, self.quarantine_dir):
             folder.mkdir(parents=True, exist_ok=True)
-        # The flush thread of an ingest reads the part list; access is never concurrent.
-        self.db = sqlite3.connect(
-            root / "catalog.sqlite", isolation_level=None, check_same_thread=False
-        )
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA_SQL)
-        self._recover()
+        self.db = connect_writable(self.catalog_path, SCHEMA_SQL, check_same_thread=False)
+        if writer is not None:
+            self._recover()
+            return
+        # Leftovers are cleared at open when no writer is at work (nobody waits for it).
+        free = try_acquire(self.home, "open the AIS store")
+        if free is not None:
+            with free:
+                self._recover()
 
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> PositionStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def writing(self, command: str) -> Iterator[WriterLock]:
+        """The home's writer lock for one write: the caller's if it passed one, else taken
+        now (waiting up to ``lock_timeout_s``), a dead writer's leftovers cleared, and
+        released at the end."""
+        if not self.writable:
+            raise StoreError(f"{self.root} was opened read-only; '{command}' writes there")
+        if self._lock is not None and self._lock.held:
+            yield self._lock
+            return
+        with acquire(self.home, command, self.lock_timeout_s) as lock:
+            self._recover()
+            self._lock = lock
+            try:
+                yield lock
+            finally:
+                self._lock = None
+
     def _recover(self) -> None:
-        """Delete what a crashed ingest left behind: staging, and parts the catalogue lacks."""
+        """Delete what a dead writer left behind: staging, parts and quarantine files the
+        catalogue lacks, identity files half-written. Only ever run under the writer lock.
+
+        The catalogue is read afresh (not through this store's connection, which may be
+        inside a snapshot taken before the last commit)."""
         shutil.rmtree(self.staging_dir, ignore_errors=True)
-        known = {row[0] for row in self.db.execute("SELECT path FROM part")}
+        with closing(connect_read_only(self.catalog_path, SCHEMA_SQL)) as fresh:
+            known = {row[0] for row in fresh.execute("SELECT path FROM part")}
+            committed = {row[0] for row in fresh.execute("SELECT quarantine FROM ingest")}
         for path in self.positions_dir.rglob("*.parquet"):
             if path.relative_to(self.root).as_posix() not in known:
                 path.unlink()
-        committed = {row[0] for row in self.db.execute("SELECT quarantine FROM ingest")}
         for path in self.quarantine_dir.glob("*.jsonl"):
             if path.relative_to(self.root).as_posix() not in committed:
                 path.unlink()
+        for path in self.root.glob(".identity.*.tmp"):
+            path.unlink()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[CatalogueSnapshot]:
+        """One committed state of the catalogue for the whole block: every read through
+        this store (part files, identities, ingests) sees it, whatever commits meanwhile.
+        Yields that state's last ingest and data end, the watermark of ``detect``."""
+        if self._snapshot is not None:
+            yield self._snapshot
+            return
+        self.db.execute("BEGIN")  # deferred: the first read below pins the snapshot
+        try:
+            row = self.db.execute(
+                "SELECT COALESCE(MAX(id), 0), MAX(last_ts) FROM ingest"
+            ).fetchone()
+            self._snapshot = CatalogueSnapshot(
+                int(row[0]), int(row[1]) if row[1] is not None else None
+            )
+            yield self._snapshot
+        finally:
+            self._snapshot = None
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+
+    @property
+    def current_snapshot(self) -> CatalogueSnapshot | None:
+        """The snapshot this store reads in now, if inside ``snapshot()``."""
+        return self._snapshot
 
     # -- reading -----------------------------------------------------------------------
 
@@ -234,19 +341,34 @@ class PositionStore:
         return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def write_identity_parquet(self) -> Path:
-        """Rewrite ``identity.parquet`` (the analytics engines read identity from it)."""
+        """Rewrite ``identity.parquet`` (the analytics engines read identity from it).
+
+        Written to a name of its own and renamed, so two writers never mix their bytes; a
+        read-only store returns the file the last ingest wrote."""
+        path = self.root / "identity.parquet"
+        if not self.writable:
+            if not path.is_file():
+                raise StoreError(f"{path} is missing: nothing has been ingested yet")
+            return path
         rows = self.identities()
         table = pa.Table.from_pylist(rows, schema=IDENTITY_SCHEMA) if rows else None
-        path = self.root / "identity.parquet"
-        tmp = path.with_suffix(".tmp")
-        pq.write_table(table if table is not None else IDENTITY_SCHEMA.empty_table(), tmp)
-        os.replace(tmp, path)
+        tmp = self.root / f".identity.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            pq.write_table(table if table is not None else IDENTITY_SCHEMA.empty_table(), tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
         return path
 
     # -- writing -----------------------------------------------------------------------
 
     def next_ingest_id(self) -> int:
-        row = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM ingest").fetchone()
+        """The id the next ingest takes; only under the writer lock (``writing()``), which
+        it keeps until its catalogue transaction commits, so no two ingests share one."""
+        if self._lock is None or not self._lock.held:
+            raise StoreError("an ingest id is only handed out under the home's writer lock")
+        with closing(connect_read_only(self.catalog_path, SCHEMA_SQL)) as fresh:
+            row = fresh.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM ingest").fetchone()
         return int(row[0])
 
 
@@ -278,9 +400,20 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def open_store(home: Path) -> PositionStore:
-    """The store under ``home/ais`` (created on first use)."""
+def open_store(
+    home: Path,
+    *,
+    writable: bool | None = None,
+    writer: WriterLock | None = None,
+    lock_timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> PositionStore:
+    """The store under ``home/ais``: ``writable=False`` for reading only (never creates or
+    repairs anything; works on a read-only home), ``writer=`` a held lock for a command
+    that writes, else writable when the home can be written (see :class:`PositionStore`).
+    """
     try:
-        return PositionStore(home / "ais")
+        return PositionStore(
+            home / "ais", writable=writable, writer=writer, lock_timeout_s=lock_timeout_s
+        )
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open the AIS catalogue in {home / 'ais'}: {exc}") from exc

@@ -3,6 +3,10 @@
 Split from ``store.py`` (which opens, repairs and reads the store): this module holds what
 an ingest does, from the dedup keys of a position to the catalogue transaction that makes
 its parts visible.
+
+An :class:`IngestWriter` holds the home's writer lock from its creation (when it takes its
+ingest id) until ``commit`` or ``abort`` ends: one ingest at a time per home, and its
+staging is never mistaken for a dead writer's leftovers.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 import shutil
 import sqlite3
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +34,8 @@ from sanctionwatch.ais.store import (
     PositionStore,
     day_of,
 )
+from sanctionwatch.errors import StoreError
+from sanctionwatch.sqlite_files import is_disk_full
 
 DICTIONARY_COLUMNS = ["source", "station", "receiver_type", "msg_type", "nav_status", "ingest_id"]
 FLUSH_ROWS = 1_000_000  # rows of one day buffered before they are written as a part
@@ -142,9 +149,15 @@ class IngestWriter:
         self.counts = counts
         self.source = source
         self.receiver_type = receiver_type
-        self.ingest_id = store.next_ingest_id()
-        self.stage = store.staging_dir / f"{self.ingest_id:06d}"
-        self.stage.mkdir(parents=True, exist_ok=True)
+        self._lock = ExitStack()  # the writer lock, released by commit() or abort()
+        self._lock.enter_context(store.writing("ais ingest"))
+        try:
+            self.ingest_id = store.next_ingest_id()
+            self.stage = store.staging_dir / f"{self.ingest_id:06d}"
+            self.stage.mkdir(parents=True, exist_ok=True)
+        except BaseException:
+            self._lock.close()
+            raise
         self.seen: dict[str, SeenKeys] = {}
         self.buffers: dict[str, list[Columns]] = {}
         self.buffered: dict[str, int] = {}
@@ -340,10 +353,14 @@ class IngestWriter:
             raise
         finally:
             shutil.rmtree(self.stage, ignore_errors=True)
+            self._lock.close()
 
     def abort(self) -> None:
-        self.flusher.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(self.stage, ignore_errors=True)
+        try:
+            self.flusher.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(self.stage, ignore_errors=True)
+        finally:
+            self._lock.close()
 
     def _record(
         self,
@@ -355,8 +372,8 @@ class IngestWriter:
     ) -> None:
         counts = self.counts
         db = self.store.db
-        db.execute("BEGIN IMMEDIATE")
         try:
+            db.execute("BEGIN IMMEDIATE")
             db.execute(
                 "INSERT INTO ingest VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
@@ -391,8 +408,15 @@ class IngestWriter:
             )
             record_identities(db, statics, counts.file)
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
+        except BaseException as exc:
+            if db.in_transaction:  # SQLite rolls back by itself on some errors (disk full)
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                why = "disk full" if is_disk_full(exc) else str(exc)
+                raise StoreError(
+                    f"{counts.file}: could not be recorded in {self.store.catalog_path} "
+                    f"({why}); nothing stored"
+                ) from exc
             raise
 
 

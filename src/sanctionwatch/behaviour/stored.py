@@ -19,6 +19,11 @@ same events as one full run.
 
 Changing the parameters of a detector throws its stored events away (they are recomputed
 in full); so does ``full=True``.
+
+What a run saw is one snapshot of the catalogue (``PositionStore.snapshot()``): the engine's
+views (the Parquet files) are built inside it and the watermark stored with the events is
+that snapshot's last ingest, so an ingest committing meanwhile is neither half-seen nor
+skipped: the next run finds it new. An update writes under the home's writer lock.
 """
 
 from __future__ import annotations
@@ -28,13 +33,14 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sanctionwatch.ais.store import PositionStore
+from sanctionwatch.ais.store import CatalogueSnapshot, PositionStore
 from sanctionwatch.behaviour.detectors import DETECTORS
 from sanctionwatch.behaviour.detectors.base import Window
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.params import Params
 from sanctionwatch.behaviour.run import SqlEngine, detect
-from sanctionwatch.errors import InputError
+from sanctionwatch.errors import InputError, StoreError
+from sanctionwatch.sqlite_files import connect_read_only, connect_writable
 
 CONTEXT_HOURS = 48.0
 CONTEXT_MS = int(CONTEXT_HOURS * 3_600_000)
@@ -74,14 +80,27 @@ class RunReport:
 
 
 class EventStore:
+    """The events stored beside ``store``; read-only when the store was opened read-only."""
+
     def __init__(self, store: PositionStore) -> None:
         self.store = store
-        self.db = sqlite3.connect(store.root / "events.sqlite", isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA_SQL)
+        path = store.root / "events.sqlite"
+        try:
+            if store.writable:
+                self.db = connect_writable(path, SCHEMA_SQL)
+            else:
+                self.db = connect_read_only(path, SCHEMA_SQL)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open the event store: {exc}") from exc
 
     def close(self) -> None:
         self.db.close()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     # -- reading -----------------------------------------------------------------------
 
@@ -116,26 +135,37 @@ class EventStore:
         params: Params,
         only: Iterable[str] | None = None,
         full: bool = False,
+        *,
+        snapshot: CatalogueSnapshot | None = None,
     ) -> list[RunReport]:
-        """Bring the stored events of the detectors in ``only`` (default all) up to date."""
+        """Bring the stored events of the detectors in ``only`` (default all) up to date.
+
+        ``engine``'s views must have been built inside ``store.snapshot()``, and that
+        snapshot is passed here (or the call made inside that block): its last ingest is
+        the watermark stored with the events.
+        """
         names = list(only) if only is not None else list(DETECTORS)
         unknown = [n for n in names if n not in DETECTORS]
         if unknown:
             raise InputError(f"no detector named {unknown} (known: {sorted(DETECTORS)})")
-        last_ingest, data_end = self._data_state()
-        return [
-            self._update_one(engine, name, params, last_ingest, data_end, full) for name in names
-        ]
+        snapshot = snapshot or self.store.current_snapshot
+        if snapshot is None:
+            raise ValueError(
+                "EventStore.update needs the catalogue snapshot the engine's views were built"
+                " in: build the engine inside `with store.snapshot() as snapshot:`"
+            )
+        with self.store.writing("detect"):
+            return [self._update_one(engine, name, params, snapshot, full) for name in names]
 
     def _update_one(
         self,
         engine: SqlEngine,
         name: str,
         params: Params,
-        last_ingest: int,
-        data_end: int | None,
+        snapshot: CatalogueSnapshot,
         full: bool,
     ) -> RunReport:
+        last_ingest, data_end = snapshot.last_ingest_id, snapshot.data_end_ms
         wanted = json.dumps(params[name], sort_keys=True)
         row = self.db.execute(
             "SELECT params, ingest_id, data_end FROM state WHERE detector = ?", [name]
@@ -143,9 +173,11 @@ class EventStore:
         resume: int | None = None
         if row is not None and row[0] == wanted and not full:
             _, seen_ingest, seen_end = row
-            if seen_ingest == last_ingest:
+            # Stored from this snapshot or a later one (a run that started after ours):
+            # never store older events over newer ones.
+            if seen_ingest >= last_ingest:
                 return RunReport(name, "unchanged", None, 0, 0)
-            dirty = self._dirty_since(int(seen_ingest))
+            dirty = self._dirty_since(int(seen_ingest), last_ingest)
             if dirty is not None and seen_end is not None:
                 resume = self._resume_point(name, min(dirty, int(seen_end)) - CONTEXT_MS)
         mode = "full" if resume is None else "incremental"
@@ -170,17 +202,12 @@ class EventStore:
             )
         return RunReport(name, mode, resume, replaced.rowcount, len(found))
 
-    def _data_state(self) -> tuple[int, int | None]:
-        """The last committed ingest and the last position time over all ingests."""
-        row = self.store.db.execute("SELECT COALESCE(MAX(id), 0), MAX(last_ts) FROM ingest")
-        last_ingest, data_end = row.fetchone()
-        return int(last_ingest), (int(data_end) if data_end is not None else None)
-
-    def _dirty_since(self, ingest_id: int) -> int | None:
-        """The earliest time the ingests after ``ingest_id`` touch; None when one of them
-        has no positions to date it by (statics only: recompute everything)."""
+    def _dirty_since(self, ingest_id: int, until_id: int) -> int | None:
+        """The earliest time the ingests after ``ingest_id`` (up to ``until_id``) touch;
+        None when one of them has no positions to date it by (statics only: recompute
+        everything)."""
         rows = self.store.db.execute(
-            "SELECT first_ts, statics FROM ingest WHERE id > ?", [ingest_id]
+            "SELECT first_ts, statics FROM ingest WHERE id > ? AND id <= ?", [ingest_id, until_id]
         ).fetchall()
         if any(first is None and statics for first, statics in rows):
             return None

@@ -10,6 +10,10 @@ each distinct entity content once (keyed by its digest, so unchanged entities co
 version); ``version_entity`` says which entity contents make up a version, with the list's own
 record id and the file and line range each came from; ``rejected_row`` keeps what a load could
 not use, with the reason.
+
+Readers open it read-only (``writable=False``; it then works on a read-only home); a load
+writes under the home's writer lock (``home_lock.py``), the caller's or one taken for it.
+A load that fails (a full disk included) leaves the store as it was and says so.
 """
 
 from __future__ import annotations
@@ -18,13 +22,21 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sanctionwatch.errors import StoreError
+from sanctionwatch.home_lock import DEFAULT_TIMEOUT_S, WriterLock, acquire
 from sanctionwatch.lists.model import ListEntity, Rejected, entity_data
+from sanctionwatch.sqlite_files import (
+    connect_read_only,
+    connect_writable,
+    home_is_writable,
+    is_disk_full,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS list_version (
@@ -147,20 +159,38 @@ def digest_json(data: Any) -> str:
 
 
 class ListStore:
-    """Access to the SQLite list store at ``path`` (created on first use)."""
+    """Access to the SQLite list store at ``path`` (created on first use when writable).
 
-    def __init__(self, path: Path) -> None:
+    ``writable=None`` (the default) opens for writing unless the home (``path``'s folder)
+    cannot be written; ``writer`` is a writer lock the caller holds (else each load takes
+    one, waiting up to ``lock_timeout_s``).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        writable: bool | None = None,
+        writer: WriterLock | None = None,
+        lock_timeout_s: float = DEFAULT_TIMEOUT_S,
+    ) -> None:
         self.path = path
+        if writable is None:
+            writable = writer is not None or home_is_writable(path.parent)
+        self.writable = writable
+        self._writer = writer
+        self._lock_timeout_s = lock_timeout_s
         try:
+            if not writable:
+                self._db = connect_read_only(path, SCHEMA)
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db = connect_writable(path, SCHEMA)
             self._db.execute("PRAGMA synchronous=NORMAL")
             # Entity digests arrive in random order: a larger page cache (64 MiB) keeps the
             # index inserts of a large list in memory instead of re-reading pages.
             self._db.execute("PRAGMA cache_size=-65536")
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the list store: {exc}") from exc
 
@@ -181,15 +211,28 @@ class ListStore:
         Returns, per new version, the stored version and whether it was created (False when
         the same list version with the same content was already there: loading is idempotent).
         """
+        if not self.writable:
+            raise StoreError(f"{self.path} was opened read-only; loading lists writes there")
         results: list[tuple[ListVersion, bool]] = []
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            for new in new_versions:
-                results.append(self._write_version(new))
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+        with ExitStack() as held:
+            if self._writer is None or not self._writer.held:
+                held.enter_context(acquire(self.path.parent, "lists load", self._lock_timeout_s))
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                for new in new_versions:
+                    results.append(self._write_version(new))
+                self._db.execute("COMMIT")
+            except BaseException as exc:
+                # SQLite has already rolled back after some errors (a full disk): a second
+                # ROLLBACK would fail and hide the cause.
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    why = "disk full" if is_disk_full(exc) else f"SQLite error ({exc})"
+                    raise StoreError(
+                        f"{why} while writing {self.path}; nothing was loaded"
+                    ) from exc
+                raise
         return results
 
     def _write_version(self, new: NewVersion) -> tuple[ListVersion, bool]:

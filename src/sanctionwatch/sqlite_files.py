@@ -1,0 +1,86 @@
+"""Opening a home's SQLite files for writing, or for reading only.
+
+Readers open with ``mode=ro``: they never create, migrate or repair anything, so they work
+on a home they cannot write (a published store on a read-only mount). SQLite in WAL mode
+still wants to create the ``-shm`` index beside the file; where the directory cannot be
+written and no ``-shm`` is there, the file is opened ``immutable`` (SQLite then reads it as
+it is, without locks: right for a read-only mount, whose files nobody changes). A file that
+does not exist yet reads as an empty store (an in-memory database with the schema), so
+``status`` on a fresh home says "nothing yet" without creating anything.
+
+Writers open read-write, switch to WAL (readers see the last commit while a writer works)
+and create what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+BUSY_TIMEOUT_S = 30.0  # a writer's commit can hold SQLite's own lock briefly
+
+
+def connect_writable(
+    path: Path, schema: str, *, check_same_thread: bool = True
+) -> sqlite3.Connection:
+    """``path`` read-write in WAL mode, with ``schema`` (idempotent DDL) applied."""
+    db = sqlite3.connect(
+        path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=check_same_thread
+    )
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(schema)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def connect_read_only(
+    path: Path, schema: str, *, check_same_thread: bool = True
+) -> sqlite3.Connection:
+    """``path`` for reading only (never written, never created); empty with ``schema`` if
+    it does not exist."""
+    if not path.exists():
+        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=check_same_thread)
+        db.executescript(schema)
+        return db
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        return _probe(uri, check_same_thread)
+    except sqlite3.OperationalError:
+        if _can_write(path.parent):
+            raise
+    return _probe(uri + "&immutable=1", check_same_thread)
+
+
+def home_is_writable(directory: Path) -> bool:
+    """Whether a store under ``directory`` can be opened for writing: true when the
+    directory does not exist yet (it will be created) or can be written."""
+    while not directory.exists() and directory.parent != directory:
+        directory = directory.parent
+    return _can_write(directory)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+
+
+def _can_write(directory: Path) -> bool:
+    # access() says no for a read-only mount even to root, and for a chmod a-w directory
+    # to anyone but root (who can write there anyway).
+    return os.access(directory, os.W_OK)
+
+
+def _probe(uri: str, check_same_thread: bool) -> sqlite3.Connection:
+    db = sqlite3.connect(
+        uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
+        check_same_thread=check_same_thread,
+    )  # fmt: skip
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the file for real
+    except BaseException:
+        db.close()
+        raise
+    return db
