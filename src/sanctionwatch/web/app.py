@@ -12,6 +12,7 @@ from sanctionwatch.web.auth import ApiKeyAuth, configured_auth, require_api_key
 from sanctionwatch.web.datasets import Datasets
 from sanctionwatch.web.errors import install_error_handlers
 from sanctionwatch.web.limits import BodySizeLimit
+from sanctionwatch.web.responses import SafeJSONResponse
 from sanctionwatch.web.routers import health, match, search
 
 DESCRIPTION = """Screen people, companies and vessels against the sanctions lists loaded in
@@ -32,7 +33,12 @@ def create_app(
     """
     auth = configured_auth(settings) if auth is None else auth
     screener = open_screener(settings) if screener is None else screener
-    app = FastAPI(title="sanctionwatch", version=__version__, description=DESCRIPTION)
+    app = FastAPI(
+        title="sanctionwatch",
+        version=__version__,
+        description=DESCRIPTION,
+        default_response_class=SafeJSONResponse,
+    )
     app.state.settings = settings
     app.state.auth = auth
     app.state.datasets = Datasets.from_screener(screener)

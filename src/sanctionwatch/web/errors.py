@@ -8,9 +8,9 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 
 from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.web.responses import SafeJSONResponse as JSONResponse
 
 log = logging.getLogger(__name__)
 MAX_REPORTED = 5  # validation problems named in one answer

@@ -10,18 +10,22 @@ warning, as yente does.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from followthemoney import model
 
 from sanctionwatch.errors import InputError
+from sanctionwatch.safe_text import unicode_problem
 from sanctionwatch.screening.engine import Match, Screener
 from sanctionwatch.screening.model import Query
 from sanctionwatch.screening.names import MAX_NAME_CHARS
 from sanctionwatch.web.entities import scored_entity
 from sanctionwatch.web.schemas import EntityExample, EntityMatches, TotalSpec
 
+log = logging.getLogger(__name__)
 NAME_PROPERTIES = ("name", "alias", "weakAlias", "previousName")
 NAME_PARTS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
 MAX_NAMES = 50  # names per example: more is not a description of one party
@@ -146,7 +150,7 @@ def match_example(
         "id": example.id,
         "schema": example.schema_,
         "properties": {
-            prop: [value] if isinstance(value, str) else value
+            text_key(prop): [value] if isinstance(value, str) else value
             for prop, value in example.properties.items()
         },
     }
@@ -154,13 +158,10 @@ def match_example(
         prepared = example_queries(example)
         matches = best_matches(screener, prepared.queries, cutoff, limit, filters)
     except InputError as exc:
-        return EntityMatches(
-            status=400,
-            results=[],
-            total=TotalSpec(value=0),
-            query=echo,
-            detail=exc.message,
-        )
+        return _failed(400, exc.message, echo)
+    except Exception as exc:  # a bug met on one example must not fail the whole batch
+        log.error("matching one example failed: %r", exc)
+        return _failed(500, f"internal error ({type(exc).__name__})", echo)
     return EntityMatches(
         status=200,
         results=[scored_entity(match, threshold) for match in matches],
@@ -168,3 +169,17 @@ def match_example(
         query=echo,
         warnings=prepared.warnings,
     )
+
+
+def _failed(status: int, detail: str, echo: dict[str, Any]) -> EntityMatches:
+    return EntityMatches(
+        status=status, results=[], total=TotalSpec(value=0), query=echo, detail=detail
+    )
+
+
+def text_key(key: str) -> str:
+    """A key from the request, usable as a key of the answer: a lone surrogate (which
+    UTF-8 cannot encode, and which the serializer refuses in keys) becomes its escape."""
+    if unicode_problem(key):
+        return key.encode("utf-8", "backslashreplace").decode("utf-8")
+    return key

@@ -10,7 +10,7 @@ from sanctionwatch.screening.engine import DEFAULT_LIMIT, DEFAULT_THRESHOLD
 from sanctionwatch.web.datasets import Datasets
 from sanctionwatch.web.errors import BadRequest
 from sanctionwatch.web.features import ALGORITHM, matcher_docs
-from sanctionwatch.web.matching import MatchFilters, match_example
+from sanctionwatch.web.matching import MatchFilters, match_example, text_key
 from sanctionwatch.web.schemas import (
     AlgorithmUsed,
     EntityMatches,
@@ -89,7 +89,7 @@ def match(
     )
     cutoff = threshold if cutoff is None else min(cutoff, threshold)
     responses: dict[str, EntityMatches] = {
-        key: match_example(
+        text_key(key): match_example(
             screener, example, threshold=threshold, cutoff=cutoff, limit=limit, filters=filters
         )
         for key, example in examples.items()
