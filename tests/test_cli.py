@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from followthemoney import model
 
@@ -97,3 +98,49 @@ def test_help_everywhere() -> None:
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 0
         assert "Usage:" in result.output
+
+
+DMA_SAMPLE = Path(__file__).parent / "data" / "ais" / "csv" / "dma_aisdk_20180208_10rows.csv"
+CLEAR_SCREEN = "\x1b[2J"
+OSC8_LINK = "\x1b]8;;https://e.x/\x1b\\x\x1b]8;;\x1b\\"
+
+
+def test_data_reaches_the_terminal_without_its_escape_sequences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The real DMA sample, with one vessel's call sign, name and destination made hostile,
+    # in a file whose name clears the screen.
+    lines = DMA_SAMPLE.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        cells = line.split(",")
+        if cells[3] == "265177000":
+            cells[12] = f"CALL{CLEAR_SCREEN}"
+            cells[13] = f"[bold red]KOMID[/] {OSC8_LINK}"
+            cells[20] = "NAMPO\u202eOPMAN"
+            lines[index] = ",".join(cells)
+    monkeypatch.chdir(tmp_path)  # a short relative name: table cells do not wrap
+    source = Path(f"evil{CLEAR_SCREEN}.csv")
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    home = tmp_path / "home"
+    outputs = []
+    for args in (
+        ("ais", "ingest", str(source)),
+        ("ais", "vessels", "--mmsi", "265177000"),
+        ("ais", "status"),
+        ("lists", "load", str(tmp_path / f"missing{CLEAR_SCREEN}.xml")),
+    ):
+        code, out = _run(home, *args)
+        assert "Traceback" not in out
+        outputs.append(out)
+    ingest, vessels, status, missing = outputs
+    for out in outputs:
+        assert "\x1b" not in out and "\u202e" not in out
+    assert "evil\\u001b[2J.csv" in ingest and "evil\\u001b[2J.csv" in status
+    assert "CALL\\u001b[2J" in vessels
+    assert "[BOLD RED]KOMID[/]" in vessels  # AIS names are upper case; markup stays text
+    assert "\\u001b]8;;HTTPS://E.X/" in vessels
+    assert "NAMPO\\u202eOPMAN" in vessels
+    assert "missing\\u001b[2J.xml" in missing
+    code, out = _run(home, "ais", "vessels", "--mmsi", "265177000", "--json")
+    [vessel] = [json.loads(line) for line in out.splitlines()]
+    assert vessel["identities"][0]["callsign"] == f"CALL{CLEAR_SCREEN}"  # JSON: the data as is

@@ -8,17 +8,18 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.safe_text import SafeConsole, terminal_safe
 
-# Markup off: list data (names, programmes like "[DPRK2]") is printed as text, never
-# interpreted as rich markup.
+# Safe consoles: list and AIS data (names, programmes like "[DPRK2]", file names) is printed
+# as text, never as rich markup, and its control characters as visible escapes.
 # Piped output (logs, CI) gets 140 columns rather than rich's default of 80.
 _WIDTH = None if sys.stdout.isatty() else 140
-stdout = Console(soft_wrap=True, markup=False, highlight=False, width=_WIDTH)
-stderr = Console(stderr=True, markup=False, highlight=False)
+stdout = SafeConsole(soft_wrap=True, width=_WIDTH)
+stderr = SafeConsole(stderr=True)
 
 
 class Group(click.Group):
@@ -29,7 +30,7 @@ class Group(click.Group):
             return super().invoke(ctx)
         except SanctionwatchError as exc:
             error = BadInput if exc.exit_code == BadInput.exit_code else click.ClickException
-            raise error(exc.message) from exc
+            raise error(terminal_safe(exc.message, keep_layout=True)) from exc
 
 
 class BadInput(click.ClickException):
@@ -41,7 +42,7 @@ class BadInput(click.ClickException):
 @contextmanager
 def progress_bar() -> Iterator[Progress]:
     with Progress(
-        TextColumn("{task.description}"),
+        _Description(),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
@@ -49,3 +50,10 @@ def progress_bar() -> Iterator[Progress]:
         transient=True,
     ) as progress:
         yield progress
+
+
+class _Description(ProgressColumn):
+    """A task's description (it may hold a file name) as plain, terminal-safe text."""
+
+    def render(self, task: Task) -> Text:
+        return Text(terminal_safe(task.description))

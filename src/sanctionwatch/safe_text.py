@@ -7,7 +7,9 @@ needs none of this: ``json.dumps`` escapes control characters, and a JSON reader
 
 - :func:`terminal_safe`: every C0 control, DEL, every C1 control, the bidi embeddings,
   overrides and isolates (U+202A..U+202E, U+2066..U+2069) and lone surrogates are written as
-  visible escapes (``\\x1b``, ``\\u202e``), so the reader sees that they were there.
+  visible escapes (``\\u001b``, ``\\u202e``, ``\\n``), so the reader sees that they were
+  there. The escapes are JSON's: a JSON line printed through the console stays valid JSON
+  with the same meaning.
   :class:`SafeConsole` does it to everything a rich console prints, keeping line breaks and
   tabs of our own messages; rich markup and emoji codes are never interpreted.
 - :func:`spreadsheet_safe`: OWASP's rule for CSV injection: a text cell starting with ``=``,
@@ -45,8 +47,7 @@ def _escape(match: re.Match[str]) -> str:
     char = match.group()
     if char in _NAMED:
         return _NAMED[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\u{ord(char):04x}"
 
 
 def terminal_safe(text: str, *, keep_layout: bool = False) -> str:

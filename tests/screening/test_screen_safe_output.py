@@ -64,8 +64,8 @@ def test_table_output_prints_escape_sequences_and_markup_literally(
     code, out, _ = _screen(screening_home, str(source), "--format", "table")
     assert code == 0, out
     assert "\x1b" not in out and "\u202e" not in out
-    assert "KOMID\\x1b[2J" in out
-    assert "\\x1b]8;;https://evil.example/" in out
+    assert "KOMID\\u001b[2J" in out
+    assert "\\u001b]8;;https://evil.example/" in out
     assert "[bold red]KOMID[/]" in out
     assert "KOMID\\u202e" in out
 
