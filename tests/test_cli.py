@@ -142,5 +142,6 @@ def test_data_reaches_the_terminal_without_its_escape_sequences(
     assert "NAMPO\\u202eOPMAN" in vessels
     assert "missing\\u001b[2J.xml" in missing
     code, out = _run(home, "ais", "vessels", "--mmsi", "265177000", "--json")
+    assert code == 0
     [vessel] = [json.loads(line) for line in out.splitlines()]
     assert vessel["identities"][0]["callsign"] == f"CALL{CLEAR_SCREEN}"  # JSON: the data as is
