@@ -23,6 +23,7 @@ class IngestCounts:
     duplicates: int = 0
     rejected: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    rejected_not_kept: int = 0  # rejected lines beyond the quarantine's cap (counted above)
     skipped_by_reason: dict[str, int] = field(default_factory=dict)
     statics: int = 0
     vessels: int = 0
@@ -85,4 +86,9 @@ def ingest_summary_lines(counts: IngestCounts) -> list[str]:
         lines.append(f"  warning: {number:>9,}  {reason}")
     if counts.quarantine:
         lines.append(f"  rejected lines (line number, reason, text): {counts.quarantine}")
+    if counts.rejected_not_kept:
+        lines.append(
+            f"  {counts.rejected_not_kept:,} more rejected lines not kept in that file: "
+            "the reason counts are still exact"
+        )
     return lines

@@ -41,6 +41,7 @@ from sanctionwatch.ais.csv_layouts import (
     CsvLayout,
 )
 from sanctionwatch.ais.csv_statics import static_reports
+from sanctionwatch.ais.input_limits import overlong_reason
 from sanctionwatch.ais.model import Chunk, Rejected, empty_positions
 
 BLOCK_BYTES = 16 << 20  # text parsed per block (~100k DMA rows)
@@ -261,6 +262,8 @@ def _line_numbers(
         line = number + 1 if number is not None else 0
         skipped_lines.add(line)
         reason = "empty line" if not text.strip() else "wrong number of fields"
+        if overlong := overlong_reason(text.encode("utf-8", "replace")):
+            reason, text = overlong
         rejected.append(Rejected(line, reason, text))
     if not skipped_lines:
         lines = np.arange(next_line, next_line + rows, dtype=np.int64)

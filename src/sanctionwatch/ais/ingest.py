@@ -13,22 +13,27 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import json
+import os
 import queue
 import re
+import stat
 import threading
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import BinaryIO
 
 from sanctionwatch.ais import csv_formats, csv_layouts
 from sanctionwatch.ais.counts import IngestCounts, line_outcomes
-from sanctionwatch.ais.model import IDENTITY_FIELDS, Chunk, Rejected, StaticReport
+from sanctionwatch.ais.input_limits import IngestLimits, LineLimiter
+from sanctionwatch.ais.model import Chunk, Rejected, StaticReport
+from sanctionwatch.ais.quarantine import Quarantine
+from sanctionwatch.ais.static_summary import StaticSummary
 from sanctionwatch.ais.store import PositionStore
 from sanctionwatch.ais.validate import check_positions
 from sanctionwatch.ais.writer import IngestWriter
@@ -66,28 +71,56 @@ class Source:
     @contextmanager
     def open(self) -> Iterator[BinaryIO]:
         """The decompressed bytes."""
+        with self.open_sized() as (stream, _):
+            yield stream
+
+    @contextmanager
+    def open_sized(self) -> Iterator[tuple[BinaryIO, int | None]]:
+        """The decompressed bytes, and the compressed size when they are compressed (else
+        None). Only a regular file is opened: a device, a FIFO or a directory could feed
+        bytes without end, or block."""
         if self.member is not None:
-            with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as raw:
-                yield _maybe_gunzip(raw)  # type: ignore[arg-type]
+            with zipfile.ZipFile(_open_regular(self.path)) as archive:
+                info = archive.getinfo(self.member)
+                with archive.open(info) as raw:
+                    stream, gzipped = _maybe_gunzip(raw)  # type: ignore[arg-type]
+                    deflated = info.compress_type != zipfile.ZIP_STORED or gzipped
+                    yield stream, info.compress_size if deflated else None
             return
-        with open(self.path, "rb") as raw:
-            yield _maybe_gunzip(raw)
+        with _open_regular(self.path) as raw:
+            stream, gzipped = _maybe_gunzip(raw)
+            yield stream, os.fstat(raw.fileno()).st_size if gzipped else None
 
 
-def _maybe_gunzip(raw: BinaryIO) -> BinaryIO:
+def _open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file (checked on the open file, so a
+    path swapped for a FIFO after the check cannot block the read); else InputError."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be opened ({exc.strerror})") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError(f"{path}: not a regular file (a directory, device, FIFO or socket)")
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def _maybe_gunzip(raw: BinaryIO) -> tuple[BinaryIO, bool]:
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[type-var]
     if buffered.peek(2)[:2] == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=buffered)  # type: ignore[return-value]
-    return buffered
+        return gzip.GzipFile(fileobj=buffered), True  # type: ignore[return-value]
+    return buffered, False
 
 
 def sources(paths: list[Path]) -> list[Source]:
     """Expand zip archives into their members; check every file can be opened."""
     out: list[Source] = []
     for path in paths:
-        if not path.is_file():
+        if not path.exists():
             raise InputError(f"{path}: no such file")
-        with open(path, "rb") as handle:
+        with _open_regular(path) as handle:
             magic = handle.read(4)
         if magic == ZIP_MAGIC:
             try:
@@ -132,33 +165,40 @@ class SourceReadError(Exception):
     """The input file could not be read to its end (truncated, corrupt compression)."""
 
 
-class _Tap(io.RawIOBase):
-    """Passes each block read to ``tap`` (the file's checksum and the progress bar)."""
+@contextmanager
+def open_limited(
+    source: Source, fmt: str, limits: IngestLimits, tap: Callable[[bytes], None] | None = None
+) -> Iterator[BinaryIO]:
+    """The decompressed bytes of ``source`` with the format's line limit and the
+    decompression bound applied (``input_limits.py``); each block read is passed to ``tap``
+    (the file's checksum and the progress bar). A read error is a :class:`SourceReadError`."""
+    limit = limits.nmea_line_bytes if fmt == FORMAT_NMEA else limits.csv_line_bytes
+    with source.open_sized() as (stream, compressed):
 
-    def __init__(self, inner: BinaryIO, tap: Callable[[bytes], None]) -> None:
-        self.inner = inner
-        self.tap = tap
+        def read_block(size: int) -> bytes:
+            try:
+                data = stream.read(size)
+            except (OSError, EOFError, zipfile.BadZipFile) as exc:
+                raise SourceReadError(str(exc)) from exc
+            if tap is not None:
+                tap(data)
+            return data
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        try:
-            data = self.inner.read(len(buffer))
-        except (OSError, EOFError, zipfile.BadZipFile) as exc:
-            raise SourceReadError(str(exc)) from exc
-        buffer[: len(data)] = data
-        self.tap(data)
-        return len(data)
+        limiter = LineLimiter(
+            read_block,
+            limit,
+            limits.excerpt_bytes,
+            max_bytes=None if compressed is None else limits.max_decompressed(compressed),
+            label=source.label,
+        )
+        yield io.BufferedReader(limiter, 1 << 20)
 
 
 def _chunks(
-    source: Source, fmt: str, careful: bool, tap: Callable[[bytes], None]
+    source: Source, fmt: str, careful: bool, limits: IngestLimits, tap: Callable[[bytes], None]
 ) -> Iterator[Chunk]:
-    @contextmanager
-    def opened() -> Iterator[BinaryIO]:
-        with source.open() as stream:
-            yield io.BufferedReader(_Tap(stream, tap), 1 << 20)
+    def opened() -> ContextManager[BinaryIO]:
+        return open_limited(source, fmt, limits, tap)
 
     if fmt == FORMAT_NMEA:
         from sanctionwatch.ais.nmea import read_nmea
@@ -226,13 +266,17 @@ def ingest_file(
     *,
     progress: Progress | None = None,
     now_ms: int | None = None,
+    limits: IngestLimits | None = None,
 ) -> IngestCounts:
-    """Ingest one file or archive member; all of it is stored, or (on an error) none of it."""
+    """Ingest one file or archive member; all of it is stored, or (on an error) none of it.
+    ``limits`` bound line length, quarantine size and decompression (default: the package's
+    ``limits.toml``)."""
     fmt = detect_format(source)
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    limits = limits or IngestLimits.defaults()
     for careful in (False, True):
         try:
-            return _ingest(store, source, fmt, careful, started, progress, now_ms)
+            return _ingest(store, source, fmt, careful, started, progress, now_ms, limits)
         except csv_formats.CarefulPathNeeded:
             continue
     raise AssertionError("unreachable: the careful path does not ask for itself")
@@ -246,13 +290,14 @@ def _ingest(
     started: str,
     progress: Progress | None,
     now_ms: int | None,
+    limits: IngestLimits,
 ) -> IngestCounts:
     counts = IngestCounts(file=source.label, format=fmt)
     writer = IngestWriter(store, counts, source.name, RECEIVER_TYPE.get(fmt))
-    quarantine = writer.stage / f"{writer.ingest_id:06d}-{_safe(source.name)}.jsonl"
+    quarantine_path = writer.stage / f"{writer.ingest_id:06d}-{_safe(source.name)}.jsonl"
     rejected_by: Counter[str] = Counter()
     skipped_by: Counter[str] = Counter()
-    statics = _StaticSummary()
+    statics = StaticSummary()
     reader_outcomes: Counter[str] = Counter()
     warnings: Counter[str] = Counter()
     digest = hashlib.sha256()
@@ -263,8 +308,9 @@ def _ingest(
             progress(len(block))
 
     try:
-        with quarantine.open("w", encoding="utf-8") as q:
-            for chunk in prefetch(_chunks(source, fmt, careful, tap)):
+        q = Quarantine(quarantine_path, source.name, limits)
+        try:
+            for chunk in prefetch(_chunks(source, fmt, careful, limits, tap)):
                 counts.lines += chunk.lines_read
                 counts.positions_read += len(chunk.positions["mmsi"])
                 good, invalid = check_positions(chunk.positions, now_ms=now_ms)
@@ -272,22 +318,36 @@ def _ingest(
                 if not good.all():
                     chunk.positions = {k: v[good] for k, v in chunk.positions.items()}
                 writer.add(chunk.positions, chunk.stations)
-                rejected = sorted([*chunk.rejected, *invalid], key=lambda r: r.line)
-                for row in rejected:
+                # Readers keep the text of what they reject (NMEA) or the fields read (CSV);
+                # position checks the decoded values: both CSV and checked rows get the line
+                # read back at the end.
+                from_text = fmt == FORMAT_NMEA
+                for row in chunk.rejected:
                     rejected_by[_reason_group(row.reason)] += 1
-                    q.write(_quarantine_line(source.name, row))
-                counts.rejected += len(rejected)
+                    later = not from_text and not row.reason.startswith("line longer than")
+                    q.write(row, text_later=later)
+                for row in invalid:
+                    rejected_by[_reason_group(row.reason)] += 1
+                    q.write(row, text_later=True)
+                counts.rejected += len(chunk.rejected) + len(invalid)
                 skipped_by.update(chunk.skipped)
                 statics.add(_usable_statics(chunk, fmt, q, rejected_by, counts))
                 reader_outcomes.update(chunk.outcomes)
                 warnings.update(chunk.warnings)
+        finally:
+            q.close()
+        counts.rejected_not_kept = q.not_kept
         counts.rejected_by_reason = dict(rejected_by.most_common())
         counts.skipped_by_reason = dict(skipped_by.most_common())
         counts.warnings = dict(warnings.most_common())
-        if counts.rejected:
-            _restore_texts(source, quarantine)
+        if q.needs_text:
+            with open_limited(source, fmt, limits) as stream:
+                q.restore_texts(stream)
         writer.commit(
-            statics.reports(), quarantine if counts.rejected else None, digest.hexdigest(), started
+            statics.reports(),
+            quarantine_path if counts.rejected else None,
+            digest.hexdigest(),
+            started,
         )
         counts.line_outcomes = line_outcomes(counts, reader_outcomes)
     except csv_formats.CarefulPathNeeded:
@@ -309,7 +369,7 @@ def _ingest(
 
 
 def _usable_statics(
-    chunk: Chunk, fmt: str, quarantine: TextIO, rejected_by: Counter[str], counts: IngestCounts
+    chunk: Chunk, fmt: str, quarantine: Quarantine, rejected_by: Counter[str], counts: IngestCounts
 ) -> list[StaticReport]:
     """Static reports with a valid MMSI; an NMEA type 5 or 24 without one is quarantined,
     and its line counted as rejected instead of static. (A CSV row or a type 19 with a bad
@@ -330,12 +390,8 @@ def _usable_statics(
         rejected_by[_reason_group(reason)] += 1
         counts.rejected += 1
         chunk.outcomes["static"] -= 1
-        quarantine.write(_quarantine_line(chunk_name(counts), Rejected(report.line, reason, "")))
+        quarantine.write(Rejected(report.line, reason, ""), text_later=True)
     return usable
-
-
-def chunk_name(counts: IngestCounts) -> str:
-    return Path(counts.file).name
 
 
 def _reason_group(reason: str) -> str:
@@ -345,81 +401,5 @@ def _reason_group(reason: str) -> str:
     return re.sub(r"\s*\(.*$", "", reason.split(": ", 1)[0]).strip()
 
 
-def _quarantine_line(file: str, row: Rejected) -> str:
-    return (
-        json.dumps(
-            {"file": file, "line": row.line, "reason": row.reason, "text": row.text},
-            ensure_ascii=False,
-        )
-        + "\n"
-    )
-
-
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:120]
-
-
-def _restore_texts(source: Source, quarantine: Path) -> None:
-    """Put each rejected line's original text in the quarantine. (Readers keep decoded
-    fields, not text, for rows that fail the position checks after decoding.)
-
-    Both the quarantine and the file are in line order, so one pass over each suffices.
-    """
-    rows = [json.loads(line) for line in quarantine.read_text("utf-8").splitlines()]
-    wanted = iter(rows)
-    current = next(wanted, None)
-    with source.open() as stream:
-        for number, raw in enumerate(stream, start=1):
-            while current is not None and current["line"] == number:
-                current["text"] = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-                current = next(wanted, None)
-            if current is None:
-                break
-    with quarantine.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-class _StaticSummary:
-    """Static reports of one file as runs: per vessel, in time order, consecutive reports
-    that say the same (after filling what a partial report leaves out from the vessel's
-    previous report in this file) become one report with first and last time and a count.
-
-    Memory grows with the number of identity changes, not with the number of reports. A
-    return to an earlier identity (draught 3.6 -> 5.6 -> 3.6 m) is three runs.
-    """
-
-    def __init__(self) -> None:
-        self.current: dict[int, list[Any]] = {}  # mmsi -> [values, first, line, last, count]
-        self.closed: list[list[Any]] = []
-
-    def add(self, reports: list[StaticReport]) -> None:
-        for r in sorted(reports, key=lambda r: (r.mmsi, r.ts, r.line)):
-            run = self.current.get(r.mmsi)
-            values = tuple(
-                getattr(r, name) if getattr(r, name) is not None or run is None
-                else run[0][index]
-                for index, name in enumerate(IDENTITY_FIELDS)
-            )  # fmt: skip
-            last = r.last_ts if r.last_ts is not None else r.ts
-            if run is not None and run[0] == values and r.ts >= run[1]:
-                run[3] = max(run[3], last)
-                run[4] += r.count
-                continue
-            if run is not None:
-                self.closed.append([r.mmsi, *run])
-            self.current[r.mmsi] = [values, r.ts, r.line, last, r.count]
-
-    def reports(self) -> list[StaticReport]:
-        runs = self.closed + [[mmsi, *run] for mmsi, run in self.current.items()]
-        return [
-            StaticReport(
-                mmsi=mmsi,
-                ts=first,
-                line=line,
-                last_ts=last,
-                count=count,
-                **dict(zip(IDENTITY_FIELDS, values, strict=True)),
-            )
-            for mmsi, values, first, line, last, count in runs
-        ]

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from typing import Final, NamedTuple
 
+from sanctionwatch.ais.input_limits import overlong_reason
 from sanctionwatch.ais.nmea_checksums import checksum_problem
 from sanctionwatch.ais.nmea_framing import (
     AIS_FORMATTERS,
@@ -57,6 +58,7 @@ class LineSplitter:
         line_of, payloads = rec.line, rec.payload
         starts, ends = rec.span_start, rec.span_end
         dollar: Counter[bytes] = Counter()  # "$" sentence ids, checked once per id at the end
+        blank = 0
         pghp = self.pghp
         lineno, offset = rec.first_line - 1, 0
         for raw in rec.lines:
@@ -93,10 +95,17 @@ class LineSplitter:
                 dollar[dollar_id(raw)] += 1
                 offset += len(raw)
                 continue
+            # Fast path: blank lines (a file of nothing but newlines must not crawl).
+            elif raw == b"\n" or raw == b"\r\n":
+                blank += 1
+                offset += len(raw)
+                continue
             self._split_line(rec, raw, lineno, offset)
             offset += len(raw)
         for sentence_id, count in dollar.items():
             rec.chunk.skipped[dollar_reason(sentence_id)] += count
+        if blank:
+            rec.chunk.skipped["blank line"] += blank
 
     def _tagged_line(self, rec: Records, raw: bytes, lineno: int, offset: int) -> bool:
         """Take ``\\c:..,s:..*hh\\!xxVDM,1,1,...*hh`` (one tag block without a group, one
@@ -165,6 +174,8 @@ class LineSplitter:
             rec.chunk.skipped["blank line"] += 1
         elif line[:1] == b"$":
             self._dollar_line(rec, line, lineno)
+        elif overlong := overlong_reason(line):
+            rec.reject(lineno, overlong[0], overlong[1])
         else:
             rec.reject(lineno, "not an NMEA sentence")
 

@@ -71,8 +71,11 @@ class Records:
     def text(self, line: int) -> str:
         return self.lines[line - self.first_line].decode("utf-8", "replace").rstrip("\r\n")
 
-    def reject(self, line: int, reason: str) -> None:
-        self.chunk.rejected.append(Rejected(line, reason, self.text(line)))
+    def reject(self, line: int, reason: str, text: str | None = None) -> None:
+        """Reject ``line`` (its text, unless ``text`` is given)."""
+        self.chunk.rejected.append(
+            Rejected(line, reason, self.text(line) if text is None else text)
+        )
 
     def set_time(self, index: int, ms: int, source: int) -> None:
         self.time[index] = ms
