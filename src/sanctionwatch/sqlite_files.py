@@ -30,7 +30,8 @@ def connect_writable(
     )
     try:
         db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(schema)
+        # One transaction: a reader sees every table or none (a store being created).
+        db.executescript(f"BEGIN IMMEDIATE;\n{schema}\nCOMMIT;")
     except BaseException:
         db.close()
         raise
@@ -43,16 +44,25 @@ def connect_read_only(
     """``path`` for reading only (never written, never created); empty with ``schema`` if
     it does not exist."""
     if not path.exists():
-        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=check_same_thread)
-        db.executescript(schema)
-        return db
+        return _empty(schema, check_same_thread)
     uri = path.resolve().as_uri() + "?mode=ro"
     try:
-        return _probe(uri, check_same_thread)
+        db = _probe(uri, check_same_thread)
     except sqlite3.OperationalError:
         if _can_write(path.parent):
             raise
-    return _probe(uri + "&immutable=1", check_same_thread)
+        db = _probe(uri + "&immutable=1", check_same_thread)
+    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        db.close()  # created a moment ago, its tables not yet committed
+        return _empty(schema, check_same_thread)
+    return db
+
+
+def _empty(schema: str, check_same_thread: bool) -> sqlite3.Connection:
+    """An empty store: the schema in memory."""
+    db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=check_same_thread)
+    db.executescript(schema)
+    return db
 
 
 def home_is_writable(directory: Path) -> bool:
