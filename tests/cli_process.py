@@ -22,7 +22,7 @@ def run_cli(
     home: Path, *args: str, timeout_s: float = 120, **env: str
 ) -> subprocess.CompletedProcess[str]:
     """``sanctionwatch --home HOME ARGS`` to completion, output captured."""
-    return subprocess.run(  # noqa: S603 - our own command line
+    return subprocess.run(
         [*COMMAND, "--home", str(home), *args],
         capture_output=True,
         text=True,
@@ -34,7 +34,7 @@ def run_cli(
 
 def start_cli(home: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     """``sanctionwatch --home HOME ARGS`` started, stdout and stderr piped."""
-    return subprocess.Popen(  # noqa: S603 - our own command line
+    return subprocess.Popen(
         [*COMMAND, "--home", str(home), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -33,8 +33,11 @@ def readers_run_during(
 
     def wrapped(self: IngestWriter, *args: Any, **kwargs: Any) -> Any:
         result = original(self, *args, **kwargs) if step == "_wait" else None
-        for command in (["ais", "status", "--json"], ["ais", "track", "367306170"],
-                        ["ais", "vessels", "--json"]):  # fmt: skip
+        for command in (
+            ["ais", "status", "--json"],
+            ["ais", "track", "367306170"],
+            ["ais", "vessels", "--json"],
+        ):
             done = run_cli(home, *command)
             assert done.returncode == 0, done.stderr
             outputs.append(done.stdout)

@@ -60,8 +60,7 @@ print(json.dumps({"calls": calls, "errors": errors[:10]}))
 
 @pytest.fixture(scope="module")
 def days(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    result = simulate(tmp_path_factory.mktemp("sim"), days=4, vessels=24, seed=5,
-                      formats=["nmea"])  # fmt: skip
+    result = simulate(tmp_path_factory.mktemp("sim"), days=4, vessels=24, seed=5, formats=["nmea"])
     files = sorted(result.files["nmea"])
     assert len(files) == 2 * ROUNDS
     return files
@@ -76,8 +75,9 @@ def stored_keys(home: Path) -> pa.Table:
         table = pa.concat_tables(
             pq.read_table(path, columns=["mmsi", "ts", "lat", "lon"]) for path in files
         )
-    return table.sort_by([("mmsi", "ascending"), ("ts", "ascending"), ("lat", "ascending"),
-                          ("lon", "ascending")])  # fmt: skip
+    return table.sort_by(
+        [("mmsi", "ascending"), ("ts", "ascending"), ("lat", "ascending"), ("lon", "ascending")]
+    )
 
 
 def ingested(process: subprocess.Popen[str]) -> list[dict[str, object]]:

@@ -23,8 +23,7 @@ from sanctionwatch.simulate import simulate
 @pytest.fixture(scope="module")
 def days(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Three days of the rajin scenario, one NMEA file per day."""
-    result = simulate(tmp_path_factory.mktemp("sim"), days=3, vessels=24, seed=11,
-                      formats=["nmea"])  # fmt: skip
+    result = simulate(tmp_path_factory.mktemp("sim"), days=3, vessels=24, seed=11, formats=["nmea"])
     return sorted(result.files["nmea"])
 
 

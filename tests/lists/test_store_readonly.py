@@ -33,22 +33,34 @@ FTM_EXCERPT = FIXTURES / "ftm" / "opensanctions_us_ofac_sdn_dprk_excerpt.ftm.jso
 def _read_only_runner(home: Path) -> list[str]:
     """A command prefix that runs what follows with ``home`` read-only, or skip."""
     if os.geteuid() != 0:
-        subprocess.run(["chmod", "-R", "a-w", str(home)], check=True)  # noqa: S603, S607
+        subprocess.run(["chmod", "-R", "a-w", str(home)], check=True)
         return []
     if shutil.which("unshare") is None:
         pytest.skip("running as root without unshare: cannot make a read-only mount")
     quoted = shlex.quote(str(home))
-    probe = subprocess.run(  # noqa: S603
-        ["unshare", "-m", "sh", "-c",  # noqa: S607
-         f"mount --bind {quoted} {quoted} && mount -o remount,bind,ro {quoted} {quoted} "
-         f"&& ! touch {quoted}/probe"],
-        capture_output=True, check=False,
-    )  # fmt: skip
+    probe = subprocess.run(
+        [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            f"mount --bind {quoted} {quoted} && mount -o remount,bind,ro {quoted} {quoted} "
+            f"&& ! touch {quoted}/probe",
+        ],
+        capture_output=True,
+        check=False,
+    )
     if probe.returncode != 0:
         pytest.skip(f"cannot bind-mount read-only here: {probe.stderr.decode()[:200]}")
-    return ["unshare", "-m", "sh", "-c",
-            f"mount --bind {quoted} {quoted} && mount -o remount,bind,ro {quoted} {quoted} "
-            '&& exec "$@"', "sh"]  # fmt: skip
+    return [
+        "unshare",
+        "-m",
+        "sh",
+        "-c",
+        f"mount --bind {quoted} {quoted} && mount -o remount,bind,ro {quoted} {quoted} "
+        '&& exec "$@"',
+        "sh",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +74,14 @@ def read_only_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list
     ):
         done = run_cli(home, *args)
         assert done.returncode == 0, done.stderr
-    screened = subprocess.run(  # noqa: S603 - builds the screening index once
+    screened = subprocess.run(
         [*COMMAND, "--home", str(home), "screen", "-"],
-        input="name\nOcean Maritime Management\n", capture_output=True, text=True, env=cli_env(), check=False,
-    )  # fmt: skip
+        input="name\nOcean Maritime Management\n",
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        check=False,
+    )
     assert screened.returncode == 0, screened.stderr
     assert not list(home.rglob("*-wal"))  # every writer closed cleanly: no WAL to replay
     return home, _read_only_runner(home)
@@ -75,15 +91,20 @@ def run_read_only(
     setup: tuple[Path, list[str]], *args: str, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     home, prefix = setup
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [*prefix, *COMMAND, "--home", str(home), *args],
-        input=stdin, capture_output=True, text=True, env=cli_env(), timeout=120, check=False,
-    )  # fmt: skip
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=120,
+        check=False,
+    )
 
 
 def test_the_home_really_is_read_only(read_only_home: tuple[Path, list[str]]) -> None:
     home, prefix = read_only_home
-    probe = subprocess.run(  # noqa: S603
+    probe = subprocess.run(
         [*prefix, "touch", str(home / "probe")], capture_output=True, check=False
     )
     assert probe.returncode != 0
