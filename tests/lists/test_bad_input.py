@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from sanctionwatch.errors import HostileInputError, InputError, UnknownFormatError
+from sanctionwatch.lists import reading
 from sanctionwatch.lists.loader import load_lists
+from sanctionwatch.lists.reading import check_xml_prolog
 from sanctionwatch.lists.store import ListStore
 from tests.conftest import UN_2018, UN_2026, store_state
 
@@ -193,3 +195,69 @@ def test_a_2_gb_file_of_junk_fails_fast_with_bounded_memory(tmp_path: Path, head
     assert peak_kib < 400 * 1024  # far below the file's 2 GiB: it was never read whole
     with ListStore(home / "lists.sqlite") as store:
         assert store.list_names() == []
+
+
+# 1.1 MB: past any fixed look-ahead; it names the UN list's root, so detection accepts it
+PADDING = b"<!-- <CONSOLIDATED_LIST " + b"padding " * 140_000 + b"-->\n"
+
+
+def _padded(content: bytes) -> bytes:
+    """``content`` with a long comment between the XML declaration and the DOCTYPE."""
+    declaration, rest = content.split(b"\n", 1)
+    return declaration + b"\n" + PADDING + rest
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        _padded(BILLION_LAUGHS),
+        _padded(EXTERNAL_ENTITY),
+        PADDING + BILLION_LAUGHS.split(b"\n", 1)[1],  # no XML declaration at all
+        _padded(BILLION_LAUGHS).replace(b"-->\n", b"-->\n<?pi " + b"x" * 1_100_000 + b"?>\n"),
+    ],
+    ids=["comment-billion-laughs", "comment-external-entity", "no-declaration", "long-pi"],
+)
+def test_hostile_xml_is_refused_however_long_the_prolog(
+    loaded: ListStore, tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "consolidated.xml"
+    path.write_bytes(content)
+    before = store_state(loaded)
+    with pytest.raises(InputError) as error:
+        load_lists(loaded, [path])
+    assert isinstance(error.value, HostileInputError)
+    assert "DTD or entities" in error.value.message
+    assert store_state(loaded) == before
+
+
+def test_xml_in_an_encoding_that_could_hide_a_doctype_is_refused(
+    loaded: ListStore, tmp_path: Path
+) -> None:
+    # UTF-7 spells "<!DOCTYPE" as "+ADw-!DOCTYPE": a byte scan would not see it
+    body = BILLION_LAUGHS.split(b"\n", 1)[1].replace(b"<!DOCTYPE", b"+ADw-!DOCTYPE")
+    path = tmp_path / "consolidated.xml"
+    path.write_bytes(b'<?xml version="1.0" encoding="UTF-7"?>\n' + body)
+    before = store_state(loaded)
+    with pytest.raises(InputError):
+        load_lists(loaded, [path])
+    assert store_state(loaded) == before
+
+
+@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
+def test_the_prolog_is_read_in_the_encoding_libxml2_would_use(tmp_path: Path, codec: str) -> None:
+    path = tmp_path / "consolidated.xml"
+    path.write_bytes(_padded(BILLION_LAUGHS).decode("ascii").encode(codec))
+    with pytest.raises(HostileInputError, match="DTD or entities"):
+        check_xml_prolog(path)
+    path.write_bytes(_padded(_un_excerpt(60)).decode("utf-8").encode(codec))
+    check_xml_prolog(path)  # a real list behind a long comment is fine
+
+
+def test_the_parser_refuses_a_dtd_the_prolog_scan_missed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading, "check_xml_prolog", lambda _path: None)
+    path = tmp_path / "consolidated.xml"
+    path.write_bytes(EXTERNAL_ENTITY)
+    with pytest.raises(HostileInputError, match="DTD or entities"):
+        list(reading.iter_xml_elements(path, {"INDIVIDUAL"}))
