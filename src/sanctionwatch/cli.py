@@ -63,17 +63,28 @@ def lists() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--list-version", help="Publication date (YYYY-MM-DD) when the file states none.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@click.option(
+    "--force", is_flag=True, help="Load a version that removes over half of the previous one."
+)
 @click.pass_context
 def lists_load(
-    ctx: click.Context, files: tuple[Path, ...], list_version: str | None, as_json: bool
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    list_version: str | None,
+    as_json: bool,
+    force: bool,
 ) -> None:
     """Load list FILES (UN XML, OFAC CSV set, UK CSV, EU XML, FtM JSON lines; folders too).
 
     The format is detected from content. Files of one OFAC set (sdn.csv, add.csv, alt.csv,
     sdn_comments.csv) are joined when named together. Everything loads, or nothing does.
+    A version with no listed party is refused; one removing more than half of the previous
+    version's entities needs --force.
     """
     with open_store(ctx, "lists load") as store, progress_bar() as progress:
-        outcomes = load_lists(store, list(files), version=list_version, progress=progress)
+        outcomes = load_lists(
+            store, list(files), version=list_version, progress=progress, force=force
+        )
     print_outcomes(outcomes, as_json)
 
 
@@ -269,14 +280,20 @@ def lists_export(
 
 @lists.command("update")
 @click.argument("sources", nargs=-1)
+@click.option(
+    "--force", is_flag=True, help="Load a version that removes over half of the previous one."
+)
 @click.pass_context
-def lists_update(ctx: click.Context, sources: tuple[str, ...]) -> None:
-    """Download the current official lists (all, or the named SOURCES) and load them."""
+def lists_update(ctx: click.Context, sources: tuple[str, ...], force: bool) -> None:
+    """Download the current official lists (all, or the named SOURCES) and load them.
+
+    A download with no listed party is refused; one removing more than half of the
+    previous version's entities needs --force."""
     from sanctionwatch.lists.update import update_lists
 
     settings: Settings = ctx.obj
     with open_store(ctx, "lists update") as store, progress_bar() as progress:
-        results = update_lists(settings, store, list(sources), progress)
+        results = update_lists(settings, store, list(sources), progress, force=force)
     failed = 0
     for result in results:
         if result.error:

@@ -33,6 +33,10 @@ class HostileInputError(InputError):
     """Input that tries entity expansion, external entities or similar tricks."""
 
 
+class ListShrinkError(InputError):
+    """A new list version with no usable entity, or one removing most of the previous one."""
+
+
 class StoreError(SanctionwatchError):
     """The embedded store cannot be opened, or a version asked for does not exist."""
 

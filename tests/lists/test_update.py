@@ -13,7 +13,9 @@ import pytest
 from sanctionwatch.config import Settings
 from sanctionwatch.lists.store import ListStore
 from sanctionwatch.lists.update import load_sources, update_lists
-from tests.conftest import OFAC_SET_2021, UN_2026, store_state
+from tests.conftest import FIXTURES, OFAC_SET_2021, UN_2026, store_state
+
+UN_DPRK_EXCERPT = FIXTURES / "un" / "un_dprk_excerpt.xml"
 
 ROUTES: dict[str, tuple[int, str, bytes]] = {}
 HITS: dict[str, int] = {}
@@ -147,3 +149,22 @@ def test_a_body_smaller_than_any_real_copy_is_refused(server: str, tmp_path: Pat
         [result] = update_lists(settings, store, ["un"])
         assert result.error is not None and "fewer than the 500000" in result.error
         assert store.list_names() == []
+
+
+def test_an_update_that_would_remove_most_of_the_list_needs_force(
+    server: str, tmp_path: Path
+) -> None:
+    # Three records of the real list under the real list's date: a partial export.
+    ROUTES["/partial/consolidated.xml"] = (200, "application/xml", UN_DPRK_EXCERPT.read_bytes())
+    good = _settings(tmp_path, {"un": {"url": f"{server}/good/consolidated.xml"}})
+    partial = _settings(
+        tmp_path, {"un": {"url": f"{server}/partial/consolidated.xml", "min_bytes": 1000}}
+    )
+    with ListStore(good.store_path) as store:
+        update_lists(good, store, ["un"])
+        before = store_state(store)
+        [refused] = update_lists(partial, store, ["un"])
+        assert refused.error is not None and "more than half" in refused.error
+        assert store_state(store) == before
+        [forced] = update_lists(partial, store, ["un"], force=True)
+        assert forced.error is None and forced.outcomes[0].created

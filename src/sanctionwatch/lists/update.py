@@ -172,8 +172,11 @@ def update_lists(
     store: ListStore,
     names: Sequence[str] = (),
     progress: Progress | None = None,
+    *,
+    force: bool = False,
 ) -> list[UpdateResult]:
-    """Download and load each named source (all when ``names`` is empty)."""
+    """Download and load each named source (all when ``names`` is empty); ``force`` as in
+    :func:`~sanctionwatch.lists.loader.load_lists`."""
     sources = load_sources(settings.source_overrides)
     unknown = [n for n in names if n not in sources]
     if unknown:
@@ -188,7 +191,8 @@ def update_lists(
             try:
                 results.append(
                     UpdateResult(
-                        key, _update_source(settings, store, client, source, stamp, progress)
+                        key,
+                        _update_source(settings, store, client, source, stamp, progress, force),
                     )
                 )
             except (DownloadError, InputError) as exc:
@@ -203,6 +207,7 @@ def _update_source(
     source: Source,
     stamp: str,
     progress: Progress | None,
+    force: bool = False,
 ) -> list[LoadOutcome]:
     folder = settings.downloads_dir / source.key / stamp
     folder.mkdir(parents=True, exist_ok=True)
@@ -225,4 +230,6 @@ def _update_source(
         if progress and task is not None:
             progress.advance(task)
     published = max((d for d in dates if d), default=datetime.now(UTC).date().isoformat())
-    return load_lists(store, paths, fallback_version=(published, "download"), progress=progress)
+    return load_lists(
+        store, paths, fallback_version=(published, "download"), progress=progress, force=force
+    )
