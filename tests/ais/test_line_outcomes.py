@@ -182,3 +182,39 @@ def test_csv_lines_add_up_with_the_header(tmp_path: Path) -> None:
 
 def test_checksum_helper_matches_a_real_sentence() -> None:
     assert checksum("AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0") == "5F"
+
+
+def short_by(text: str, fill: int, cut_chars: int = 0) -> str:
+    """``text`` (a single sentence) with its payload cut by ``cut_chars`` characters and
+    ``fill`` fill bits, checksum recomputed."""
+    fields = text[1 : text.index("*")].split(",")
+    fields[5] = fields[5][: len(fields[5]) - cut_chars] if cut_chars else fields[5]
+    fields[6] = str(fill)
+    return sentence(",".join(fields))
+
+
+def test_payloads_a_few_bits_short_are_decoded_with_a_warning(tmp_path: Path) -> None:
+    """As gpsd and libais do: a 163-bit type 1 and a 160-bit type 24 part B (pyais's
+    encoder; the peers' own examples are in test_peers.py)."""
+    from pyais import encode_dict
+
+    (part_b,) = encode_dict(
+        {"type": 24, "mmsi": 211000004, "partno": 1, "ship_type": 70, "callsign": "ABCD",
+         "to_bow": 10, "to_stern": 20, "to_port": 3, "to_starboard": 4},
+        talker_id="AI",
+    )  # fmt: skip
+    data = lines(
+        with_tag(f"c:{T0}", short_by(position(), fill=5)),  # 163 bits
+        with_tag(f"c:{T0}", short_by(part_b, fill=2, cut_chars=1)),  # 160 bits
+        with_tag(f"c:{T0}", short_by(position(mmsi=211000009), fill=0, cut_chars=5)),  # 138
+    )
+    counts = ingest(tmp_path, data)
+    assert counts.line_outcomes == {
+        "stored": 1,
+        "static": 1,
+        "rejected:type 1 payload is 138 bits, expected 168": 1,
+    }
+    assert counts.warnings == {
+        "type 1 payload short of 168 bits, decoded": 1,
+        "type 24 part B payload short of 168 bits, decoded": 1,
+    }

@@ -42,12 +42,23 @@ _NO_TIME: Final = "no timestamp (no tag block, no vendor time, no base-station t
 # whose first 168 bits decode to plausible positions, courses matching headings. Type 5 is
 # accepted from 420 bits (gpsd: "a lot of transmitters in the wild ship with a length of
 # 420 or 422"; only the last destination character and the DTE flag are lost). Type 24
-# part B needs 168 bits, checked after decoding the part number.
+# part B is 168 bits, checked after decoding the part number.
+#
+# Payloads a few bits short that gpsd and libais decode (a 163-bit type 1, a 160-bit type
+# 24 part B, in their regression data) are decoded too, with a warning, as long as every
+# field stored is whole (class A: through the UTC second, bit 143; class B: bit 139; type
+# 19: its dimensions, bit 301; type 27: its course, bit 94) or, for part B, all but the last
+# two bits of the width (read as zero, as those decoders do). What only the lost bits
+# held (radio status, RAIM) is not stored.
 _EXPECTED_BITS: Final = {**POSITION_BITS, 4: 168, 5: 424, 24: 160}
+_USABLE_BITS: Final = {1: 143, 2: 143, 3: 143, 18: 139, 19: 301, 27: 94, 4: 168, 5: 420, 24: 160}
 _MIN_BITS = np.zeros(64, dtype=np.int64)
-for _type, _bits in _EXPECTED_BITS.items():
-    _MIN_BITS[_type] = 420 if _type == 5 else _bits
+_FULL_BITS = np.zeros(64, dtype=np.int64)
+for _type, _bits in _USABLE_BITS.items():
+    _MIN_BITS[_type] = _bits
+    _FULL_BITS[_type] = 420 if _type == 5 else _EXPECTED_BITS[_type]
 _TYPE24_PART_B_BITS: Final = 168
+_TYPE24_PART_B_USABLE: Final = 160
 
 
 class MessageBatch:
@@ -156,7 +167,12 @@ class MessageBatch:
         short for their type; True for the others."""
         first_bad = payloads.first_bad_character()
         undefined = ~np.isin(types, list(_DEFINED_TYPES))
-        short = bits < _MIN_BITS[np.clip(types, 0, 63)]
+        clipped = np.clip(types, 0, 63)
+        short = bits < _MIN_BITS[clipped]
+        usable_short = (bits < _FULL_BITS[clipped]) & ~short & (first_bad < 0) & ~undefined
+        for kind in np.unique(types[usable_short]).tolist():
+            reason = f"type {kind} payload short of {_EXPECTED_BITS[kind]} bits, decoded"
+            self.chunk.warnings[reason] += int((types[usable_short] == kind).sum())
         for message in np.flatnonzero((first_bad >= 0) | undefined | short).tolist():
             if first_bad[message] >= 0:
                 at = int(first_bad[message])
@@ -226,9 +242,11 @@ class MessageBatch:
         for message, part, bit_count, *report in columns:
             if part >= 2:
                 reason = f"type 24 part number {part} is not defined (0 = part A, 1 = part B)"
-            elif part == 1 and bit_count < _TYPE24_PART_B_BITS:
+            elif part == 1 and bit_count < _TYPE24_PART_B_USABLE:
                 reason = f"type 24 part B payload is {bit_count} bits, expected 168"
             else:
+                if part == 1 and bit_count < _TYPE24_PART_B_BITS:
+                    self.chunk.warnings["type 24 part B payload short of 168 bits, decoded"] += 1
                 statics.append(StaticReport(*report))
                 continue
             self.reject(message, reason)
