@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -145,3 +147,28 @@ def test_data_reaches_the_terminal_without_its_escape_sequences(
     assert code == 0
     [vessel] = [json.loads(line) for line in out.splitlines()]
     assert vessel["identities"][0]["callsign"] == f"CALL{CLEAR_SCREEN}"  # JSON: the data as is
+
+
+def test_ais_track_csv_never_holds_a_live_formula(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real AMSA sentence, its tag block's station (s:) set to a formula, checksum redone;
+    # the file's name is a formula too.
+    tag = 's:=HYPERLINK("https://e.x/"),c:1420030798'
+    checksum = 0
+    for char in tag:
+        checksum ^= ord(char)
+    monkeypatch.chdir(tmp_path)
+    source = Path("@SUM(1+1).nmea")
+    source.write_text(
+        f"\\{tag}*{checksum:02X}\\!ABVDM,1,1,4,B,17P;HV?P008F98Il;EC1mOwL0@KP,0*22\n",
+        encoding="ascii",
+    )
+    home = tmp_path / "home"
+    assert _run(home, "ais", "ingest", str(source))[0] == 0
+    code, out = _run(home, "ais", "track", "503503000", "--format", "csv")
+    assert code == 0, out
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert row["station"] == '\'=HYPERLINK("https://e.x/")'
+    assert row["source"] == "'@SUM(1+1).nmea"
+    assert row["lat"] == "-20.66206" and row["mmsi"] == "503503000"  # numbers untouched

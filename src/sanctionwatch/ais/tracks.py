@@ -10,6 +10,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from sanctionwatch.safe_text import spreadsheet_safe_arrow
+
 TRACK_COLUMNS = [
     "mmsi",
     "ts",
@@ -35,10 +37,9 @@ def write_track(table: pa.Table, fmt: str, out: IO[Any]) -> None:
         plain = table.set_column(
             table.column_names.index("ts"), "ts", table.column("ts").cast(pa.string())
         )
-        for name in ("source", "station"):
-            plain = plain.set_column(
-                plain.column_names.index(name), name, plain.column(name).cast(pa.string())
-            )
+        for name in ("source", "station"):  # text: never a live spreadsheet formula
+            text = spreadsheet_safe_arrow(plain.column(name).cast(pa.string()))
+            plain = plain.set_column(plain.column_names.index(name), name, text)
         sink = pa.BufferOutputStream()
         pacsv.write_csv(plain, sink)
         out.write(sink.getvalue().to_pybytes().decode("utf-8"))
