@@ -79,13 +79,58 @@ def child_rss(imports: str, code: str) -> tuple[float, int, str]:
     return float(seconds), int(peak_kb) // 1024, "\n".join(out)
 
 
+def bomb(work: Path) -> None:
+    """Peak memory on a decompression bomb: a gzip of about 1 MB holding one line of 1 GB,
+    ingested with the default limits (refused once it expands past 100x its size + 64 MiB)
+    and with the expansion bound lifted (the whole 1 GB line is read, in bounded memory)."""
+    import gzip
+
+    path = work / "bomb-1gb-line.nmea.gz"
+    if not path.exists():
+        with gzip.open(path, "wb", compresslevel=9) as out:
+            out.write(b"!AIVDM,1,1,,A,")
+            block = b"A" * (1 << 20)
+            for _ in range(1024):
+                out.write(block)
+            out.write(b"\n")
+    print(f"bomb: {path} ({path.stat().st_size / 1e6:.1f} MB gzip, one 1 GiB line)")
+    imports = (
+        "from pathlib import Path\nimport shutil\n"
+        "from sanctionwatch.ais.store import open_store\n"
+        "from sanctionwatch.ais.ingest import Source, ingest_file\n"
+        "from sanctionwatch.ais.input_limits import IngestLimits\n"
+        "from sanctionwatch.errors import InputError\n"
+    )
+    home = work / "bomb-home"
+    for name, overrides in (
+        ("default limits", "{}"),
+        ("expansion bound lifted", "{'max_expansion': 100_000}"),
+    ):
+        code = (
+            f"shutil.rmtree({str(home)!r}, ignore_errors=True)\n"
+            "try:\n"
+            f"    c = ingest_file(open_store(Path({str(home)!r})), Source(Path({str(path)!r})), "
+            f"limits=IngestLimits.from_mapping({overrides}))\n"
+            "    print('lines', c.lines, 'rejected', c.rejected_by_reason, "
+            "'quarantine bytes', Path(c.quarantine).stat().st_size)\n"
+            "except InputError as exc:\n"
+            "    print('refused:', exc.message[-90:])\n"
+        )
+        seconds, peak, out = child_rss(imports, code)
+        print(f"| bomb, {name} | {seconds:.1f} | | {peak} | {out.strip()} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "sw-bench-ais")
+    parser.add_argument("--bomb", action="store_true", help="Only the decompression bomb.")
     args = parser.parse_args()
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
+    if args.bomb:
+        bomb(work)
+        return
     csv_path, rows = generate(work, args.rows)
     size_mb = csv_path.stat().st_size / 1e6
     print(f"input: {csv_path} ({rows:,} rows, {size_mb:,.0f} MB)")
