@@ -30,12 +30,25 @@ def connect_writable(
     )
     try:
         db.execute("PRAGMA journal_mode=WAL")
-        # One transaction: a reader sees every table or none (a store being created).
-        db.executescript(f"BEGIN IMMEDIATE;\n{schema}\nCOMMIT;")
+        _create(db, schema)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _create(db: sqlite3.Connection, schema: str) -> None:
+    """Apply ``schema`` in one transaction, so a reader sees every table or none.
+
+    Deferred first: when every table exists the DDL is a no-op that takes no write lock
+    (an open must not wait behind a long load). Two processes creating a store at once can
+    collide on the upgrade to a write; then once more, waiting for the write lock."""
+    try:
+        db.executescript(f"BEGIN;\n{schema}\nCOMMIT;")
+    except sqlite3.OperationalError:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        db.executescript(f"BEGIN IMMEDIATE;\n{schema}\nCOMMIT;")
 
 
 def connect_read_only(
