@@ -4,19 +4,18 @@ come back typed, and the reference page is what the declarations say."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import pyarrow as pa
 import pytest
 
-from sanctionwatch.ais import store as ais_store
 from sanctionwatch.ais.tables import CATALOG_TABLES, IdentityRow, PositionRow
-from sanctionwatch.behaviour import stored as event_store
 from sanctionwatch.behaviour.tables import EVENT_TABLES
 from sanctionwatch.errors import StoreError
-from sanctionwatch.lists import store as list_store
 from sanctionwatch.lists.tables import LIST_TABLES, ListVersionRow
 from sanctionwatch.store_reference import ALL_TABLES, store_reference
 from sanctionwatch.tables import (
@@ -35,12 +34,64 @@ from sanctionwatch.tables import (
 ROOT = Path(__file__).resolve().parents[1]
 SQLITE_TABLES = [cls for cls in ALL_TABLES if cls.__table__.sqlite]
 
-# The DDL each store executes today: the declarations must create exactly these tables.
+
+def ddl_before_tables() -> dict[str, str]:
+    """The hand-written DDL the stores executed before the declarations (a frozen copy):
+    the homes written then hold exactly these tables."""
+    text = (ROOT / "tests" / "data" / "store_ddl_before_tables.sql").read_text("utf-8")
+    _, *sections = re.split(r"^-- ==== (.+) ====$", text, flags=re.MULTILINE)
+    return dict(zip(sections[::2], sections[1::2], strict=True))
+
+
+BEFORE = ddl_before_tables()
+# The declarations must create exactly the tables the old DDL created.
 STORES = [
-    pytest.param(CATALOG_TABLES, ais_store.SCHEMA_SQL, id="ais catalogue"),
-    pytest.param(EVENT_TABLES, event_store.SCHEMA_SQL, id="event store"),
-    pytest.param(LIST_TABLES, list_store.SCHEMA, id="list store"),
+    pytest.param(CATALOG_TABLES, BEFORE["ais catalogue"], id="ais catalogue"),
+    pytest.param(EVENT_TABLES, BEFORE["event store"], id="event store"),
+    pytest.param(LIST_TABLES, BEFORE["list store"], id="list store"),
 ]
+
+# The Parquet layouts written before the declarations (positions parts, identity.parquet).
+POSITION_SCHEMA_BEFORE = pa.schema(
+    [
+        ("mmsi", pa.int32()),
+        ("ts", pa.timestamp("ms", tz="UTC")),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("sog", pa.float32()),
+        ("cog", pa.float32()),
+        ("heading", pa.int16()),
+        ("nav_status", pa.int8()),
+        ("msg_type", pa.int8()),
+        ("source", pa.dictionary(pa.int32(), pa.string())),
+        ("station", pa.dictionary(pa.int32(), pa.string())),
+        ("receiver_type", pa.dictionary(pa.int8(), pa.string())),
+        ("line", pa.int64()),
+        ("ingest_id", pa.int32()),
+    ]
+)
+IDENTITY_SCHEMA_BEFORE = pa.schema(
+    [
+        ("key", pa.string()),
+        ("mmsi", pa.int64()),
+        ("imo", pa.int64()),
+        ("name", pa.string()),
+        ("callsign", pa.string()),
+        ("ship_type", pa.int64()),
+        ("length", pa.float64()),
+        ("width", pa.float64()),
+        ("draught", pa.float64()),
+        ("destination", pa.string()),
+        ("first_seen", pa.int64()),
+        ("last_seen", pa.int64()),
+        ("first_source", pa.string()),
+    ]
+)
+
+
+def test_the_frozen_copy_holds_every_store() -> None:
+    assert sorted(BEFORE) == ["ais catalogue", "event store", "list store"]
+    assert all(text.count("CREATE TABLE") >= 2 for text in BEFORE.values())
 
 
 def shape(script: str) -> dict[str, object]:
@@ -91,8 +142,8 @@ def test_derived_ddl_opens_a_store_made_by_the_existing_ddl(
 
 def test_derived_arrow_schemas_equal_the_stored_ones() -> None:
     for derived, stored in [
-        (arrow_schema(PositionRow), ais_store.POSITION_SCHEMA),
-        (arrow_schema(IdentityRow), ais_store.IDENTITY_SCHEMA),
+        (arrow_schema(PositionRow), POSITION_SCHEMA_BEFORE),
+        (arrow_schema(IdentityRow), IDENTITY_SCHEMA_BEFORE),
     ]:
         assert derived.equals(stored, check_metadata=True)
         assert [f.nullable for f in derived] == [f.nullable for f in stored]
