@@ -172,3 +172,19 @@ def test_ais_track_csv_never_holds_a_live_formula(
     assert row["station"] == '\'=HYPERLINK("https://e.x/")'
     assert row["source"] == "'@SUM(1+1).nmea"
     assert row["lat"] == "-20.66206" and row["mmsi"] == "503503000"  # numbers untouched
+
+
+def test_rejected_rows_reach_the_terminal_escaped_and_the_json_unchanged(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    sdn = tmp_path / "set" / "sdn.csv"
+    sdn.parent.mkdir()
+    rows = (OFAC_SET_2021 / "sdn.csv").read_bytes().split(b"\r\n")
+    hostile = "\x9b2J\u202eRLO\x7f"  # C1 CSI (a terminal may obey it), a bidi override, DEL
+    rows[5] = rows[5] + f',"{hostile}"'.encode()
+    sdn.write_bytes(b"\r\n".join(rows))
+    assert _run(home, "lists", "load", str(sdn), "--list-version", "2021-07-07")[0] == 0
+    code, out = _run(home, "lists", "rejected", "ofac_sdn")
+    assert code == 0
+    assert not any(char in out for char in "\x9b\u202e\x7f")
+    [rejected] = [json.loads(line) for line in out.splitlines()]
+    assert hostile in rejected["raw"]  # the same JSON value, written with escapes

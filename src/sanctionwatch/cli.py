@@ -23,6 +23,7 @@ from sanctionwatch.lists.diff import ListDiff, diff_versions, from_first_differe
 from sanctionwatch.lists.loader import LoadOutcome, load_lists
 from sanctionwatch.lists.store import ListStore
 from sanctionwatch.lists.summary import summarise
+from sanctionwatch.safe_text import terminal_safe
 
 
 @contextmanager
@@ -174,7 +175,8 @@ def lists_rejected(ctx: click.Context, list_name: str, version: str | None) -> N
     with open_store(ctx) as store:
         chosen = store.find_version(list_name, version)
         for row in store.rejected_rows(chosen.id):
-            click.echo(json.dumps(row.__dict__, ensure_ascii=False))
+            # terminal_safe's escapes are JSON's: the same JSON, nothing a terminal obeys
+            click.echo(terminal_safe(json.dumps(row.__dict__, ensure_ascii=False)))
 
 
 @lists.command("diff")
@@ -211,7 +213,8 @@ def lists_diff(
         )
         result = diff_versions(store, old, new)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        text = json.dumps(result.to_json(), ensure_ascii=False, indent=1)
+        click.echo(terminal_safe(text, keep_layout=True))
     else:
         print_diff(result if show_all else result.parties_only(), result)
 
