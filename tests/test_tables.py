@@ -13,6 +13,7 @@ from typing import Annotated, TypeVar
 import pyarrow as pa
 import pytest
 
+from sanctionwatch.ais import store as ais_store
 from sanctionwatch.ais.tables import CATALOG_TABLES, IdentityRow, PositionRow
 from sanctionwatch.behaviour.tables import EVENT_TABLES
 from sanctionwatch.errors import StoreError
@@ -277,3 +278,9 @@ def test_declarations_that_cannot_be_stored_are_refused() -> None:
 def test_declared_order_is_the_dataclass_order() -> None:
     for cls in ALL_TABLES:
         assert [c.name for c in cls.__table__.columns] == [f.name for f in fields(cls)]
+
+
+def test_the_stores_run_the_derived_ddl_and_schemas() -> None:
+    assert schema_sql(*CATALOG_TABLES) == ais_store.SCHEMA_SQL
+    assert ais_store.POSITION_SCHEMA.equals(arrow_schema(PositionRow), check_metadata=True)
+    assert ais_store.IDENTITY_SCHEMA.equals(arrow_schema(IdentityRow), check_metadata=True)

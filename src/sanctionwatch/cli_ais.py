@@ -103,20 +103,20 @@ def ais_status(ctx: click.Context, as_json: bool) -> None:
         days = len({path.parent.name for path in store.part_files()})
     totals = {
         "files": len(ingests),
-        "positions": sum(int(str(row["accepted"])) for row in ingests),
-        "rejected": sum(int(str(row["rejected"])) for row in ingests),
+        "positions": sum(row.accepted for row in ingests),
+        "rejected": sum(row.rejected for row in ingests),
         "vessels": len(activity),
         "days": days,
     }
     if as_json:
-        stdout.print(json.dumps({"totals": totals, "ingests": ingests}, ensure_ascii=False))
+        rows = [asdict(row) for row in ingests]
+        stdout.print(json.dumps({"totals": totals, "ingests": rows}, ensure_ascii=False))
         return
     table = Table("id", "file", "format", "lines", "accepted", "duplicates", "rejected", "sha256")
     for row in ingests:
         table.add_row(
-            str(row["id"]), str(row["file"]), str(row["format"]), f"{row['lines']:,}",
-            f"{row['accepted']:,}", f"{row['duplicates']:,}", f"{row['rejected']:,}",
-            str(row["sha256"])[:12],
+            str(row.id), row.file, row.format, f"{row.lines:,}", f"{row.accepted:,}",
+            f"{row.duplicates:,}", f"{row.rejected:,}", row.sha256[:12],
         )  # fmt: skip
     stdout.print(table)
     stdout.print(

@@ -109,7 +109,7 @@ def _print_events(store: PositionStore, vessels: set[int], out: Console) -> None
     ):
         stored.update(engine, load_params(), snapshot=snapshot)
         found = [e for e in stored.events() if e.mmsi in vessels]
-    names = {row["mmsi"]: row["name"] for row in store.identities() if row["name"]}
+    names = {row.mmsi: row.name for row in store.identities() if row.name}
 
     def who(mmsi: int | None) -> str:
         return f"{names.get(mmsi or 0, '?')} (MMSI {mmsi})"

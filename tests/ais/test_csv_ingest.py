@@ -103,9 +103,9 @@ def test_marinecadastre_excerpt(ais_store: PositionStore) -> None:
 
     # MSC NAISHA III: the IMO column says "IMO9307839".
     [identity] = ais_store.identities(mmsi=636021061)
-    assert identity["imo"] == 9307839 and identity["name"] == "MSC NAISHA III"
-    assert (identity["callsign"], identity["ship_type"]) == ("5LCB4", 70)
-    assert (identity["length"], identity["width"], identity["draught"]) == (208.0, 30.0, 8.0)
+    assert identity.imo == 9307839 and identity.name == "MSC NAISHA III"
+    assert (identity.callsign, identity.ship_type) == ("5LCB4", 70)
+    assert (identity.length, identity.width, identity.draught) == (208.0, 30.0, 8.0)
     track = ais_store.track(636021061)
     assert track.num_rows == 1
     row = track.to_pylist()[0]
@@ -211,7 +211,7 @@ def test_malformed_rows_take_the_careful_path(tmp_path: Path, ais_store: Positio
     assert sum(counts.line_outcomes.values()) == counts.lines
     # The name with a byte that is not UTF-8 cost one character, not the row.
     [identity] = ais_store.identities(mmsi=273111000)
-    assert identity["name"] == "K\ufffdAPITAN"
+    assert identity.name == "K\ufffdAPITAN"
 
 
 def test_gzip_and_zip_inputs(tmp_path: Path, ais_store: PositionStore) -> None:
@@ -337,7 +337,7 @@ def test_identity_history_is_a_sequence(
     rows.append(dma_row("01/03/2024 06:00:00", "273000020", "42.5", "131.5", **identity))
     path = write(tmp_path / "dma.csv", [DMA_HEADER, *rows])
     ingest_file(ais_store, Source(path))
-    history = [(r["draught"], r["first_seen"], r["last_seen"])
+    history = [(r.draught, r.first_seen, r.last_seen)
                for r in ais_store.identities(mmsi=273000020)]  # fmt: skip
     hour = 3_600_000
     start = ms_of("2024-03-01T00:00:00")
@@ -348,7 +348,7 @@ def test_identity_history_is_a_sequence(
     ]
     # Ingesting the same file again changes nothing.
     ingest_file(ais_store, Source(path))
-    assert [(r["draught"], r["first_seen"], r["last_seen"])
+    assert [(r.draught, r.first_seen, r.last_seen)
             for r in ais_store.identities(mmsi=273000020)] == history  # fmt: skip
 
 

@@ -72,8 +72,8 @@ def test_three_formats_ingest_to_the_same_positions(
             )
             assert received - lost <= accepted < received
             assert sum(c.duplicates for c in counts) > 0  # heard twice, stored once
-        vessels = {row["mmsi"] for row in store.identities()}
-        imos = {row["imo"] for row in store.identities()}
+        vessels = {row.mmsi for row in store.identities()}
+        imos = {row.imo for row in store.identities()}
         assert imos >= SHUTTLE_IMOS, fmt
         assert len(vessels) >= 12  # the whole cast identified itself
 

@@ -48,14 +48,11 @@ def readers_run_during(
 
 
 def assert_catalogue_complete(home: Path) -> None:
-    store = open_store(home)
-    try:
+    with open_store(home) as store:
         files = store.part_files()
         assert files and all(path.is_file() for path in files)
         for row in store.ingests():
-            assert row["quarantine"] is None or (store.root / str(row["quarantine"])).is_file()
-    finally:
-        store.close()
+            assert row.quarantine is None or (store.root / row.quarantine).is_file()
 
 
 def test_readers_during_staging_leave_the_ingest_alone(

@@ -7,13 +7,13 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 
 from sanctionwatch.ais.counts import IngestCounts
 from sanctionwatch.ais.ingest import Source, ingest_file
@@ -26,6 +26,7 @@ from sanctionwatch.ais.tables import (
     PartRow,
     PositionRow,
 )
+from sanctionwatch.cli import cli
 from sanctionwatch.tables import (
     Row,
     arrow_schema,
@@ -71,7 +72,7 @@ def test_ingest_rows_are_what_the_store_lists(
 ) -> None:
     store, counts = ingested
     rows = read(store, IngestRow)
-    assert [asdict(row) for row in rows] == store.ingests()
+    assert rows == store.ingests()
     assert [row.id for row in rows] == [c.ingest_id for c in counts] == [1, 2, 3]
     for row, count in zip(rows, counts, strict=True):
         assert (row.file, row.format, row.lines, row.accepted, row.duplicates, row.rejected) == (
@@ -91,8 +92,8 @@ def test_ingest_rows_are_what_the_store_lists(
 def test_identity_rows_and_the_identity_parquet(store: PositionStore) -> None:
     rows = read(store, IdentityRow)
     assert len(rows) > 900
-    listed = {row["key"]: row for row in store.identities()}
-    assert {row.key: asdict(row) for row in rows} == listed
+    listed = {row.key: row for row in store.identities()}
+    assert {row.key: row for row in rows} == listed
     # A float column keeps its type even where the value is whole (208.0 metres).
     naisha = [r for r in rows if r.mmsi == 636021061]
     assert [(r.length, type(r.length)) for r in naisha] == [(208.0, float)]
@@ -131,3 +132,22 @@ def test_the_catalogue_copied_through_the_declarations_is_identical(
             typeof = ", ".join(f"typeof({c.name})" for c in cls.__table__.columns)
             types = f"SELECT {typeof} FROM {cls.__table__.name} ORDER BY rowid"
             assert copy.execute(types).fetchall() == store.db.execute(types).fetchall()
+
+
+def test_status_json_lists_the_catalogue_rows_as_stored(
+    store: PositionStore, tmp_path: Path
+) -> None:
+    """``ais status --json`` prints each ingest row as the catalogue holds it: every column,
+    in table order, with its stored value (what it printed before the rows were typed)."""
+    result = CliRunner().invoke(cli, ["--home", str(store.home), "ais", "status", "--json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)["ingests"]
+    with closing(sqlite3.connect(store.catalog_path)) as raw:
+        cursor = raw.execute("SELECT * FROM ingest ORDER BY id")
+        names = [d[0] for d in cursor.description]
+        stored = [dict(zip(names, row, strict=True)) for row in cursor]
+    assert printed == stored and len(stored) == 3
+    assert [list(row) for row in printed] == [names] * 3
+    totals = json.loads(result.stdout)["totals"]
+    assert totals["positions"] == sum(int(row["accepted"]) for row in stored)
+    assert totals["rejected"] == sum(int(row["rejected"]) for row in stored)

@@ -45,88 +45,20 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from sanctionwatch.ais.counts import IngestCounts
+from sanctionwatch.ais.tables import CATALOG_TABLES, IdentityRow, IngestRow, PositionRow
 from sanctionwatch.errors import StoreError
 from sanctionwatch.home_lock import DEFAULT_TIMEOUT_S, WriterLock, acquire, try_acquire
 from sanctionwatch.sqlite_files import connect_read_only, connect_writable, home_is_writable
+from sanctionwatch.tables import arrow_schema, arrow_table, from_row, schema_sql, select_sql
 
 __all__ = ["CatalogueSnapshot", "IngestCounts", "PositionStore", "open_store"]
 
-POSITION_SCHEMA = pa.schema(
-    [
-        ("mmsi", pa.int32()),
-        ("ts", pa.timestamp("ms", tz="UTC")),
-        ("lat", pa.float64()),
-        ("lon", pa.float64()),
-        ("sog", pa.float32()),
-        ("cog", pa.float32()),
-        ("heading", pa.int16()),
-        ("nav_status", pa.int8()),
-        ("msg_type", pa.int8()),
-        ("source", pa.dictionary(pa.int32(), pa.string())),
-        ("station", pa.dictionary(pa.int32(), pa.string())),
-        ("receiver_type", pa.dictionary(pa.int8(), pa.string())),
-        ("line", pa.int64()),
-        ("ingest_id", pa.int32()),
-    ]
-)
-
+# The Parquet layouts and the catalogue's DDL, derived from the declarations in tables.py.
+POSITION_SCHEMA: pa.Schema = arrow_schema(PositionRow)
+IDENTITY_SCHEMA: pa.Schema = arrow_schema(IdentityRow)
+SCHEMA_SQL = schema_sql(*CATALOG_TABLES)
 
 MS_PER_DAY = 86_400_000
-
-SCHEMA_SQL = """
-CREATE TABLE IF NOT EXISTS ingest (
-    id INTEGER PRIMARY KEY,
-    file TEXT NOT NULL,
-    format TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    started TEXT NOT NULL,
-    finished TEXT NOT NULL,
-    lines INTEGER NOT NULL,
-    accepted INTEGER NOT NULL,
-    duplicates INTEGER NOT NULL,
-    rejected INTEGER NOT NULL,
-    rejected_by_reason TEXT NOT NULL,
-    skipped_by_reason TEXT NOT NULL,
-    statics INTEGER NOT NULL,
-    first_ts INTEGER,
-    last_ts INTEGER,
-    quarantine TEXT
-);
-CREATE TABLE IF NOT EXISTS part (
-    path TEXT PRIMARY KEY,           -- relative to the store root
-    ingest_id INTEGER NOT NULL REFERENCES ingest(id),
-    day TEXT NOT NULL,
-    rows INTEGER NOT NULL,
-    min_mmsi INTEGER NOT NULL,
-    max_mmsi INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS part_day ON part(day);
-CREATE TABLE IF NOT EXISTS activity (  -- positions per vessel per ingest, for fast listings
-    mmsi INTEGER NOT NULL,
-    ingest_id INTEGER NOT NULL REFERENCES ingest(id),
-    positions INTEGER NOT NULL,
-    first_ts INTEGER NOT NULL,
-    last_ts INTEGER NOT NULL,
-    PRIMARY KEY (mmsi, ingest_id)
-);
-CREATE TABLE IF NOT EXISTS identity (
-    key TEXT PRIMARY KEY,            -- mmsi:first_seen:JSON of the identity fields
-    mmsi INTEGER NOT NULL,
-    imo INTEGER,
-    name TEXT,
-    callsign TEXT,
-    ship_type INTEGER,
-    length REAL,
-    width REAL,
-    draught REAL,
-    destination TEXT,
-    first_seen INTEGER NOT NULL,
-    last_seen INTEGER NOT NULL,
-    first_source TEXT NOT NULL       -- file:line of the first report
-);
-CREATE INDEX IF NOT EXISTS identity_mmsi ON identity(mmsi, first_seen);
-CREATE INDEX IF NOT EXISTS identity_imo ON identity(imo);
-"""
 
 
 @dataclass(frozen=True)
@@ -297,9 +229,9 @@ class PositionStore:
 
     def identities(
         self, mmsi: int | None = None, imo: int | None = None, name: str | None = None
-    ) -> list[dict[str, object]]:
+    ) -> list[IdentityRow]:
         """Identity history rows, oldest first per vessel, filtered as asked."""
-        sql = "SELECT * FROM identity WHERE 1=1"
+        sql = select_sql(IdentityRow) + " WHERE 1=1"
         params: list[object] = []
         if mmsi is not None:
             sql += " AND mmsi = ?"
@@ -311,8 +243,7 @@ class PositionStore:
             sql += " AND mmsi IN (SELECT mmsi FROM identity WHERE name LIKE ? ESCAPE '\\')"
             params.append("%" + _like_escape(name.upper()) + "%")
         cursor = self.db.execute(sql + " ORDER BY mmsi, first_seen, last_seen", params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        return [from_row(IdentityRow, row) for row in cursor]
 
     def activity(self, mmsis: list[int] | None = None) -> dict[int, tuple[int, int, int]]:
         """mmsi -> (positions, first ts, last ts) over all ingests."""
@@ -335,10 +266,10 @@ class PositionStore:
         )
         return {int(row[0]) for row in rows}
 
-    def ingests(self) -> list[dict[str, object]]:
-        cursor = self.db.execute("SELECT * FROM ingest ORDER BY id")
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+    def ingests(self) -> list[IngestRow]:
+        """Every committed ingest, in commit order."""
+        cursor = self.db.execute(select_sql(IngestRow) + " ORDER BY id")
+        return [from_row(IngestRow, row) for row in cursor]
 
     def write_identity_parquet(self) -> Path:
         """Rewrite ``identity.parquet`` (the analytics engines read identity from it).
@@ -350,11 +281,10 @@ class PositionStore:
             if not path.is_file():
                 raise StoreError(f"{path} is missing: nothing has been ingested yet")
             return path
-        rows = self.identities()
-        table = pa.Table.from_pylist(rows, schema=IDENTITY_SCHEMA) if rows else None
+        table = arrow_table(IdentityRow, self.identities())
         tmp = self.root / f".identity.{os.getpid()}.{threading.get_ident()}.tmp"
         try:
-            pq.write_table(table if table is not None else IDENTITY_SCHEMA.empty_table(), tmp)
+            pq.write_table(table, tmp)
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
@@ -370,25 +300,6 @@ class PositionStore:
         with closing(connect_read_only(self.catalog_path, SCHEMA_SQL)) as fresh:
             row = fresh.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM ingest").fetchone()
         return int(row[0])
-
-
-IDENTITY_SCHEMA = pa.schema(
-    [
-        ("key", pa.string()),
-        ("mmsi", pa.int64()),
-        ("imo", pa.int64()),
-        ("name", pa.string()),
-        ("callsign", pa.string()),
-        ("ship_type", pa.int64()),
-        ("length", pa.float64()),
-        ("width", pa.float64()),
-        ("draught", pa.float64()),
-        ("destination", pa.string()),
-        ("first_seen", pa.int64()),
-        ("last_seen", pa.int64()),
-        ("first_source", pa.string()),
-    ]
-)
 
 
 def day_of(ms: int) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from sanctionwatch.ais.mid import mmsi_info
 from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.ais.store import PositionStore
+from sanctionwatch.ais.tables import IdentityRow
 from sanctionwatch.lists.identifiers import is_ship_imo
 
 
@@ -22,9 +23,9 @@ def vessel_histories(
 ) -> list[dict[str, Any]]:
     """Histories of the vessels that match (all vessels when no filter is given)."""
     rows = store.identities(mmsi=mmsi, imo=imo, name=name)
-    by_mmsi: dict[int, list[dict[str, Any]]] = {}
+    by_mmsi: dict[int, list[IdentityRow]] = {}
     for row in rows:
-        by_mmsi.setdefault(int(str(row["mmsi"])), []).append(row)
+        by_mmsi.setdefault(row.mmsi, []).append(row)
     if mmsi is not None or (imo is None and name is None):
         # Vessels with positions but no static report belong in the listing too.
         activity = store.activity([mmsi] if mmsi is not None else None)
@@ -36,34 +37,34 @@ def vessel_histories(
 
 
 def _history(
-    mmsi: int, rows: list[dict[str, Any]], activity: tuple[int, int, int] | None
+    mmsi: int, rows: list[IdentityRow], activity: tuple[int, int, int] | None
 ) -> dict[str, Any]:
     info = mmsi_info(mmsi)
     problems = [info.problem] if info.problem else []
     identities = []
     for row in rows:
-        imo = row["imo"]
+        imo = row.imo
         valid = is_ship_imo(str(imo)) if imo is not None else None
         if valid is False:
             problems.append(f"IMO {imo} has a wrong check digit")
         identities.append(
             {
-                "first_seen": iso_utc(row["first_seen"]),
-                "last_seen": iso_utc(row["last_seen"]),
+                "first_seen": iso_utc(row.first_seen),
+                "last_seen": iso_utc(row.last_seen),
                 "imo": imo,
                 "imo_valid": valid,
-                "name": row["name"],
-                "callsign": row["callsign"],
-                "ship_type": row["ship_type"],
-                "length": row["length"],
-                "width": row["width"],
-                "draught": row["draught"],
-                "destination": row["destination"],
-                "source": row["first_source"],
+                "name": row.name,
+                "callsign": row.callsign,
+                "ship_type": row.ship_type,
+                "length": row.length,
+                "width": row.width,
+                "draught": row.draught,
+                "destination": row.destination,
+                "source": row.first_source,
             }
         )
     for field, label in (("imo", "IMO number"), ("name", "name"), ("callsign", "call sign")):
-        values = _distinct_in_order(r[field] for r in rows)
+        values = _distinct_in_order(getattr(r, field) for r in rows)
         if len(values) > 1:
             problems.append(f"{label} changed: {' -> '.join(str(v) for v in values)}")
     positions, first, last = activity if activity else (0, None, None)

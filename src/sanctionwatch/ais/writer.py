@@ -34,8 +34,10 @@ from sanctionwatch.ais.store import (
     PositionStore,
     day_of,
 )
+from sanctionwatch.ais.tables import ActivityRow, IdentityRow, IngestRow, PartRow
 from sanctionwatch.errors import StoreError
 from sanctionwatch.sqlite_files import is_disk_full
+from sanctionwatch.tables import from_row, insert_sql, select_sql, to_params
 
 DICTIONARY_COLUMNS = ["source", "station", "receiver_type", "msg_type", "nav_status", "ingest_id"]
 FLUSH_ROWS = 1_000_000  # rows of one day buffered before they are written as a part
@@ -278,37 +280,38 @@ class IngestWriter:
         db = self.store.db
         try:
             db.execute("BEGIN IMMEDIATE")
-            db.execute(
-                "INSERT INTO ingest VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    self.ingest_id,
-                    counts.file,
-                    counts.format,
-                    sha256,
-                    started,
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                    counts.lines,
-                    counts.accepted,
-                    counts.duplicates,
-                    counts.rejected,
-                    json.dumps(counts.rejected_by_reason),
-                    json.dumps(counts.skipped_by_reason),
-                    counts.statics,
-                    counts.first_ts,
-                    counts.last_ts,
-                    quarantine,
-                ),
+            ingest = IngestRow(
+                id=self.ingest_id,
+                file=counts.file,
+                format=counts.format,
+                sha256=sha256,
+                started=started,
+                finished=datetime.now(UTC).isoformat(timespec="seconds"),
+                lines=counts.lines,
+                accepted=counts.accepted,
+                duplicates=counts.duplicates,
+                rejected=counts.rejected,
+                rejected_by_reason=json.dumps(counts.rejected_by_reason),
+                skipped_by_reason=json.dumps(counts.skipped_by_reason),
+                statics=counts.statics,
+                first_ts=counts.first_ts,
+                last_ts=counts.last_ts,
+                quarantine=quarantine,
             )
+            db.execute(insert_sql(IngestRow), to_params(ingest))
             db.executemany(
-                "INSERT INTO part VALUES (?,?,?,?,?,?)",
+                insert_sql(PartRow),
                 [
-                    (rel, self.ingest_id, day, rows, low, high)
+                    to_params(PartRow(rel, self.ingest_id, day, rows, low, high))
                     for rel, day, rows, low, high in moved
                 ],
             )
             db.executemany(
-                "INSERT INTO activity VALUES (?,?,?,?,?)",
-                [(m, self.ingest_id, *v) for m, v in sorted(self.activity.items())],
+                insert_sql(ActivityRow),
+                [
+                    to_params(ActivityRow(m, self.ingest_id, positions, first, last))
+                    for m, (positions, first, last) in sorted(self.activity.items())
+                ],
             )
             record_identities(db, statics, counts.file)
             db.execute("COMMIT")
@@ -336,36 +339,42 @@ def record_identities(db: sqlite3.Connection, statics: list[StaticReport], file:
     """
     for report in sorted(statics, key=lambda r: (r.mmsi, r.ts, r.line)):
         active = _active_identity(db, report.mmsi, report.ts)
-        values = {}
+        values: dict[str, Any] = {}  # the identity fields, filled from the active row
         for name in IDENTITY_FIELDS:
             value = getattr(report, name)
             if name == "name" and isinstance(value, str):
                 value = value.upper()
-            values[name] = value if value is not None else (active or {}).get(name)
+            if value is None and active is not None:
+                value = getattr(active, name)
+            values[name] = value
         until = report.last_ts if report.last_ts is not None else report.ts
-        if active is not None and all(active[n] == values[n] for n in IDENTITY_FIELDS):
+        if active is not None and all(getattr(active, n) == values[n] for n in IDENTITY_FIELDS):
             db.execute(
                 "UPDATE identity SET last_seen = MAX(last_seen, ?) WHERE key = ?",
-                (until, active["key"]),
+                (until, active.key),
             )
             continue
         key = f"{report.mmsi}:{report.ts}:" + json.dumps([values[n] for n in IDENTITY_FIELDS])
+        row = IdentityRow(
+            key=key,
+            mmsi=report.mmsi,
+            **values,
+            first_seen=report.ts,
+            last_seen=until,
+            first_source=f"{file}:{report.line}",
+        )
         db.execute(
-            "INSERT INTO identity VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT(key) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)",
-            (key, report.mmsi, *(values[n] for n in IDENTITY_FIELDS), report.ts, until,
-             f"{file}:{report.line}"),
-        )  # fmt: skip
+            insert_sql(IdentityRow)
+            + " ON CONFLICT(key) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)",
+            to_params(row),
+        )
 
 
-def _active_identity(db: sqlite3.Connection, mmsi: int, ts: int) -> dict[str, Any] | None:
+def _active_identity(db: sqlite3.Connection, mmsi: int, ts: int) -> IdentityRow | None:
     """The identity row in force at ``ts``: the latest to start at or before it."""
-    columns = ", ".join(("key", *IDENTITY_FIELDS))
     row = db.execute(
-        f"SELECT {columns} FROM identity WHERE mmsi = ? AND first_seen <= ? "  # noqa: S608 (constant column names)
-        "ORDER BY first_seen DESC LIMIT 1",
+        select_sql(IdentityRow) + " WHERE mmsi = ? AND first_seen <= ?"
+        " ORDER BY first_seen DESC LIMIT 1",
         (mmsi, ts),
     ).fetchone()
-    if row is None:
-        return None
-    return dict(zip(("key", *IDENTITY_FIELDS), row, strict=True))
+    return from_row(IdentityRow, row) if row is not None else None
