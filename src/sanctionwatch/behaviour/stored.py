@@ -39,33 +39,15 @@ from sanctionwatch.behaviour.detectors.base import Window
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.params import Params
 from sanctionwatch.behaviour.run import SqlEngine, detect
+from sanctionwatch.behaviour.tables import EVENT_TABLES, DetectorStateRow, EventRow
 from sanctionwatch.errors import InputError, StoreError
 from sanctionwatch.sqlite_files import connect_read_only, connect_writable
+from sanctionwatch.tables import from_row, insert_sql, schema_sql, select_sql, to_params
 
 CONTEXT_HOURS = 48.0
 CONTEXT_MS = int(CONTEXT_HOURS * 3_600_000)
 
-SCHEMA_SQL = """
-CREATE TABLE IF NOT EXISTS state (
-    detector TEXT PRIMARY KEY,
-    params TEXT NOT NULL,            -- JSON of the detector's parameters
-    ingest_id INTEGER NOT NULL,      -- last ingest included
-    data_end INTEGER                 -- last position time then (ms), NULL: no data
-);
-CREATE TABLE IF NOT EXISTS event (
-    detector TEXT NOT NULL,
-    mmsi INTEGER NOT NULL,
-    other_mmsi INTEGER,
-    start_ms INTEGER NOT NULL,
-    end_ms INTEGER,
-    lat REAL NOT NULL,
-    lon REAL NOT NULL,
-    port TEXT,
-    type TEXT NOT NULL,
-    details TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS event_start ON event(detector, start_ms);
-"""
+SCHEMA_SQL = schema_sql(*EVENT_TABLES)  # derived from the declarations in tables.py
 
 
 @dataclass(frozen=True)
@@ -109,7 +91,7 @@ class EventStore:
     ) -> list[Event]:
         """Stored events overlapping ``window`` (an open event overlaps everything after its
         start), of the detectors in ``only`` (default all), in (start, mmsi, type) order."""
-        sql = "SELECT * FROM event WHERE 1=1"
+        sql = select_sql(EventRow) + " WHERE 1=1"
         params: list[object] = []
         if only is not None:
             names = list(only)
@@ -121,9 +103,7 @@ class EventStore:
         if window is not None and window.start_ms is not None:
             sql += " AND (end_ms IS NULL OR end_ms >= ?)"
             params.append(window.start_ms)
-        cursor = self.db.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        found = [_event(dict(zip(names, row, strict=True))) for row in cursor]
+        found = [_event(from_row(EventRow, row)) for row in self.db.execute(sql, params)]
         found.sort(key=_order)
         return found
 
@@ -167,19 +147,19 @@ class EventStore:
     ) -> RunReport:
         last_ingest, data_end = snapshot.last_ingest_id, snapshot.data_end_ms
         wanted = json.dumps(params[name], sort_keys=True)
-        row = self.db.execute(
-            "SELECT params, ingest_id, data_end FROM state WHERE detector = ?", [name]
+        found_state = self.db.execute(
+            select_sql(DetectorStateRow) + " WHERE detector = ?", [name]
         ).fetchone()
+        state = from_row(DetectorStateRow, found_state) if found_state is not None else None
         resume: int | None = None
-        if row is not None and row[0] == wanted and not full:
-            _, seen_ingest, seen_end = row
+        if state is not None and state.params == wanted and not full:
             # Stored from this snapshot or a later one (a run that started after ours):
             # never store older events over newer ones.
-            if seen_ingest >= last_ingest:
+            if state.ingest_id >= last_ingest:
                 return RunReport(name, "unchanged", None, 0, 0)
-            dirty = self._dirty_since(int(seen_ingest), last_ingest)
-            if dirty is not None and seen_end is not None:
-                resume = self._resume_point(name, min(dirty, int(seen_end)) - CONTEXT_MS)
+            dirty = self._dirty_since(state.ingest_id, last_ingest)
+            if dirty is not None and state.data_end is not None:
+                resume = self._resume_point(name, min(dirty, state.data_end) - CONTEXT_MS)
         mode = "full" if resume is None else "incremental"
         window = Window(resume - CONTEXT_MS) if resume is not None else None
         found = [e for e in detect(engine, params, window, [name]) if
@@ -192,13 +172,10 @@ class EventStore:
                 replaced = self.db.execute(
                     "DELETE FROM event WHERE detector = ? AND start_ms >= ?", [name, resume]
                 )
-            self.db.executemany(
-                "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_row(name, e) for e in found],
-            )
+            self.db.executemany(insert_sql(EventRow), [to_params(_row(name, e)) for e in found])
             self.db.execute(
-                "INSERT OR REPLACE INTO state VALUES (?, ?, ?, ?)",
-                [name, wanted, last_ingest, data_end],
+                insert_sql(DetectorStateRow, conflict="REPLACE"),
+                to_params(DetectorStateRow(name, wanted, last_ingest, data_end)),
             )
         return RunReport(name, mode, resume, replaced.rowcount, len(found))
 
@@ -229,23 +206,23 @@ def _order(event: Event) -> tuple[int, int, str, int, str]:
     return (event.start_ms, event.mmsi, event.type, event.other_mmsi or 0, event.port or "")
 
 
-def _row(detector: str, e: Event) -> tuple[object, ...]:
+def _row(detector: str, e: Event) -> EventRow:
     details = json.dumps(e.details, ensure_ascii=False)
-    return (detector, e.mmsi, e.other_mmsi, e.start_ms, e.end_ms, e.lat, e.lon, e.port, e.type,
-            details)  # fmt: skip
+    return EventRow(detector, e.mmsi, e.other_mmsi, e.start_ms, e.end_ms, e.lat, e.lon, e.port,
+                    e.type, details)  # fmt: skip
 
 
-def _event(row: dict[str, object]) -> Event:
+def _event(row: EventRow) -> Event:
     return Event(
-        type=str(row["type"]),
-        mmsi=int(row["mmsi"]),  # type: ignore[call-overload]
-        start_ms=int(row["start_ms"]),  # type: ignore[call-overload]
-        end_ms=int(row["end_ms"]) if row["end_ms"] is not None else None,  # type: ignore[call-overload]
-        lat=float(row["lat"]),  # type: ignore[arg-type]
-        lon=float(row["lon"]),  # type: ignore[arg-type]
-        other_mmsi=int(row["other_mmsi"]) if row["other_mmsi"] is not None else None,  # type: ignore[call-overload]
-        port=str(row["port"]) if row["port"] is not None else None,
-        details=json.loads(str(row["details"])),
+        type=row.type,
+        mmsi=row.mmsi,
+        start_ms=row.start_ms,
+        end_ms=row.end_ms,
+        lat=row.lat,
+        lon=row.lon,
+        other_mmsi=row.other_mmsi,
+        port=row.port,
+        details=json.loads(row.details),
     )
 
 
