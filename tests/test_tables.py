@@ -18,6 +18,7 @@ from sanctionwatch.ais.tables import CATALOG_TABLES, IdentityRow, PositionRow
 from sanctionwatch.behaviour import stored as event_store
 from sanctionwatch.behaviour.tables import EVENT_TABLES
 from sanctionwatch.errors import StoreError
+from sanctionwatch.lists import store as list_store
 from sanctionwatch.lists.tables import LIST_TABLES, ListVersionRow
 from sanctionwatch.store_reference import ALL_TABLES, store_reference
 from sanctionwatch.tables import (
@@ -284,5 +285,6 @@ def test_declared_order_is_the_dataclass_order() -> None:
 def test_the_stores_run_the_derived_ddl_and_schemas() -> None:
     assert schema_sql(*CATALOG_TABLES) == ais_store.SCHEMA_SQL
     assert schema_sql(*EVENT_TABLES) == event_store.SCHEMA_SQL
+    assert schema_sql(*LIST_TABLES) == list_store.SCHEMA
     assert ais_store.POSITION_SCHEMA.equals(arrow_schema(PositionRow), check_metadata=True)
     assert ais_store.IDENTITY_SCHEMA.equals(arrow_schema(IdentityRow), check_metadata=True)

@@ -31,52 +31,22 @@ from typing import Any
 from sanctionwatch.errors import StoreError
 from sanctionwatch.home_lock import DEFAULT_TIMEOUT_S, WriterLock, acquire
 from sanctionwatch.lists.model import ListEntity, Rejected, entity_data
+from sanctionwatch.lists.tables import (
+    LIST_TABLES,
+    EntityBlobRow,
+    ListRejectedRow,
+    ListVersionRow,
+    VersionEntityRow,
+)
 from sanctionwatch.sqlite_files import (
     connect_read_only,
     connect_writable,
     home_is_writable,
     is_disk_full,
 )
+from sanctionwatch.tables import from_row, insert_sql, schema_sql, select_sql, to_params
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS list_version (
-    id INTEGER PRIMARY KEY,
-    list TEXT NOT NULL,
-    version TEXT NOT NULL,            -- the list's own publication date (ISO)
-    version_source TEXT NOT NULL,     -- content | option | file name | file time | download
-    format TEXT NOT NULL,
-    files TEXT NOT NULL,              -- JSON list of {name, sha256, bytes}
-    content_digest TEXT NOT NULL,     -- over the sorted entity digests: equal content, equal digest
-    loaded_at TEXT NOT NULL,
-    entity_count INTEGER NOT NULL,
-    rejected_count INTEGER NOT NULL,
-    warnings TEXT NOT NULL,           -- JSON list of strings
-    UNIQUE (list, version, content_digest)
-);
-CREATE TABLE IF NOT EXISTS entity_blob (
-    digest TEXT PRIMARY KEY,
-    entity_id TEXT NOT NULL,
-    schema TEXT NOT NULL,
-    caption TEXT NOT NULL,
-    data TEXT NOT NULL                -- FtM entity as JSON, property values sorted
-);
-CREATE TABLE IF NOT EXISTS version_entity (
-    version_id INTEGER NOT NULL REFERENCES list_version(id),
-    entity_id TEXT NOT NULL,
-    digest TEXT NOT NULL REFERENCES entity_blob(digest),
-    record_id TEXT NOT NULL,
-    source TEXT NOT NULL,
-    PRIMARY KEY (version_id, entity_id)
-);
-CREATE INDEX IF NOT EXISTS version_entity_record ON version_entity(version_id, record_id);
-CREATE TABLE IF NOT EXISTS rejected_row (
-    version_id INTEGER NOT NULL REFERENCES list_version(id),
-    file TEXT NOT NULL,
-    line INTEGER NOT NULL,
-    reason TEXT NOT NULL,
-    raw TEXT NOT NULL
-);
-"""
+SCHEMA = schema_sql(*LIST_TABLES)  # derived from the declarations in tables.py
 
 
 @dataclass(frozen=True)
@@ -236,50 +206,61 @@ class ListStore:
         return results
 
     def _write_version(self, new: NewVersion) -> tuple[ListVersion, bool]:
-        rows: list[tuple[str, str, str, str]] = []
-        blobs = []
+        members: list[PreparedEntity] = []
+        blobs: list[EntityBlobRow] = []
         seen: set[str] = set()
         for item in new.entities:
             if item.entity_id in seen:  # two records with one id: the first wins, the rest told
                 new.warnings.append(f"duplicate entity id {item.entity_id} ({item.source}) skipped")
                 continue
             seen.add(item.entity_id)
-            blobs.append((item.digest, item.entity_id, item.schema, item.caption, item.text))
-            rows.append((item.entity_id, item.digest, item.record_id, item.source))
-        rows.sort()
-        content_digest = digest_json([(row[0], row[1]) for row in rows])
+            blobs.append(
+                EntityBlobRow(item.digest, item.entity_id, item.schema, item.caption, item.text)
+            )
+            members.append(item)
+        members.sort(key=lambda m: (m.entity_id, m.digest, m.record_id, m.source))
+        content_digest = digest_json([(m.entity_id, m.digest) for m in members])
         existing = self._db.execute(
             "SELECT id FROM list_version WHERE list=? AND version=? AND content_digest=?",
             (new.list_name, new.version, content_digest),
         ).fetchone()
         if existing:
             return self.get_version_by_id(existing[0]), False
+        version = ListVersionRow(
+            id=0,  # numbered by SQLite: omitted from the insert
+            list=new.list_name,
+            version=new.version,
+            version_source=new.version_source,
+            format=new.format,
+            files=json.dumps(new.files),
+            content_digest=content_digest,
+            loaded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            entity_count=len(members),
+            rejected_count=len(new.rejected),
+            warnings=json.dumps(new.warnings, ensure_ascii=False),
+        )
         cursor = self._db.execute(
-            "INSERT INTO list_version (list, version, version_source, format, files,"
-            " content_digest, loaded_at, entity_count, rejected_count, warnings)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                new.list_name,
-                new.version,
-                new.version_source,
-                new.format,
-                json.dumps(new.files),
-                content_digest,
-                datetime.now(UTC).isoformat(timespec="seconds"),
-                len(rows),
-                len(new.rejected),
-                json.dumps(new.warnings, ensure_ascii=False),
-            ),
+            insert_sql(ListVersionRow, omit=["id"]), to_params(version, omit=["id"])
         )
         version_id = int(cursor.lastrowid or 0)
-        self._db.executemany("INSERT OR IGNORE INTO entity_blob VALUES (?,?,?,?,?)", blobs)
         self._db.executemany(
-            "INSERT INTO version_entity VALUES (?,?,?,?,?)",
-            [(version_id, *row) for row in rows],
+            insert_sql(EntityBlobRow, conflict="IGNORE"), [to_params(blob) for blob in blobs]
         )
         self._db.executemany(
-            "INSERT INTO rejected_row VALUES (?,?,?,?,?)",
-            [(version_id, r.file, r.line, r.reason, r.raw) for r in new.rejected],
+            insert_sql(VersionEntityRow),
+            [
+                to_params(
+                    VersionEntityRow(version_id, m.entity_id, m.digest, m.record_id, m.source)
+                )
+                for m in members
+            ],
+        )
+        self._db.executemany(
+            insert_sql(ListRejectedRow),
+            [
+                to_params(ListRejectedRow(version_id, r.file, r.line, r.reason, r.raw))
+                for r in new.rejected
+            ],
         )
         return self.get_version_by_id(version_id), True
 
@@ -292,15 +273,15 @@ class ListStore:
     def versions(self, list_name: str) -> list[ListVersion]:
         """Every version of a list, oldest first (by publication date, then load order)."""
         rows = self._db.execute(
-            "SELECT * FROM list_version WHERE list=? ORDER BY version, id", (list_name,)
+            select_sql(ListVersionRow) + " WHERE list=? ORDER BY version, id", (list_name,)
         ).fetchall()
-        return [_version_from_row(row) for row in rows]
+        return [_version(from_row(ListVersionRow, row)) for row in rows]
 
     def get_version_by_id(self, version_id: int) -> ListVersion:
-        row = self._db.execute("SELECT * FROM list_version WHERE id=?", (version_id,)).fetchone()
+        row = self._db.execute(select_sql(ListVersionRow) + " WHERE id=?", (version_id,)).fetchone()
         if row is None:
             raise StoreError(f"no list version with id {version_id}")
-        return _version_from_row(row)
+        return _version(from_row(ListVersionRow, row))
 
     def find_version(self, list_name: str, label: str | None = None) -> ListVersion:
         """A list's version by its date (the newest load of that date), or the latest one."""
@@ -351,10 +332,12 @@ class ListStore:
 
     def rejected_rows(self, version_id: int) -> list[Rejected]:
         rows = self._db.execute(
-            "SELECT file, line, reason, raw FROM rejected_row WHERE version_id=? ORDER BY rowid",
-            (version_id,),
+            select_sql(ListRejectedRow) + " WHERE version_id=? ORDER BY rowid", (version_id,)
         ).fetchall()
-        return [Rejected(*row) for row in rows]
+        return [
+            Rejected(r.file, r.line, r.reason, r.raw)
+            for r in (from_row(ListRejectedRow, row) for row in rows)
+        ]
 
     def schema_counts(self, version_id: int) -> dict[str, int]:
         rows = self._db.execute(
@@ -365,17 +348,17 @@ class ListStore:
         return {schema: count for schema, count in rows}
 
 
-def _version_from_row(row: tuple[Any, ...]) -> ListVersion:
+def _version(row: ListVersionRow) -> ListVersion:
     return ListVersion(
-        id=row[0],
-        list_name=row[1],
-        version=row[2],
-        version_source=row[3],
-        format=row[4],
-        files=json.loads(row[5]),
-        content_digest=row[6],
-        loaded_at=row[7],
-        entity_count=row[8],
-        rejected_count=row[9],
-        warnings=json.loads(row[10]),
+        id=row.id,
+        list_name=row.list,
+        version=row.version,
+        version_source=row.version_source,
+        format=row.format,
+        files=json.loads(row.files),
+        content_digest=row.content_digest,
+        loaded_at=row.loaded_at,
+        entity_count=row.entity_count,
+        rejected_count=row.rejected_count,
+        warnings=json.loads(row.warnings),
     )
