@@ -22,6 +22,8 @@ anything, and work on a read-only home. ``snapshot()`` pins one committed state 
 catalogue, for readers that must see the file list and the last ingest id together.
 
 This module opens, repairs and reads the store; ``writer.py`` writes one ingest into it.
+The catalogue's tables and the Parquet columns are declared once, in ``tables.py`` (their
+reference is docs/store.md); the DDL, the Arrow schemas and the typed rows come from there.
 
 Deduplication: a position is the same as one already stored when mmsi, the second of its
 timestamp, and its coordinates at AIS resolution (1/10,000 minute) are equal — the same

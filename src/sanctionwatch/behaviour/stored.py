@@ -24,6 +24,7 @@ What a run saw is one snapshot of the catalogue (``PositionStore.snapshot()``): 
 views (the Parquet files) are built inside it and the watermark stored with the events is
 that snapshot's last ingest, so an ingest committing meanwhile is neither half-seen nor
 skipped: the next run finds it new. An update writes under the home's writer lock.
+The two tables are declared once, in ``tables.py``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ Layout: ``list_version`` has one row per load that changed something; ``entity_b
 each distinct entity content once (keyed by its digest, so unchanged entities cost nothing per
 version); ``version_entity`` says which entity contents make up a version, with the list's own
 record id and the file and line range each came from; ``rejected_row`` keeps what a load could
-not use, with the reason.
+not use, with the reason. The tables are declared once, in ``tables.py``: the DDL and the
+typed rows come from there (the joins that read entities stay SQL).
 
 Readers open it read-only (``writable=False``; it then works on a read-only home); a load
 writes under the home's writer lock (``home_lock.py``), the caller's or one taken for it.
