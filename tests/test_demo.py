@@ -49,7 +49,8 @@ def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
         "amsa_risky_ais.txt.gz (NMEA): 44,687 lines -> 16,047 positions, 8,757 duplicates, "
         "1,036 rejected" in out
     )
-    assert "noaa_marinecadastre_20230111_1000rows.csv (MarineCadastre CSV): 1,000 lines" in out
+    # 1,001 lines: the header is a line too (one outcome per line, issue 10)
+    assert "noaa_marinecadastre_20230111_1000rows.csv (MarineCadastre CSV): 1,001 lines" in out
     assert "SYNTHETIC traffic: the rajin scenario" in out
     assert "KUM UN SAN 3 / PU RYONG: name changed: KUM UN SAN 3 -> PU RYONG" in out
     assert "YU JONG 2: IMO 8604918 has a wrong check digit" in out
