@@ -42,9 +42,11 @@ def ais_ingest(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> No
     reason, to a quarantine file under HOME/ais/quarantine; re-ingesting adds nothing.
     """
     from sanctionwatch.ais.ingest import ingest_file, sources
+    from sanctionwatch.ais.input_limits import IngestLimits
     from sanctionwatch.ais.store import open_store as open_ais_store
 
     settings: Settings = ctx.obj
+    limits = IngestLimits.from_mapping(settings.ais_limits)
     todo = sources(list(files))  # every file checked before any is ingested
     with (
         home_writer(settings, "ais ingest", notify=_say) as lock,
@@ -57,7 +59,7 @@ def ais_ingest(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> No
                 def advance(size: int, task: TaskID = task, bar: Progress = progress) -> None:
                     bar.advance(task, size)
 
-                counts = ingest_file(store, source, progress=advance)
+                counts = ingest_file(store, source, progress=advance, limits=limits)
             if as_json:
                 stdout.print(json.dumps(asdict(counts), ensure_ascii=False))
             else:

@@ -43,6 +43,9 @@ class Settings:
     lock_timeout_seconds: float = 600.0
     # Per-source overrides of the official URLs in lists/sources.toml: {"un": {"url": ...}}.
     source_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Overrides of the AIS ingest limits in ais/limits.toml ([ais.limits] in config.toml),
+    # checked by ais.input_limits.IngestLimits.from_mapping when an ingest starts.
+    ais_limits: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def store_path(self) -> Path:
@@ -90,6 +93,7 @@ def load_settings(home: Path | None = None, environ: Mapping[str, str] | None = 
             download_retries=int(retries),
             lock_timeout_seconds=_seconds(lock_timeout, "lock_timeout_seconds"),
             source_overrides=dict(config.get("sources", {})),
+            ais_limits=dict(config.get("ais", {}).get("limits", {})),
         )
     except (TypeError, ValueError) as exc:
         raise InputError(

@@ -102,3 +102,18 @@ def test_status_lists_each_ingest_and_the_totals(tmp_path: Path) -> None:
     assert status["ingests"][1]["sha256"] == status["ingests"][2]["sha256"]
     code, out = _run(home, "ais", "status")
     assert code == 0 and "3 files; 1,008 positions of 1,008 vessels over 2 days" in out
+
+
+def test_ingest_limits_come_from_config_toml(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text("[ais.limits]\ncsv_line_bytes = 100\n", encoding="utf-8")
+    code, out = _run(home, "ais", "ingest", "--json", str(DMA_10))
+    assert code == 0, out
+    outcomes = json.loads(out)["line_outcomes"]
+    # Each DMA row is over 100 bytes: all ten are rejected as over-long (the header, read
+    # when the format is detected, is still the header).
+    assert outcomes == {"skipped:header line": 1, "rejected:line longer than 100 bytes": 10}
+    (home / "config.toml").write_text("[ais.limits]\ncsv_line_bytes = -5\n", encoding="utf-8")
+    code, out = _run(home, "ais", "ingest", str(DMA_10))
+    assert code == 2 and "csv_line_bytes must be a positive whole number" in out
