@@ -112,6 +112,16 @@ def test_the_index_is_saved_and_rebuilt_when_lists_change(home: Path, tmp_path: 
         assert len(again.parties) == len(build_index(store).parties) == len(first.parties)
 
 
+def test_an_index_that_cannot_be_saved_is_used_all_the_same(home: Path, tmp_path: Path) -> None:
+    # A home that cannot be written (here: the index's folder is a file) still screens.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    with ListStore(home / "lists.sqlite") as store:
+        index = load_index(store, blocker / "index.pickle")
+        assert len(index.parties) == len(build_index(store).parties)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+
+
 def test_a_name_in_chinese_characters_finds_its_korean_listing(screener: Screener) -> None:
     [match, *_] = screener.screen(Query("金正恩", schema="Person"))
     assert (match.party.list_name, match.party.record_id) == ("ofac_sdn", "20157")

@@ -7,7 +7,9 @@ the home directory and rebuilt when a list version changes.
 from __future__ import annotations
 
 import math
+import os
 import pickle
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -172,8 +174,21 @@ def load_index(store: ListStore, path: Path) -> ScreeningIndex:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass  # unreadable or from another version: rebuild
     index = build_index(store)
-    partial = path.with_suffix(".part")
-    with partial.open("wb") as handle:
-        pickle.dump((INDEX_FORMAT, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(path)
+    _save_index(index, path)
     return index
+
+
+def _save_index(index: ScreeningIndex, path: Path) -> None:
+    """Save for the next run, if the home can be written. A file of this process's own
+    (screens run side by side, each may rebuild), renamed into place whole. On a read-only
+    home the index just built is used and not kept."""
+    try:
+        handle, partial = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump((INDEX_FORMAT, index), out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError:
+        Path(partial).unlink(missing_ok=True)
