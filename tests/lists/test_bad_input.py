@@ -63,6 +63,18 @@ def test_missing_file(loaded: ListStore, tmp_path: Path) -> None:
         load_lists(loaded, [tmp_path / "absent.xml"])
 
 
+def test_devices_and_fifos_are_refused_not_read(loaded: ListStore, tmp_path: Path) -> None:
+    link = tmp_path / "zero.csv"
+    link.symlink_to("/dev/zero")
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)
+    before = store_state(loaded)
+    for path in (link, fifo):
+        with pytest.raises(InputError, match=rf"{path.name}: not a regular file"):
+            load_lists(loaded, [path])
+    assert store_state(loaded) == before
+
+
 def test_truncated_xml_names_file_and_line(loaded: ListStore, tmp_path: Path) -> None:
     path = tmp_path / "truncated.xml"
     path.write_bytes(_un_excerpt())

@@ -65,6 +65,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
             files.extend(sorted(p for p in path.iterdir() if p.is_file() and not _hidden(p)))
         elif path.is_file():
             files.append(path)
+        elif path.exists():  # a device, FIFO or socket: endless or blocking, never a list
+            raise InputError(f"{path}: not a regular file (only files and folders are loaded)")
         else:
             raise InputError(f"{path}: no such file or directory")
     return files
