@@ -328,7 +328,7 @@ class IngestWriter:
 
 
 def record_identities(db: sqlite3.Connection, statics: list[StaticReport], file: str) -> None:
-    """Add runs of static reports (``_StaticSummary`` in ingest.py) to the identity history,
+    """Add runs of static reports (``StaticSummary`` in static_summary.py) to the identity history,
     a sequence per vessel: a run that says what the identity active at its start says
     extends it; anything else starts a new row, even a return to an earlier identity.
 
