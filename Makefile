@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench,spark]'
 	$(BIN)/python bench/bench_lists.py
 	$(BIN)/python bench/bench_screening.py
+	$(BIN)/python bench/bench_screening_negative.py
 	$(BIN)/python bench/bench_ais_decode.py
 	$(BIN)/python bench/bench_ais_ingest.py
 	$(BIN)/python bench/bench_simulate.py
