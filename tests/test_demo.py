@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,8 +48,18 @@ def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
     # The AIS part: the real logs with every line accounted for, then the synthetic scenario.
     assert (
         "amsa_risky_ais.txt.gz (NMEA): 44,687 lines -> 16,047 positions, 8,757 duplicates, "
-        "1,036 rejected" in out
+        "2,118 static, 0 fragments, 1,036 rejected" in out
     )
+    # Each file's outcomes add up to its lines, fragments of multi-sentence messages included.
+    summaries = re.findall(
+        r"\((?:\w+ CSV|NMEA)\): ([\d,]+) lines -> ([\d,]+) positions, ([\d,]+) duplicates, "
+        r"([\d,]+) static, ([\d,]+) fragments, ([\d,]+) rejected(?: \([^)]*\))?, "
+        r"([\d,]+) skipped",
+        out,
+    )
+    assert len(summaries) >= 5
+    for lines, *outcomes in ([int(n.replace(",", "")) for n in row] for row in summaries):
+        assert lines == sum(outcomes)
     # 1,001 lines: the header is a line too (one outcome per line, issue 10)
     assert "noaa_marinecadastre_20230111_1000rows.csv (MarineCadastre CSV): 1,001 lines" in out
     assert "SYNTHETIC traffic: the rajin scenario" in out

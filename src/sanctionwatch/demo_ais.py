@@ -184,11 +184,14 @@ def _print_events(store: PositionStore, vessels: set[int], out: Console) -> None
 
 
 def _summary(counts: IngestCounts) -> str:
+    """One line per file: what became of every line (the outcomes add up to the lines)."""
+    outcome = counts.line_outcomes
     reasons = ", ".join(f"{n:,} {r}" for r, n in list(counts.rejected_by_reason.items())[:3])
     return (
         f"  {Path(counts.file).name} ({counts.format}): {counts.lines:,} lines -> "
-        f"{counts.accepted:,} positions, {counts.duplicates:,} duplicates, "
+        f"{outcome.get('stored', 0):,} positions, {outcome.get('duplicate', 0):,} duplicates, "
+        f"{outcome.get('static', 0):,} static, {outcome.get('fragment', 0):,} fragments, "
         f"{counts.rejected:,} rejected{f' ({reasons}, ...)' if reasons else ''}, "
-        f"{sum(counts.skipped_by_reason.values()):,} skipped, {counts.statics:,} static reports; "
-        f"{counts.vessels:,} vessels"
+        f"{sum(counts.skipped_by_reason.values()):,} skipped; "
+        f"{counts.statics:,} identity reports, {counts.vessels:,} vessels"
     )
