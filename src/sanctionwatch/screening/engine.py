@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from followthemoney import model
+from rigour.text import ascii_text
 
 from sanctionwatch.errors import InputError
 from sanctionwatch.lists.model import country_code
 from sanctionwatch.safe_text import unicode_problem
 from sanctionwatch.screening.index import IndexedParty, ScreeningIndex, query_keys
 from sanctionwatch.screening.model import Explanation, NameComparison, Query
-from sanctionwatch.screening.names import analyse_name
+from sanctionwatch.screening.names import NameForm, analyse_name, terms
 from sanctionwatch.screening.score import compare_forms, normalise_imo, vessel_adjustment
 
 DEFAULT_THRESHOLD = 0.7
@@ -31,6 +33,19 @@ DOB_DAY_MISMATCH = -0.1
 COUNTRY_MATCH = 0.03
 COUNTRY_MISMATCH = -0.1
 SCHEMATA = frozenset({"Person", "Organization", "Company", "LegalEntity", "Vessel", "Thing"})
+# OFAC's "weak a.k.a." (FtM weakAlias) is a short or common name that OFAC does not expect
+# screening against; it helps confirm a hit. Met through one alone, with no birth date,
+# country or IMO number agreeing, the score is scaled so that even an exact weak alias
+# (0.9 by PROPERTY_WEIGHT) stays below the default threshold.
+WEAK_ALIAS_ALONE = 0.65
+# A person against an organisation (FtM: Person matches LegalEntity, but a listed
+# LegalEntity here is always a firm or group: none has a birth date): sharing a word is not
+# being the same party. Scaled so that even an exact name stays below the default threshold.
+PERSON_VS_ORGANISATION = 0.6
+ORGANISATION_SCHEMATA = frozenset({"Organization", "Company", "LegalEntity", "Vessel"})
+# Legal-form words too ambiguous to call a query a company by (name particles, short words).
+_AMBIGUOUS_FORMS = frozenset({"de", "as", "ab", "ao", "rl", "oy", "sa", "kk"})
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -123,7 +138,8 @@ def score_party(query: Query, party: IndexedParty, keys: set[str] | None = None)
     """
     form = analyse_name(query.name, query.schema)
     schema = query.schema if query.schema not in (None, "Thing") else party.schema
-    best: NameComparison | None = None
+    best: NameComparison | None = None  # through a name, alias or previous name
+    weak: NameComparison | None = None  # through a weak alias
     for position, (prop, candidate) in enumerate(party.names):
         if (
             keys is not None
@@ -134,35 +150,79 @@ def score_party(query: Query, party: IndexedParty, keys: set[str] | None = None)
             continue
         score, method, features = compare_forms(form, candidate, schema)
         score *= PROPERTY_WEIGHT.get(prop, 1.0)
-        if best is None or score > best.score:
-            best = NameComparison(query.name, candidate.original, prop, method, score, features)
-    assert best is not None  # indexed parties have at least one name
-    total = best.score
+        found = NameComparison(query.name, candidate.original, prop, method, score, features)
+        if prop == "weakAlias":
+            weak = found if weak is None or score > weak.score else weak
+        elif best is None or score > best.score:
+            best = found
     qualifiers: dict[str, float] = {}
     notes: list[str] = []
-    if party.schema == "Vessel":
-        total, decided = vessel_adjustment(
-            total, query.imo, party.imo_numbers[0] if party.imo_numbers else None
-        )
-        if query.imo and len(party.imo_numbers) > 1:
-            matched = normalise_imo(query.imo) in party.imo_numbers
-            total, decided = (1.0, "imo_match") if matched else (total, decided)
-        qualifiers[decided] = round(total - best.score, 4)
-    if query.birth_date and party.birth_dates:
-        adjustment = _birth_date_adjustment(query.birth_date, party.birth_dates)
-        qualifiers["birth_date"] = adjustment
-        total += adjustment
+    birth = (
+        _birth_date_adjustment(query.birth_date, party.birth_dates)
+        if query.birth_date and party.birth_dates
+        else None
+    )
+    country: float | None = None
     wanted = query.nationality or query.country
     if wanted and party.countries:
         code = country_code(wanted)
         if code is None:
             notes.append(f"country {wanted!r} not recognised; not compared")
         else:
-            adjustment = COUNTRY_MATCH if code in party.countries else COUNTRY_MISMATCH
-            qualifiers["country"] = adjustment
-            total += adjustment
+            country = COUNTRY_MATCH if code in party.countries else COUNTRY_MISMATCH
+    imo_agrees = normalise_imo(query.imo) in party.imo_numbers if query.imo else False
+    corroborated = (birth or 0.0) > 0 or (country or 0.0) > 0 or imo_agrees
+    total = best.score if best is not None else 0.0
+    if weak is not None and weak.score > total:
+        lowered = weak.score if corroborated else weak.score * WEAK_ALIAS_ALONE
+        if lowered > total or best is None:
+            best, total = weak, lowered
+            if not corroborated:
+                qualifiers["weak_alias_alone"] = round(lowered - weak.score, 4)
+                notes.append(
+                    "met through a weak alias only (OFAC does not screen on weak aliases "
+                    "alone) and no birth date, country or IMO number agrees: score lowered"
+                )
+    assert best is not None  # indexed parties have at least one name
+    name_score = total
+    if party.schema == "Vessel":
+        total, decided = vessel_adjustment(
+            total, query.imo, party.imo_numbers[0] if party.imo_numbers else None
+        )
+        if query.imo and len(party.imo_numbers) > 1:
+            total, decided = (1.0, "imo_match") if imo_agrees else (total, decided)
+        qualifiers[decided] = round(total - name_score, 4)
+    if birth is not None:
+        qualifiers["birth_date"] = birth
+        total += birth
+    if country is not None:
+        qualifiers["country"] = country
+        total += country
+    if _person_vs_organisation(query.schema, form, party.schema) and not (
+        (birth or 0.0) > 0 or imo_agrees
+    ):
+        lowered = total * PERSON_VS_ORGANISATION
+        qualifiers["person_vs_organisation"] = round(lowered - total, 4)
+        notes.append(
+            f"a {'person' if query.schema == 'Person' else 'company name'} against a listed "
+            f"{party.schema}: a name alone does not make them the same party; score lowered"
+        )
+        total = lowered
     total = max(0.0, min(1.0, total))
     return Match(party, total, Explanation(best, qualifiers, total, notes))
+
+
+def _person_vs_organisation(query_schema: str | None, form: NameForm, party_schema: str) -> bool:
+    """A person query against a listed organisation, or a query named like a company (a
+    legal form: Ltd, GmbH, OOO ...) and not said to be a person against a listed person."""
+    if query_schema == "Person":
+        return party_schema in ORGANISATION_SCHEMATA
+    if party_schema == "Person" and query_schema in (None, "Thing", "LegalEntity"):
+        forms = terms().legal_forms - _AMBIGUOUS_FORMS
+        # as written too: rigour puts "Co., Ltd." in one compare form ("coltd")
+        words = {*form.ascii.split(), *_WORD.findall(ascii_text(form.original).lower())}
+        return not words.isdisjoint(forms)
+    return False
 
 
 def _birth_date_adjustment(query_date: str, listed: list[str]) -> float:
