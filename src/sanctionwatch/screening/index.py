@@ -93,14 +93,16 @@ class ScreeningIndex:
         (they share only a common word, such as "Mohammed", with the query)."""
         weights: dict[int, float] = defaultdict(float)
         total = len(self.parties) or 1
-        for key in set(keys):
+        # Keys in sorted order and ties broken by party number: a set of strings iterates in
+        # an order that changes with each process's hash seed, and so did the shortlist.
+        for key in sorted(set(keys)):
             posting = self.postings.get(key)
             if not posting:
                 continue
             idf = math.log(1 + total / len(posting))
             for index in posting:
                 weights[index] += idf
-        ranked = sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
+        ranked = sorted(weights, key=lambda index: (-weights[index], index))[:limit]
         if ranked and share:
             floor = weights[ranked[0]] * share
             ranked = [i for i in ranked if weights[i] >= floor]
