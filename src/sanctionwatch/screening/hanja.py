@@ -126,6 +126,11 @@ def _segmentations(word: str) -> tuple[tuple[str, ...], ...]:
     return tuple(found)
 
 
+def pinyin_syllables(word: str) -> tuple[tuple[str, ...], ...]:
+    """Ways (at most a few) to cut one lower-case word into toneless pinyin syllables."""
+    return _segmentations(word) if word.isascii() and word.isalpha() else ()
+
+
 @lru_cache(maxsize=1 << 14)
 def pinyin_key_sets(name: str) -> tuple[tuple[frozenset[str], ...], ...]:
     """For a name that reads as pinyin (family name first), per way of reading it, the set of

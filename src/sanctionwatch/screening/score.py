@@ -14,8 +14,11 @@ needs (Hangul, romanisation systems) and cost about 26 ms a pair (logic-v2).
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import islice, product
 
 from rapidfuzz.distance import OSA
 
@@ -148,6 +151,51 @@ def _syllable_overlap(q: NameForm, c: NameForm) -> float:
     return 0.6 * same / max(len(left), len(right))
 
 
+READING_SHARE = 0.6  # as _syllable_overlap: one syllable of three differing scores 0.4
+
+
+def _reading_cap(q: NameForm, c: NameForm) -> float | None:
+    """The most a name in Chinese characters and a romanised one may score when their
+    syllables are not the same (None when the rule does not apply).
+
+    Read in Mandarin, each character is one syllable, and a syllable a letter away ("yang" /
+    "wang", "hong" / "dong") is another character; one left over ("Chen Bizhu" / "Chen Zhu")
+    is a name the other does not have. The letter-based alignment forgives both, and with
+    names of two or three short, very common syllables that alone made matches. So every
+    syllable on both sides must be matched by the same syllable, in any order of the name's
+    words; otherwise the score is the share of syllables in common, scaled down."""
+    if {q.script, c.script} != {"CJK", "Latin"}:
+        return None
+    cjk, latin = (q, c) if q.script == "CJK" else (c, q)
+    if not cjk.tokens or not latin.tokens or not _han_only(cjk.original):
+        return None  # kana are read by sound ("バラク・オバマ"), not a syllable a character
+    left = Counter(cjk.tokens)
+    best = 0.0
+    for syllables in _latin_syllables(latin.tokens):
+        right = Counter(syllables)
+        if left == right:
+            return None  # the same reading: the letters' score stands
+        common = sum((left & right).values())
+        best = max(best, 2 * common / (sum(left.values()) + sum(right.values())))
+    return READING_SHARE * best
+
+
+def _han_only(text: str) -> bool:
+    """Whether every letter of ``text`` is a Chinese character (no kana, no Latin)."""
+    return all(unicodedata.name(char, "").startswith("CJK") for char in text if char.isalpha())
+
+
+@lru_cache(maxsize=1 << 14)
+def _latin_syllables(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Ways (a few) to read romanised name words as pinyin syllables ("jicheng" -> ji cheng);
+    a word that is no pinyin stays whole."""
+    per_word = [hanja.pinyin_syllables(token) or ((token,),) for token in tokens]
+    return [
+        tuple(s for word in combination for s in word)
+        for combination in islice(product(*per_word), hanja.MAX_READINGS)
+    ]
+
+
 def _compact_score(q: NameForm, c: NameForm) -> float:
     """The letters alike, spaced or ordered differently ("Kim Jongun" / "Jong Un Kim",
     "FridrichBuchenberg" / "Friedrich Buchenberg")."""
@@ -206,6 +254,10 @@ def compare_forms(
             score, method = compact, "spacing"
         if schema != "Person" and (acronym := _acronym_score(q, c)) > score:
             score, method = acronym, "acronym"
+        reading = _reading_cap(q, c) if schema in (None, "Person") else None
+        if reading is not None and reading < score:
+            features["reading_syllables"] = reading / READING_SHARE
+            score, method = reading, "reading"
         if schema in (None, "Person", "LegalEntity"):
             found = _korean_match(q, c)
             korean_disagrees = found is not None and found.score < 0.5
