@@ -74,8 +74,10 @@ def test_kill_9_during_a_load_leaves_the_previous_state(tmp_path: Path) -> None:
     with ListStore(probe_home / "lists.sqlite") as store:
         after = sorted(before + store_state(store))  # the previous state plus a complete load
 
+    # One probe is a noisy measure of a load's time on a busy machine (CI once saw a load
+    # commit before 0.65 of it): the early points make sure several kills land before.
     killed_before_commit = 0
-    for fraction in (0.3, 0.5, 0.65, 0.8, 0.9, 0.95, 1.0):
+    for fraction in (0.15, 0.3, 0.45, 0.6, 0.75, 0.85, 0.9, 0.95, 1.0):
         process = _load_in_subprocess(home, OFAC_SDN_2024)
         time.sleep(duration * fraction)
         process.send_signal(signal.SIGKILL)
