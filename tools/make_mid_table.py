@@ -1,6 +1,6 @@
 """Build src/sanctionwatch/ais/data/mid.csv from the ITU MID table (one-off, at development time).
 
-Usage: python tools/make_mid_table.py ../shared/data/geo/itu_MaritimeIdentificationDigits.csv
+Usage: python tools/make_mid_table.py PATH/TO/itu_MaritimeIdentificationDigits.csv
 
 Adds the ISO 3166 code of each flag state (FollowTheMoney's country cleaning, with the
 few names it cannot read fixed by hand below) so that the flag implied by an MMSI can be

@@ -1,4 +1,4 @@
-"""`sanctionwatch screen`: the DESIGN.md contract, every input form, and bad rows."""
+"""`sanctionwatch screen`: the contract in docs/screening.md, every input form, and bad rows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The event contract of ``sanctionwatch detect`` (DESIGN.md), one JSON object per line."""
+"""The event contract of ``sanctionwatch detect`` (docs/behaviour.md), one JSON object per line."""
 
 from __future__ import annotations
 

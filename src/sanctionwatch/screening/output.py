@@ -1,4 +1,4 @@
-"""Writing screening results as JSON lines (the contract in DESIGN.md), CSV or a table.
+"""Writing screening results as JSON lines (the contract in docs/screening.md), CSV or a table.
 
 Only the output is made safe, never the matching: CSV cells cannot start a spreadsheet
 formula, the table shows control characters as escapes (see :mod:`sanctionwatch.safe_text`);

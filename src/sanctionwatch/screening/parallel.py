@@ -74,7 +74,7 @@ def _screened(result: dict[str, Any], encode: bool) -> Screened:
 
 
 def json_line(result: dict[str, Any]) -> str:
-    """One result as a line of JSON (the DESIGN.md contract).
+    """One result as a line of JSON (the contract in docs/screening.md).
 
     A row echoing a lone surrogate (JSON's ``"\\ud800"`` reads as one) is written with
     ASCII escapes, so that it goes out as it came in rather than failing to encode.
