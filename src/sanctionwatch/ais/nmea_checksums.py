@@ -82,6 +82,20 @@ def verify_checksums(rec: Records, buffer: npt.NDArray[np.uint8]) -> npt.NDArray
     return good
 
 
+def _checksums(
+    starts: list[int],
+    ends: list[int],
+    buffer: npt.NDArray[np.uint8],
+    running: npt.NDArray[np.uint8],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """For spans ``starts[i]..ends[i]`` (the ``*`` at ``ends[i]``): the ends, the checksums
+    computed from the running XOR, and the two hex digits each span gives after its ``*``."""
+    end = np.asarray(ends, dtype=np.int64)
+    computed = (running[end] ^ running[np.asarray(starts, dtype=np.int64)]).astype(np.int64)
+    given = (_HEX[buffer[end + 1]] * 16 + _HEX[buffer[end + 2]]).astype(np.int64)
+    return end, computed, given
+
+
 def _verify_extra_sentences(
     rec: Records, buffer: npt.NDArray[np.uint8], running: npt.NDArray[np.uint8]
 ) -> dict[int, str]:
@@ -89,10 +103,7 @@ def _verify_extra_sentences(
     checksum characters were checked to be hex when the line was split)."""
     if not rec.extra_end:
         return {}
-    starts = np.asarray(rec.extra_start, dtype=np.int64)
-    ends = np.asarray(rec.extra_end, dtype=np.int64)
-    computed = (running[ends] ^ running[starts]).astype(np.int64)
-    given = _HEX[buffer[ends + 1]] * 16 + _HEX[buffer[ends + 2]]
+    ends, computed, given = _checksums(rec.extra_start, rec.extra_end, buffer, running)
     problems: dict[int, str] = {}
     for at in np.flatnonzero(computed != given).tolist():
         text = bytes(buffer[ends[at] + 1 : ends[at] + 3]).decode()
@@ -108,10 +119,7 @@ def _verify_tag_blocks(
     ``*00`` is accepted as "not computed" (see ``nmea_framing.parse_tag_block``)."""
     if not rec.tag_end:
         return {}
-    starts = np.asarray(rec.tag_start, dtype=np.int64)
-    ends = np.asarray(rec.tag_end, dtype=np.int64)
-    computed = (running[ends] ^ running[starts]).astype(np.int64)
-    given = _HEX[buffer[ends + 1]] * 16 + _HEX[buffer[ends + 2]]
+    ends, computed, given = _checksums(rec.tag_start, rec.tag_end, buffer, running)
     problems = {}
     for at in np.flatnonzero((computed != given) & (given != 0)).tolist():
         text = bytes(buffer[ends[at] + 1 : ends[at] + 3]).decode()
