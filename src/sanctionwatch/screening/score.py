@@ -80,12 +80,29 @@ def token_similarity(a: str, b: str) -> float:
 def pair_similarity(a: str, b: str) -> float:
     """Token similarity as written, or after transliteration folding if that is higher."""
     plain = token_similarity(a, b)
-    if plain == 1.0:
-        return 1.0
+    if plain == 1.0 or len(a) == 1 or len(b) == 1:
+        # an initial is compared as written: folded, the "Y." of "Prince Y." became an "i"
+        # and met "Johnson" (folded "iohnson")
+        return plain
     folded_a, folded_b = fold_token(a), fold_token(b)
     if folded_a == folded_b:
         return max(plain, FOLDED_MATCH)
     return max(plain, token_similarity(folded_a, folded_b))
+
+
+SHORT_TOKEN = 4  # letters; see short_slip
+
+
+def short_slip(a: str, b: str) -> bool:
+    """Two short tokens that differ by a letter swapped for another (Dang / Kang, Wang /
+    Yang), not by a letter more or less (Pak / Park) nor by a transliteration fold (Aly / Ali):
+    very often two different common names."""
+    return (
+        a != b
+        and len(a) == len(b) <= SHORT_TOKEN
+        and len(a) > 1
+        and fold_token(a) != fold_token(b)
+    )
 
 
 def align_tokens(
@@ -106,16 +123,26 @@ def align_tokens(
         if (similarity := pair_similarity(a, b)) > 0.0
     ]
     pairs.sort(reverse=True)
+    aligned: list[tuple[float, int, int]] = []
     used_q: set[int] = set()
     used_c: set[int] = set()
-    matched_q = matched_c = 0.0
     for similarity, i, j in pairs:
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
-        matched_q += similarity * len(q.tokens[i])
-        matched_c += similarity * len(c.tokens[j])
+        aligned.append((similarity, i, j))
+    if len(used_q) < len(q.tokens) or len(used_c) < len(c.tokens):
+        # A short name a letter off (Dang / Kang, Paul / Raul, Nam / Pang) is a typing slip
+        # when the rest of the two names lines up (Tim Cook / Tom Cook); beside a name that
+        # one side does not have at all, it is more likely another person's name.
+        slips = [(i, j) for _, i, j in aligned if short_slip(q.tokens[i], c.tokens[j])]
+        if slips:
+            aligned = [m for m in aligned if (m[1], m[2]) not in slips]
+            used_q.difference_update(i for i, _ in slips)
+            used_c.difference_update(j for _, j in slips)
+    matched_q = sum(similarity * len(q.tokens[i]) for similarity, i, _ in aligned)
+    matched_c = sum(similarity * len(c.tokens[j]) for similarity, _, j in aligned)
     rest_q = sum(len(t) for i, t in enumerate(q.tokens) if i not in used_q)
     rest_c = sum(len(t) for j, t in enumerate(c.tokens) if j not in used_c)
     # Unmatched tokens on both sides conflict (Octavian vs Olaf); on one side only they are
