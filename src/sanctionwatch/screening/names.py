@@ -36,6 +36,8 @@ class Terms:
     legal_forms: frozenset[str]
     generic_words: frozenset[str]
     person_titles: frozenset[str]
+    person_prefixes: frozenset[str]
+    person_degrees: frozenset[str]
     folds: tuple[tuple[str, str], ...]
     roman_numerals: dict[str, int]
     vessel_prefixes: frozenset[str]
@@ -51,6 +53,8 @@ def terms() -> Terms:
         legal_forms=frozenset(data["legal_forms"]),
         generic_words=frozenset(data["generic_words"]),
         person_titles=frozenset(data["person_titles"]),
+        person_prefixes=frozenset(data["person_prefixes"]),
+        person_degrees=frozenset(data["person_degrees"]),
         folds=tuple((a, b) for a, b in data["transliteration_folds"]),
         roman_numerals={k: int(v) for k, v in data["roman_numerals"].items()},
         vessel_prefixes=frozenset(data["vessel_prefixes"]),
@@ -84,6 +88,45 @@ def clean_name(text: str) -> str:
     """Control characters removed, whitespace folded, cut to :data:`MAX_NAME_CHARS`."""
     text = _CONTROL.sub(" ", text)[:MAX_NAME_CHARS]
     return " ".join(text.split())
+
+
+_DOTTED = re.compile(r"\w+(?:\.\w+)*\.(?=\s|,|$)|\w+(?:\.\w+)+")
+_INDONESIAN_DEGREE = re.compile(r"[SM]\.[A-Z][A-Za-z]*(?:\.[A-Za-z]+)*\.?")
+
+
+def strip_person_affixes(name: str) -> str:
+    """A person's name without the honorifics before it and the degrees after it, when they
+    are written with their dots ("KH. Ghani Agustina" -> "Ghani Agustina", "Nova Habibi,
+    S.T." -> "Nova Habibi"). At least two words of the name are always kept: "R. Kelly" and
+    "Habibi, S.T." stay as they are (the letters may be initials)."""
+    t = terms()
+
+    def undotted(word: str) -> str:
+        return word.replace(".", "").casefold()
+
+    def is_degree(word: str) -> bool:
+        return bool(
+            _DOTTED.fullmatch(word)
+            and (undotted(word) in t.person_degrees or _INDONESIAN_DEGREE.fullmatch(word))
+        )
+
+    words = name.replace(",", " , ").split()
+    while len([w for w in words if w != ","]) > 2:
+        if words[-1] == ",":
+            words.pop()
+        elif is_degree(words[-1]):
+            words.pop()
+        else:
+            break
+    while (
+        len([w for w in words if w != ","]) > 2
+        and _DOTTED.fullmatch(words[0])
+        and undotted(words[0]) in t.person_prefixes
+    ):
+        words.pop(0)
+    while words and words[-1] == ",":
+        words.pop()
+    return " ".join(words).replace(" , ", ", ")
 
 
 def script_of(text: str) -> str:
@@ -169,6 +212,8 @@ def analyse_name(name: str, schema: str | None = None) -> NameForm:
     name = clean_name(name)
     script = script_of(name)
     is_person = schema == "Person"
+    if is_person and "." in name:
+        name = strip_person_affixes(name)
     if script == "Hangul" and not is_person:
         # Ships and firms are romanised syllable by syllable, as DPRK lists write them
         # (안산 1 -> AN SAN 1, 금성 3 -> KUM SONG 3); persons go through korean.py.

@@ -85,6 +85,8 @@ def pair_similarity(a: str, b: str) -> float:
         # and met "Johnson" (folded "iohnson")
         return plain
     folded_a, folded_b = fold_token(a), fold_token(b)
+    if len(folded_a) == 1 or len(folded_b) == 1:
+        return plain  # folding made a word an initial ("Kh." -> "h"): it is not one
     if folded_a == folded_b:
         return max(plain, FOLDED_MATCH)
     return max(plain, token_similarity(folded_a, folded_b))
