@@ -12,7 +12,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 from rapidfuzz.distance import OSA
@@ -42,6 +42,13 @@ class Terms:
     roman_numerals: dict[str, int]
     vessel_prefixes: frozenset[str]
     abbreviations: dict[str, str]
+    legal_phrases: dict[str, str]
+
+    @cached_property
+    def legal_phrase_pattern(self) -> re.Pattern[str]:
+        """The multi-word legal forms, longest first, as whole words."""
+        phrases = sorted(self.legal_phrases, key=len, reverse=True)
+        return re.compile(r"\b(" + "|".join(map(re.escape, phrases)) + r")\b")
 
 
 @cache
@@ -59,6 +66,7 @@ def terms() -> Terms:
         roman_numerals={k: int(v) for k, v in data["roman_numerals"].items()},
         vessel_prefixes=frozenset(data["vessel_prefixes"]),
         abbreviations=dict(data["abbreviations"]),
+        legal_phrases=dict(data["legal_phrases"]),
     )
 
 
@@ -229,6 +237,10 @@ def analyse_name(name: str, schema: str | None = None) -> NameForm:
         # "Aktiengesellschaft" -> "ag", "obshchestvo s ogranichennoi ..." -> "ooo": legal
         # forms compared in one spelling (rigour's table of them).
         ascii_name = replace_org_types_compare(ascii_name)
+        phrases = terms()
+        ascii_name = phrases.legal_phrase_pattern.sub(
+            lambda m: phrases.legal_phrases[m[1]], ascii_name
+        )
     words = _TOKEN.findall(ascii_name)
     t = terms()
     tokens: list[str] = []
@@ -258,6 +270,10 @@ def analyse_name(name: str, schema: str | None = None) -> NameForm:
         tokens, generic = generic, []
     if not is_person:
         tokens = _join_initials(tokens)
+        if len(tokens) > 1 and (forms := [w for w in tokens if w in t.legal_forms]):
+            # "P.T." joined is "pt", a legal form like "PT"
+            tokens = [w for w in tokens if w not in t.legal_forms]
+            generic.extend(forms)
     return NameForm(
         original=name,
         ascii=" ".join(words),

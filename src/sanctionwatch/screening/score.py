@@ -40,6 +40,10 @@ BUSINESS_CONFLICT = 0.7  # both names say what the firm does, and they say diffe
 # one-letter-different syllable (Kim Tong Un / Kim Jong Un) stays below 0.7.
 KOREAN_SPELLING_SHARE = 0.75
 PINYIN_MATCH = 0.9  # a Mandarin reading that fits every syllable: strong, not certain
+# A person's single name inside a longer one: an exact one scores about 0.68, below the
+# default threshold, and a birth date or country that agrees lifts it back over.
+SINGLE_NAME_SHARE = 0.75
+HANGUL_UNREAD_CAP = 0.6  # Hangul against a romanised name that is no Korean reading
 
 
 def allowed_edits(length: int) -> int:
@@ -293,6 +297,12 @@ def compare_forms(
             if (found is None or korean_disagrees) and _pinyin_match(q, c, korean_disagrees):
                 features["pinyin"] = PINYIN_MATCH
                 score, method, found = PINYIN_MATCH, "pinyin", None
+            if found is None and method != "pinyin" and {q.script, c.script} == {"Hangul", "Latin"}:
+                # Hangul against letters korean.py cannot read as a Korean name ("YUAN, Yun
+                # Xia"): its romanised letters alone are too weak to call them one name.
+                if score > HANGUL_UNREAD_CAP:
+                    features["hangul_unread"] = 1.0
+                    score, method = HANGUL_UNREAD_CAP, "reading"
             if found is not None:
                 features["korean"] = found.score
                 # A Korean reading that agrees decides. One that disagrees (a given-name
@@ -304,6 +314,16 @@ def compare_forms(
                     score, method = found.score, "korean"
                 elif schema == "Person":
                     score, method = max(found.score, score * KOREAN_SPELLING_SHARE), "korean"
+    if (
+        schema == "Person"
+        and method == "tokens"
+        and min(len(q.tokens), len(c.tokens)) == 1
+        and max(len(q.tokens), len(c.tokens)) > 1
+    ):
+        # One name ("Zulkarnain", listed as a single-name alias) met inside a longer one
+        # ("Kani Zulkarnain"): one shared word, which many people carry, is not a match alone.
+        features["single_name"] = 1.0
+        score *= SINGLE_NAME_SHARE
     if q.generic or c.generic:
         generic = _jaccard(q.generic, c.generic)
         features["generic_words"] = generic
