@@ -319,9 +319,20 @@ SCREEN_BAD_ROWS_EXIT = 3  # every row written, but some are errors
 @click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl")
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes (default: every CPU).")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Also show the best candidates below the threshold, and which rules put them there.",
+)
 @click.pass_context
 def screen_command(
-    ctx: click.Context, source: Path, threshold: float, limit: int, fmt: str, workers: int | None
+    ctx: click.Context,
+    source: Path,
+    threshold: float,
+    limit: int,
+    fmt: str,
+    workers: int | None,
+    explain: bool,
 ) -> None:
     """Screen the names in SOURCE (CSV with a 'name' column, or JSON lines; '-' for stdin).
 
@@ -338,12 +349,30 @@ def screen_command(
     workers = workers or default_workers()
     if str(source) == "-":
         counts = write_results(
-            screener, sys.stdin, "<stdin>", fmt, threshold, limit, sys.stdout, None, workers
+            screener,
+            sys.stdin,
+            "<stdin>",
+            fmt,
+            threshold,
+            limit,
+            sys.stdout,
+            None,
+            workers,
+            explain,
         )
     else:
         with open_queries(source) as handle, progress_bar() as bar:
             counts = write_results(
-                screener, handle, str(source), fmt, threshold, limit, sys.stdout, bar, workers
+                screener,
+                handle,
+                str(source),
+                fmt,
+                threshold,
+                limit,
+                sys.stdout,
+                bar,
+                workers,
+                explain,
             )
     if counts.errors:
         stderr.print(

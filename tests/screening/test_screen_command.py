@@ -91,3 +91,32 @@ def test_a_csv_without_a_name_column_is_refused(screening_home: Path, tmp_path: 
 def test_screening_an_empty_store_says_what_to_do(tmp_path: Path) -> None:
     code, out = _screen(tmp_path / "empty-home", "-", stdin='{"name": "x"}\n')
     assert code != 0 and "no lists loaded" in out
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_explain_shows_the_candidates_below_the_threshold(
+    screening_home: Path, workers: str
+) -> None:
+    stdin = '{"id": "q1", "name": "Kani Zulkarnain", "schema": "Person"}\n'
+    code, out = _screen(screening_home, "-", "--explain", "--workers", workers, stdin=stdin)
+    assert code == 0, out
+    row = json.loads(out)
+    assert row["matches"] == []
+    below = {m["records"][0]["id"]: m for m in row["suppressed"]}
+    assert "QDi.187" in below  # UN: ARIS SUMARSONO, alias Zulkarnain
+    assert below["QDi.187"]["score"] < 0.7
+    assert "single_name" in below["QDi.187"]["why_below"]
+    # without --explain the contract is unchanged: no "suppressed" key
+    code, out = _screen(screening_home, "-", stdin=stdin)
+    assert code == 0 and "suppressed" not in json.loads(out)
+
+
+def test_explain_in_csv_and_table(screening_home: Path) -> None:
+    stdin = "name,schema\nKani Zulkarnain,Person\n"
+    code, out = _screen(screening_home, "-", "--explain", "--format", "csv", stdin=stdin)
+    assert code == 0, out
+    header, *rows = out.splitlines()
+    assert header.endswith(",why_below")
+    assert any("QDi.187" in r and "single_name" in r for r in rows)
+    code, out = _screen(screening_home, "-", "--explain", "--format", "table", stdin=stdin)
+    assert code == 0 and "below: 0.68" in out and "ARIS SUMARSONO" in out

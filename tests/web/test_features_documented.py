@@ -43,10 +43,43 @@ def test_every_reported_feature_has_its_documentation() -> None:
             _party("Vessel", "ANGARA", imo_numbers=["9179842"]),
         ),
         (Query("ANGARA", schema="Vessel"), _party("Vessel", "ANGARA")),
+        (Query("陈阳", schema="Person"), _party("Person", "WANG, Chen")),
+        (Query("윤예은", schema="Person"), _party("Person", "YUAN, Yun Xia")),
+        (Query("Kani Zulkarnain", schema="Person"), _party("Person", "Zulkarnain")),
+        (
+            Query("Kani Zulkarnain", schema="Person", birth_date="1963"),
+            _party("Person", "Zulkarnain", birth_dates=["1963-01-01"]),
+        ),
+        (Query("Hong Dang", schema="Person"), _party("Person", "KANG, Hong Mun")),
+        (Query("Denise Yang", schema="Person"), _party("LegalEntity", "DENISE COMPANY")),
+        (
+            Query("Jon Martin", schema="Person"),
+            IndexedParty(
+                "x",
+                "test",
+                "2026-01-01",
+                "1",
+                "Person",
+                "KHAKI, Parviz",
+                [
+                    ("name", analyse_name("KHAKI, Parviz", "Person")),
+                    ("weakAlias", analyse_name("MARTIN", "Person")),
+                ],
+            ),
+        ),
     ]
     documented = set(matcher_docs())
     reported: set[str] = set()
     for query, party in cases:
         reported |= set(features(score_party(query, party).explanation))
     assert {"pinyin", "korean", "business_words_differ", "imo_match", "birth_date"} <= reported
+    assert {
+        "reading_syllables",
+        "hangul_unread",
+        "single_name",
+        "single_name_corroborated",
+        "short_slips",
+        "weak_alias_alone",
+        "person_vs_organisation",
+    } <= reported
     assert reported <= documented, reported - documented

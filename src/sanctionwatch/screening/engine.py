@@ -54,6 +54,10 @@ class Match:
     score: float
     explanation: Explanation
 
+    def suppressed_json(self, threshold: float) -> dict[str, Any]:
+        """A candidate below ``threshold``, as :meth:`to_json` with why it is below."""
+        return {**self.to_json(), "why_below": self.explanation.why_below(threshold)}
+
     def to_json(self) -> dict[str, Any]:
         return {
             "entity_id": self.party.entity_id,
@@ -92,20 +96,27 @@ class Screener:
         self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT
     ) -> list[Match]:
         """The parties ``query`` may be, best first, those scoring at least ``threshold``."""
+        return self.screen_explained(query, threshold, limit)[0]
+
+    def screen_explained(
+        self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT
+    ) -> tuple[list[Match], list[Match]]:
+        """The matches, as :meth:`screen`, and the best ``limit`` candidates that were
+        scored but fell below ``threshold`` (each explanation says which rules lowered it)."""
         check_query(query)
         form = analyse_name(query.name, query.schema)
         imo = normalise_imo(query.imo)
         keys = query_keys(form)
-        matches = []
+        scored = []
         for position in self.index.candidates(keys, imo, CANDIDATES, CANDIDATE_SHARE):
             party = self.index.parties[position]
             if not _schema_compatible(query.schema, party.schema):
                 continue
-            match = score_party(query, party, keys)
-            if match.score >= threshold:
-                matches.append(match)
-        matches.sort(key=lambda m: (-m.score, m.party.entity_id))
-        return matches[:limit]
+            scored.append(score_party(query, party, keys))
+        scored.sort(key=lambda m: (-m.score, m.party.entity_id))
+        matches = [m for m in scored if m.score >= threshold]
+        below = [m for m in scored if m.score < threshold and m.score > 0]
+        return matches[:limit], below[:limit]
 
     def screen_batch(
         self,
@@ -148,12 +159,20 @@ def score_party(query: Query, party: IndexedParty, keys: set[str] | None = None)
             and not keys & party.name_keys[position]
         ):
             continue
-        score, method, features = compare_forms(form, candidate, schema)
-        score *= PROPERTY_WEIGHT.get(prop, 1.0)
-        found = NameComparison(query.name, candidate.original, prop, method, score, features)
+        compared = compare_forms(form, candidate, schema)
+        weight = PROPERTY_WEIGHT.get(prop, 1.0)
+        found = NameComparison(
+            query.name,
+            candidate.original,
+            prop,
+            compared.method,
+            compared.score * weight,
+            compared.features,
+            {rule: delta * weight for rule, delta in compared.rules.items()},
+        )
         if prop == "weakAlias":
-            weak = found if weak is None or score > weak.score else weak
-        elif best is None or score > best.score:
+            weak = found if weak is None or found.score > weak.score else weak
+        elif best is None or found.score > best.score:
             best = found
     qualifiers: dict[str, float] = {}
     notes: list[str] = []
@@ -184,6 +203,15 @@ def score_party(query: Query, party: IndexedParty, keys: set[str] | None = None)
                     "alone) and no birth date, country or IMO number agrees: score lowered"
                 )
     assert best is not None  # indexed parties have at least one name
+    if corroborated and (lifted := -best.rules.get("single_name", 0.0)) > 0:
+        # one shared single name is not a match alone; with a birth date, country or IMO
+        # number that agrees it is not alone
+        total += lifted
+        qualifiers["single_name_corroborated"] = round(lifted, 4)
+        notes.append(
+            "a single name met inside a longer one, but a birth date, country or IMO number "
+            "agrees: the single-name rule is lifted"
+        )
     name_score = total
     if party.schema == "Vessel":
         total, decided = vessel_adjustment(

@@ -120,9 +120,7 @@ def strip_person_affixes(name: str) -> str:
 
     words = name.replace(",", " , ").split()
     while len([w for w in words if w != ","]) > 2:
-        if words[-1] == ",":
-            words.pop()
-        elif is_degree(words[-1]):
+        if words[-1] == "," or is_degree(words[-1]):
             words.pop()
         else:
             break

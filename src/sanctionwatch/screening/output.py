@@ -57,18 +57,24 @@ def write_results(
     out: IO[str],
     progress: Progress | None,
     workers: int = 1,
+    explain: bool = False,
 ) -> BatchCounts:
     """Screen every row of ``handle`` and write the results to ``out``; a row that cannot
-    be screened is written with its error, and counted."""
+    be screened is written with its error, and counted. With ``explain``, the best
+    candidates below the threshold follow each row's matches, with why they are below
+    (JSON: ``suppressed``; CSV: rows with ``rank`` empty and a ``why_below`` column; table:
+    rows marked "below")."""
     task = progress.add_task(f"Screening {source}", total=None) if progress else None
     table_rows: list[dict[str, Any]] = []
-    writer = csv.DictWriter(out, CSV_FIELDS) if fmt == "csv" else None
+    fields = (*CSV_FIELDS, "why_below") if explain else CSV_FIELDS
+    writer = csv.DictWriter(out, fields) if fmt == "csv" else None
     if writer:
         writer.writeheader()
     count = errors = 0
     rows = read_queries(handle, source)
     encode = fmt == "jsonl"
-    for failed, result in screen_rows(screener, rows, threshold, limit, source, workers, encode):
+    screened = screen_rows(screener, rows, threshold, limit, source, workers, encode, explain)
+    for failed, result in screened:
         count += 1
         errors += failed
         if isinstance(result, str):
@@ -88,22 +94,27 @@ def _csv_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     base = {"id": _cell(result["id"]), "query_name": _cell(result["query"].get("name"))}
     if "error" in result:
         return [{**base, "error": result["error"]}]
-    if not result["matches"]:
-        return [{**base, "rank": 0}]
-    return [
-        {
-            **base,
-            "rank": rank,
-            "score": match["score"],
-            "entity_id": match["entity_id"],
-            "caption": match["caption"],
-            "schema": match["schema"],
-            "lists": ";".join(match["datasets"]),
-            "records": ";".join(f"{r['list']}:{r['id']}" for r in match["records"]),
-            "matched_name": match["explanation"]["matched_name"],
-        }
+    rows = [
+        {**base, "rank": rank, **_csv_match(match)}
         for rank, match in enumerate(result["matches"], start=1)
-    ]
+    ] or [{**base, "rank": 0}]
+    rows.extend(
+        {**base, **_csv_match(match), "why_below": match["why_below"]}
+        for match in result.get("suppressed", [])
+    )
+    return rows
+
+
+def _csv_match(match: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "score": match["score"],
+        "entity_id": match["entity_id"],
+        "caption": match["caption"],
+        "schema": match["schema"],
+        "lists": ";".join(match["datasets"]),
+        "records": ";".join(f"{r['list']}:{r['id']}" for r in match["records"]),
+        "matched_name": match["explanation"]["matched_name"],
+    }
 
 
 def _cell(value: Any) -> Any:
@@ -127,12 +138,22 @@ def _table(results: list[dict[str, Any]]) -> Table:
             why = match["explanation"]
             qualifiers = ", ".join(f"{k} {v:+.2f}" for k, v in why["qualifiers"].items())
             table.add_row(
-                name,
-                f"{match['score']:.2f}",
-                terminal_safe(f"{match['caption']} [{match['schema']}]"),
-                terminal_safe(";".join(f"{r['list']}:{r['id']}" for r in match["records"])),
-                terminal_safe(f"{why['matched_name']} ({why['matched_property']})"),
+                *_table_match(name, f"{match['score']:.2f}", match),
                 f"{why['method']} {why['name_score']:.2f}"
                 + (f"; {qualifiers}" if qualifiers else ""),
             )
+        for match in result.get("suppressed", []):
+            score = f"below: {match['score']:.2f}"
+            table.add_row(*_table_match(name, score, match), terminal_safe(match["why_below"]))
     return table
+
+
+def _table_match(name: str, score: str, match: dict[str, Any]) -> tuple[str, ...]:
+    why = match["explanation"]
+    return (
+        name,
+        score,
+        terminal_safe(f"{match['caption']} [{match['schema']}]"),
+        terminal_safe(";".join(f"{r['list']}:{r['id']}" for r in match["records"])),
+        terminal_safe(f"{why['matched_name']} ({why['matched_property']})"),
+    )

@@ -34,17 +34,27 @@ class _Job:
     limit: int
     source: str
     encode: bool  # send JSON text back (the writer then only writes), or dicts
+    explain: bool  # add the candidates below the threshold, and why
 
 
-def _init(screener: Screener, threshold: float, limit: int, source: str, encode: bool) -> None:
+def _init(
+    screener: Screener, threshold: float, limit: int, source: str, encode: bool, explain: bool
+) -> None:
     _Job.screener, _Job.threshold, _Job.limit = screener, threshold, limit
-    _Job.source, _Job.encode = source, encode
+    _Job.source, _Job.encode, _Job.explain = source, encode, explain
 
 
 def screen_row(
-    screener: Screener, row: QueryRow, threshold: float, limit: int, source: str
+    screener: Screener,
+    row: QueryRow,
+    threshold: float,
+    limit: int,
+    source: str,
+    explain: bool = False,
 ) -> dict[str, Any]:
-    """The output record of one input row: its matches, or (with no matches) its error.
+    """The output record of one input row: its matches, or (with no matches) its error;
+    with ``explain``, also the best candidates below the threshold ("suppressed"), each
+    with why it is below.
 
     Whatever goes wrong with one row is that row's error: the batch goes on.
     """
@@ -54,7 +64,10 @@ def screen_row(
     if row.query is None:
         return {**result, "matches": [], "error": row.error}
     try:
-        result["matches"] = [m.to_json() for m in screener.screen(row.query, threshold, limit)]
+        matches, below = screener.screen_explained(row.query, threshold, limit)
+        result["matches"] = [m.to_json() for m in matches]
+        if explain:
+            result["suppressed"] = [m.suppressed_json(threshold) for m in below]
     except InputError as exc:
         return {**result, "matches": [], "error": f"{source}:{row.line}: {exc.message}"}
     except Exception as exc:  # a bug met on one row must not end everyone else's batch
@@ -65,7 +78,10 @@ def screen_row(
 
 
 def _screen_chunk(rows: list[QueryRow]) -> list[Screened]:
-    results = [screen_row(_Job.screener, r, _Job.threshold, _Job.limit, _Job.source) for r in rows]
+    job = _Job
+    results = [
+        screen_row(job.screener, r, job.threshold, job.limit, job.source, job.explain) for r in rows
+    ]
     return [_screened(result, _Job.encode) for result in results]
 
 
@@ -99,15 +115,17 @@ def screen_rows(
     source: str,
     workers: int,
     encode: bool = False,
+    explain: bool = False,
 ) -> Iterator[Screened]:
     """Results for ``rows`` in input order (as JSON lines when ``encode``), using ``workers``
     processes when more than one. Encoding happens in the workers: measured, a single
     writer that serialises every result is what limits the batch otherwise."""
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for row in rows:
-            yield _screened(screen_row(screener, row, threshold, limit, source), encode)
+            yield _screened(screen_row(screener, row, threshold, limit, source, explain), encode)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, _init, (screener, threshold, limit, source, encode)) as pool:
+    setup = (screener, threshold, limit, source, encode, explain)
+    with context.Pool(workers, _init, setup) as pool:
         for chunk in pool.imap(_screen_chunk, _chunks(rows)):
             yield from chunk

@@ -17,6 +17,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice, product
 
@@ -104,10 +105,7 @@ def short_slip(a: str, b: str) -> bool:
     Yang), not by a letter more or less (Pak / Park) nor by a transliteration fold (Aly / Ali):
     very often two different common names."""
     return (
-        a != b
-        and len(a) == len(b) <= SHORT_TOKEN
-        and len(a) > 1
-        and fold_token(a) != fold_token(b)
+        a != b and len(a) == len(b) <= SHORT_TOKEN and len(a) > 1 and fold_token(a) != fold_token(b)
     )
 
 
@@ -130,6 +128,7 @@ def align_tokens(
     ]
     pairs.sort(reverse=True)
     aligned: list[tuple[float, int, int]] = []
+    short_slips = 0
     used_q: set[int] = set()
     used_c: set[int] = set()
     for similarity, i, j in pairs:
@@ -144,6 +143,7 @@ def align_tokens(
         # one side does not have at all, it is more likely another person's name.
         slips = [(i, j) for _, i, j in aligned if short_slip(q.tokens[i], c.tokens[j])]
         if slips:
+            short_slips = len(slips)
             aligned = [m for m in aligned if (m[1], m[2]) not in slips]
             used_q.difference_update(i for i, _ in slips)
             used_c.difference_update(j for _, j in slips)
@@ -168,6 +168,8 @@ def align_tokens(
     features = {"query_matched": share_q, "candidate_matched": share_c}
     if conflicts:
         features["conflicting_tokens"] = float(conflicts)
+    if short_slips:
+        features["short_slips"] = float(short_slips)
     return score, features
 
 
@@ -211,6 +213,11 @@ def _reading_cap(q: NameForm, c: NameForm) -> float | None:
         common = sum((left & right).values())
         best = max(best, 2 * common / (sum(left.values()) + sum(right.values())))
     return READING_SHARE * best
+
+
+def _hangul_only(text: str) -> bool:
+    """Whether every letter of ``text`` is Hangul (not "Kim Jong Un (김정은)")."""
+    return all(unicodedata.name(char, "").startswith("HANGUL") for char in text if char.isalpha())
 
 
 def _han_only(text: str) -> bool:
@@ -259,87 +266,127 @@ def _acronym_score(q: NameForm, c: NameForm) -> float:
     return 0.0
 
 
-def compare_forms(
-    q: NameForm, c: NameForm, schema: str | None
-) -> tuple[float, str, dict[str, float]]:
-    """Score two analysed names; returns (score, method, features)."""
+@dataclass
+class FormComparison:
+    """The score of two analysed names, the method that decided it, its features, and the
+    rules that lowered it (rule -> how much it took off, negative), so that a candidate a
+    rule pushed below the threshold can say which rule did."""
+
+    score: float
+    method: str
+    features: dict[str, float] = field(default_factory=dict)
+    rules: dict[str, float] = field(default_factory=dict)
+
+    def replace(self, score: float, method: str) -> None:
+        """Another method decides: what lowered the previous one no longer applies."""
+        self.score, self.method = score, method
+        self.rules.clear()
+
+    def lower(self, rule: str, score: float) -> None:
+        """``rule`` sets the score to ``score`` (lower): recorded with what it took off."""
+        self.rules[rule] = self.rules.get(rule, 0.0) + score - self.score
+        self.score = score
+
+
+def compare_forms(q: NameForm, c: NameForm, schema: str | None) -> FormComparison:
+    """Score two analysed names, with the method, features and lowering rules."""
     if q.is_empty or c.is_empty:
-        return 0.0, "empty", {}
+        return FormComparison(0.0, "empty")
     if q.ascii == c.ascii and q.original.casefold() == c.original.casefold():
-        score, method = 1.0, "exact"
-        features: dict[str, float] = {}
+        found = FormComparison(1.0, "exact")
     else:
-        # An organisation's extra distinctive word usually names another one ("Banco
-        # Santander" / "Banco Santander Mexico"); a person's is often a middle name.
-        extra = EXTRA_TOKEN_WEIGHT if schema in (None, "Person") else 1.0
-        score, features = align_tokens(q, c, extra)
-        method = "tokens"
-        if q.script == c.script and q.script in _SYLLABIC_SCRIPTS:
-            # Hangul syllables and Chinese characters each carry a name part: one that
-            # differs (김종은 / 김정은, 习近朋 / 习近平) is another person. Compare them as written.
-            same = q.script_tokens == c.script_tokens or sorted(q.script_tokens) == sorted(
-                c.script_tokens
-            )
-            score = min(score, 1.0 if same else _syllable_overlap(q, c))
-            method = "script"
-        compact = _compact_score(q, c)
-        if compact > score:
-            score, method = compact, "spacing"
-        if schema != "Person" and (acronym := _acronym_score(q, c)) > score:
-            score, method = acronym, "acronym"
-        reading = _reading_cap(q, c) if schema in (None, "Person") else None
-        if reading is not None and reading < score:
-            features["reading_syllables"] = reading / READING_SHARE
-            score, method = reading, "reading"
-        if schema in (None, "Person", "LegalEntity"):
-            found = _korean_match(q, c)
-            korean_disagrees = found is not None and found.score < 0.5
-            if (found is None or korean_disagrees) and _pinyin_match(q, c, korean_disagrees):
-                features["pinyin"] = PINYIN_MATCH
-                score, method, found = PINYIN_MATCH, "pinyin", None
-            if found is None and method != "pinyin" and {q.script, c.script} == {"Hangul", "Latin"}:
-                # Hangul against letters korean.py cannot read as a Korean name ("YUAN, Yun
-                # Xia"): its romanised letters alone are too weak to call them one name.
-                if score > HANGUL_UNREAD_CAP:
-                    features["hangul_unread"] = 1.0
-                    score, method = HANGUL_UNREAD_CAP, "reading"
-            if found is not None:
-                features["korean"] = found.score
-                # A Korean reading that agrees decides. One that disagrees (a given-name
-                # syllable differs) mostly means another person (Kim Jong Nam), but the lists'
-                # own aliases are sometimes spelled a vowel apart (Kim Son-gwang / Kim
-                # Su-Kwang): for people the letters still count, discounted; for a LegalEntity
-                # (a firm as often as a person) the Korean reading can only raise the score.
-                if found.score >= score:
-                    score, method = found.score, "korean"
-                elif schema == "Person":
-                    score, method = max(found.score, score * KOREAN_SPELLING_SHARE), "korean"
+        found = _compare_names(q, c, schema)
+    features = found.features
     if (
         schema == "Person"
-        and method == "tokens"
+        and found.method == "tokens"
         and min(len(q.tokens), len(c.tokens)) == 1
         and max(len(q.tokens), len(c.tokens)) > 1
     ):
         # One name ("Zulkarnain", listed as a single-name alias) met inside a longer one
         # ("Kani Zulkarnain"): one shared word, which many people carry, is not a match alone.
         features["single_name"] = 1.0
-        score *= SINGLE_NAME_SHARE
+        found.lower("single_name", found.score * SINGLE_NAME_SHARE)
     if q.generic or c.generic:
         generic = _jaccard(q.generic, c.generic)
         features["generic_words"] = generic
-        score = (1 - GENERIC_WEIGHT) * score + GENERIC_WEIGHT * generic
+        found.score = (1 - GENERIC_WEIGHT) * found.score + GENERIC_WEIGHT * generic
         business_q, business_c = _business_words(q), _business_words(c)
         if business_q and business_c and not business_q & business_c:
             # "Korea Trading Co" and "Korea Shipping Co": what the firm does differs.
             features["business_words_differ"] = 1.0
-            score *= BUSINESS_CONFLICT
+            found.lower("business_words_differ", found.score * BUSINESS_CONFLICT)
     if q.numbers != c.numbers:
         features["numbers_agree"] = 0.0
         if q.numbers and c.numbers:
-            score = min(score, NUMBER_CONFLICT_CAP)
+            found.lower("numbers_differ", min(found.score, NUMBER_CONFLICT_CAP))
         else:  # "KUM UN SAN 3" / "KUM UN SAN": OFAC lists both, with different IMOs
-            score *= NUMBER_MISSING
-    return score, method, features
+            found.lower("number_missing", found.score * NUMBER_MISSING)
+    return found
+
+
+def _compare_names(q: NameForm, c: NameForm, schema: str | None) -> FormComparison:
+    """The name comparison proper: letters, scripts, spacing, acronyms, readings, Korean."""
+    # An organisation's extra distinctive word usually names another one ("Banco
+    # Santander" / "Banco Santander Mexico"); a person's is often a middle name.
+    extra = EXTRA_TOKEN_WEIGHT if schema in (None, "Person") else 1.0
+    score, features = align_tokens(q, c, extra)
+    found = FormComparison(score, "tokens", features)
+    if conflicts := features.get("conflicting_tokens"):
+        found.rules["conflicting_tokens"] = score - score / CONFLICT_PENALTY**conflicts
+    if q.script == c.script and q.script in _SYLLABIC_SCRIPTS:
+        # Hangul syllables and Chinese characters each carry a name part: one that
+        # differs (김종은 / 김정은, 习近朋 / 习近平) is another person. Compare them as written.
+        same = q.script_tokens == c.script_tokens or sorted(q.script_tokens) == sorted(
+            c.script_tokens
+        )
+        found.replace(min(found.score, 1.0 if same else _syllable_overlap(q, c)), "script")
+    compact = _compact_score(q, c)
+    if compact > found.score:
+        found.replace(compact, "spacing")
+    if schema != "Person" and (acronym := _acronym_score(q, c)) > found.score:
+        found.replace(acronym, "acronym")
+    reading = _reading_cap(q, c) if schema in (None, "Person") else None
+    if reading is not None and reading < found.score:
+        features["reading_syllables"] = reading / READING_SHARE
+        found.lower("reading", reading)
+        found.method = "reading"
+    if schema in (None, "Person", "LegalEntity"):
+        korean_found = _korean_match(q, c)
+        korean_disagrees = korean_found is not None and korean_found.score < 0.5
+        if (korean_found is None or korean_disagrees) and _pinyin_match(q, c, korean_disagrees):
+            features["pinyin"] = PINYIN_MATCH
+            found.replace(PINYIN_MATCH, "pinyin")
+            korean_found = None
+        if (
+            korean_found is None
+            and found.method != "pinyin"
+            and {q.script, c.script} == {"Hangul", "Latin"}
+            and _hangul_only((q if q.script == "Hangul" else c).original)
+            and found.score > HANGUL_UNREAD_CAP
+        ):
+            # Hangul against letters korean.py cannot read as a Korean name ("YUAN, Yun
+            # Xia"): its romanised letters alone are too weak to call them one name.
+            features["hangul_unread"] = 1.0
+            found.lower("hangul_unread", HANGUL_UNREAD_CAP)
+            found.method = "reading"
+        if korean_found is not None:
+            features["korean"] = korean_found.score
+            # A Korean reading that agrees decides. One that disagrees (a given-name
+            # syllable differs) mostly means another person (Kim Jong Nam), but the lists'
+            # own aliases are sometimes spelled a vowel apart (Kim Son-gwang / Kim
+            # Su-Kwang): for people the letters still count, discounted; for a LegalEntity
+            # (a firm as often as a person) the Korean reading can only raise the score.
+            if korean_found.score >= found.score:
+                found.replace(korean_found.score, "korean")
+            elif schema == "Person":
+                discounted = found.score * KOREAN_SPELLING_SHARE
+                if korean_found.score >= discounted:
+                    found.replace(korean_found.score, "korean")
+                else:
+                    found.lower("korean_reading_differs", discounted)
+                    found.method = "korean"
+    return found
 
 
 def _korean_spellings(form: NameForm) -> tuple[str, ...]:
@@ -394,8 +441,16 @@ def compare_name(
     """Compare two names as given (any script) for a party of ``schema``."""
     q = analyse_name(query_name, schema)
     c = analyse_name(candidate_name, schema)
-    score, method, features = compare_forms(q, c, schema)
-    return NameComparison(query_name, candidate_name, matched_property, method, score, features)
+    found = compare_forms(q, c, schema)
+    return NameComparison(
+        query_name,
+        candidate_name,
+        matched_property,
+        found.method,
+        found.score,
+        found.features,
+        found.rules,
+    )
 
 
 def normalise_imo(value: str | None) -> str | None:

@@ -49,6 +49,29 @@ _DOCS: dict[str, tuple[str, float, str]] = {
         0.0,
         "hanja.py",
     ),
+    "reading_syllables": (
+        "Chinese characters against a romanised name: share of syllables in common when they "
+        "are not all the same (the name score is then 0.6 times this).",
+        0.0,
+        "score.py",
+    ),
+    "hangul_unread": (
+        "Hangul against a romanised name that is no Korean reading of it: name score capped "
+        "at 0.6.",
+        0.0,
+        "score.py",
+    ),
+    "single_name": (
+        "A person's single name met inside a longer one (one shared word): name score x0.75.",
+        0.0,
+        "score.py",
+    ),
+    "short_slips": (
+        "Short names a letter apart (Dang / Kang) not counted as matched, because the rest "
+        "of the names does not line up.",
+        0.0,
+        "score.py",
+    ),
     "generic_words": ("Overlap of generic and legal-form words (organisations).", 0.0, "score.py"),
     "business_words_differ": ("The organisations' business words differ.", 0.0, "score.py"),
     "numbers_agree": (
@@ -69,6 +92,24 @@ _DOCS: dict[str, tuple[str, float, str]] = {
         "engine.py",
     ),
     "country": ("Nationality or country agrees (raises) or differs (lowers).", 1.0, "engine.py"),
+    "weak_alias_alone": (
+        "Met only through a weak alias, with no birth date, country or IMO number agreeing: "
+        "the score is lowered by this amount.",
+        1.0,
+        "engine.py",
+    ),
+    "single_name_corroborated": (
+        "A single name met inside a longer one, with a birth date, country or IMO number "
+        "agreeing: what the single-name rule took off is given back.",
+        1.0,
+        "engine.py",
+    ),
+    "person_vs_organisation": (
+        "A person against an organisation (or a company name against a person): the score is "
+        "lowered by this amount.",
+        1.0,
+        "engine.py",
+    ),
 }
 
 
