@@ -6,6 +6,7 @@ the home directory and rebuilt when a list version changes.
 
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import pickle
@@ -102,7 +103,9 @@ class ScreeningIndex:
             idf = math.log(1 + total / len(posting))
             for index in posting:
                 weights[index] += idf
-        ranked = sorted(weights, key=lambda index: (-weights[index], index))[:limit]
+        # the best ``limit`` by weight, ties by party number (a heap: no need to sort them all)
+        best = heapq.nsmallest(limit, [(-weight, index) for index, weight in weights.items()])
+        ranked = [index for _, index in best]
         if ranked and share:
             floor = weights[ranked[0]] * share
             ranked = [i for i in ranked if weights[i] >= floor]
