@@ -1,8 +1,11 @@
 """Static reports (vessel identity) from the rows of a DMA or MarineCadastre CSV block.
 
-Both layouts repeat a vessel's identity columns on every position row; this turns a
-block's usable rows into the distinct identity combinations, each with its first and last
-time, as the identity history wants them (``ais/writer.py``).
+Both layouts repeat a vessel's identity columns on every position row. This turns a block's
+usable rows into runs, as the identity history wants them (``ais/writer.py``): per vessel,
+in time order, consecutive rows that say the same are one report with its first and last
+time and a count. A name that goes A -> B -> A is three reports, each starting at the first
+row that showed it, so every change is timed to its message (grouping a block's rows by
+value alone made A span the whole block and lost the return to A).
 """
 
 from __future__ import annotations
@@ -12,70 +15,124 @@ from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sanctionwatch.ais.csv_layouts import DMA, DMA_SHIP_TYPE, CsvLayout
 from sanctionwatch.ais.model import IDENTITY_FIELDS, StaticReport
+
+RADIX_SORTABLE = 1 << 16  # numpy sorts 16-bit integers by radix, in linear time
 
 
 def static_reports(
     table: pa.Table,
     layout: CsvLayout,
-    mmsi: pa.Array,
-    ts_s: pa.Array,
+    mmsi: pa.Array | pa.ChunkedArray,
+    ts_s: pa.Array | pa.ChunkedArray,
     lines: np.ndarray,
     good: np.ndarray,
 ) -> list[StaticReport]:
-    """The distinct identity combinations of the usable rows, each with first and last time.
+    """The runs of identity values of the usable rows, per vessel in time order.
 
-    Rows are grouped on the raw text first (vectorised, and a vessel repeats the same
-    values row after row), and only the few distinct groups are then read field by field.
+    Vectorised: the rows are ordered by vessel, time and line, each identity column is
+    reduced to integer codes, and a run starts wherever the vessel or any code changes
+    from the row before. Only the runs' first rows are then read field by field.
     """
+    rows = np.flatnonzero(good)
+    if rows.size == 0:
+        return []
     sources = {
         "imo": layout.imo, "name": layout.vessel_name, "callsign": layout.callsign,
         "ship_type": layout.ship_type, "length": layout.length, "width": layout.width,
         "draught": layout.draught, "destination": layout.destination,
     }  # fmt: skip
-    data: dict[str, object] = {"mmsi": mmsi, "ts": ts_s, "line": pa.array(lines)}
-    for field_name, column in sources.items():
-        if column and column in table.column_names:
-            data[field_name] = table.column(column)
-    raw = pa.table(data).unify_dictionaries()
-    if not good.all():
-        raw = raw.filter(pa.array(good))
-    if raw.num_rows == 0:
-        return []
-    keys = [name for name in raw.column_names if name not in ("ts", "line")]
-    grouped = raw.group_by(keys, use_threads=False).aggregate(
-        [("ts", "min"), ("ts", "max"), ("ts", "count"), ("line", "min")]
-    )
-    merged: dict[tuple[object, ...], list[int]] = {}
-    columns = grouped.to_pydict()
-    raw_fields = [columns.get(name, [None] * grouped.num_rows) for name in IDENTITY_FIELDS]
+    present = {
+        name: table.column(column)
+        for name, column in sources.items()
+        if column and column in table.column_names
+    }
+    vessel = _codes(mmsi, dense=True)[rows]
+    ts = np.asarray(pc.fill_null(ts_s, 0).to_numpy(zero_copy_only=False), dtype=np.int64)[rows]
+    order = _time_order(vessel, ts)
+    vessel, ts = vessel[order], ts[order]
+    picked = rows[order]  # table row of each ordered row
+    change = np.empty(rows.size, dtype=bool)
+    change[0] = True
+    change[1:] = vessel[1:] != vessel[:-1]
+    for column in present.values():
+        codes = _codes(column)[picked]
+        change[1:] |= codes[1:] != codes[:-1]
+    starts = np.flatnonzero(change)
+    ends = np.r_[starts[1:], rows.size]
+    first_rows = pa.array(picked[starts])
+    raw = {name: column.take(first_rows).to_pylist() for name, column in present.items()}
+    raw_fields = [raw.get(name, [None] * starts.size) for name in IDENTITY_FIELDS]
+    mmsi_values = mmsi.take(first_rows).to_pylist()
+    firsts, lasts = ts[starts].tolist(), ts[ends - 1].tolist()
+    counts, first_lines = (ends - starts).tolist(), lines[picked[starts]].tolist()
+    out: list[StaticReport] = []
+    previous: tuple[object, ...] | None = None  # (mmsi, *values) of the last run kept
     for mmsi_value, first, last, count, line, *raw_values in zip(
-        columns["mmsi"], columns["ts_min"], columns["ts_max"], columns["ts_count"],
-        columns["line_min"], *raw_fields, strict=True,
-    ):  # fmt: skip
+        mmsi_values, firsts, lasts, counts, first_lines, *raw_fields, strict=True
+    ):
         values = _identity_values(tuple(raw_values), layout)
         if values is None:
-            continue  # the row says nothing about the vessel
+            continue  # the rows say nothing about the vessel
         key = (int(mmsi_value), *values)
-        seen = merged.get(key)
-        if seen is None:
-            merged[key] = [first, last, count, line]
-        else:
-            seen[3] = line if first < seen[0] else seen[3]
-            seen[0], seen[1], seen[2] = min(seen[0], first), max(seen[1], last), seen[2] + count
-    return [
-        StaticReport(
-            mmsi=int(str(key[0])),
-            ts=int(first) * 1000,
-            last_ts=int(last) * 1000,
-            count=int(count),
-            line=int(line),
-            **dict(zip(IDENTITY_FIELDS, key[1:], strict=True)),  # type: ignore[arg-type]
+        if key == previous:  # raw text differed ("abc", "ABC "), the values do not
+            out[-1] = _widened(out[-1], last, count)
+            continue
+        previous = key
+        out.append(
+            StaticReport(
+                mmsi=int(mmsi_value),
+                ts=int(first) * 1000,
+                last_ts=int(last) * 1000,
+                count=int(count),
+                line=int(line),
+                **dict(zip(IDENTITY_FIELDS, values, strict=True)),  # type: ignore[arg-type]
+            )
         )
-        for key, (first, last, count, line) in merged.items()
-    ]
+    return out
+
+
+def _time_order(vessel: np.ndarray, ts: np.ndarray) -> np.ndarray:
+    """Row order by vessel, then time, then line (rows come in line order, and the sorts
+    are stable). Files are usually in time order already: one stable sort by vessel then
+    suffices, by radix when the block has fewer than 65,536 vessels."""
+    if ts.size > 1 and not bool((ts[1:] >= ts[:-1]).all()):
+        return np.lexsort((ts, vessel))
+    if vessel.size and int(vessel.max()) < RADIX_SORTABLE:
+        return np.argsort(vessel.astype(np.uint16), kind="stable")
+    return np.argsort(vessel, kind="stable")
+
+
+def _codes(column: pa.Array | pa.ChunkedArray, dense: bool = False) -> np.ndarray:
+    """One integer per row, equal for equal raw values (null: -1, or NaN's bits).
+
+    Text becomes dictionary indices (the fast path reads it as dictionaries already: a
+    value repeated in the dictionary only splits a run, merged again once the values are
+    read), numbers their float64 bits unless ``dense`` asks for 0, 1, 2... codes. The
+    codes are only ever compared row with row.
+    """
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if dense or pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        column = pc.dictionary_encode(column)
+    if pa.types.is_dictionary(column.type):
+        return np.asarray(pc.fill_null(column.indices, -1).to_numpy(), dtype=np.int64)
+    numbers = pc.fill_null(column.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False)
+    return np.ascontiguousarray(numbers, dtype=np.float64).view(np.int64)
+
+
+def _widened(report: StaticReport, last_s: int, count: int) -> StaticReport:
+    return StaticReport(
+        mmsi=report.mmsi,
+        ts=report.ts,
+        last_ts=max(report.last_ts or report.ts, last_s * 1000),
+        count=report.count + count,
+        line=report.line,
+        **{name: getattr(report, name) for name in IDENTITY_FIELDS},
+    )
 
 
 @lru_cache(maxsize=1 << 16)
