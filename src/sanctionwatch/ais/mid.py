@@ -15,6 +15,26 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+# MMSI ranges of stations that are not ships (ITU-R M.585): behaviour detectors are for
+# ships, so their positions are left out of the engines' ``positions`` view. Ranges, not
+# "does not start with 2-7": ships with placeholder MMSIs (0, 1193046, 123456789) are
+# exactly what the identity detector must see.
+NON_SHIP_MMSI_RANGES = (
+    (111_000_000, 111_999_999, "SAR aircraft"),
+    (970_000_000, 974_999_999, "AIS-SART, man overboard device or EPIRB-AIS"),
+    (980_000_000, 989_999_999, "craft associated with a parent ship"),
+    (990_000_000, 999_999_999, "aid to navigation"),
+)
+
+
+def ship_mmsi_sql(column: str = "mmsi") -> str:
+    """A SQL condition (DuckDB and Spark alike) true for MMSIs that are not in
+    :data:`NON_SHIP_MMSI_RANGES`."""
+    ranges = " OR ".join(
+        f"{column} BETWEEN {low} AND {high}" for low, high, _ in NON_SHIP_MMSI_RANGES
+    )
+    return f"NOT ({ranges})"
+
 
 @dataclass(frozen=True, slots=True)
 class MmsiInfo:

@@ -1,4 +1,5 @@
-"""DuckDB over the Parquet position store: views ``positions`` and ``identity``.
+"""DuckDB over the Parquet position store: views ``positions`` (ships' positions: the MMSI
+ranges of aids to navigation, SAR aircraft and beacons left out) and ``identity``.
 
 The views list the committed Parquet files from the store's catalogue (never a glob), so
 an ingest in progress is never half-visible. DuckDB runs in memory; nothing is copied.
@@ -11,6 +12,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from sanctionwatch.ais.mid import ship_mmsi_sql
 from sanctionwatch.ais.store import POSITION_SCHEMA, PositionStore
 
 
@@ -27,8 +29,11 @@ class DuckDBEngine:
         if files:
             # File names come from our own catalogue; DuckDB takes the list as a literal.
             listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            # ships only: aids to navigation, SAR aircraft and beacons are not what the
+            # detectors are for (they gave port calls and gaps on real traffic)
             self.db.execute(
-                f"CREATE VIEW positions AS SELECT * FROM read_parquet([{listing}])"  # noqa: S608
+                f"CREATE VIEW positions AS SELECT * FROM read_parquet([{listing}]) "  # noqa: S608
+                f"WHERE {ship_mmsi_sql()}"
             )
         else:
             columns = ", ".join(

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from sanctionwatch.ais.mid import ship_mmsi_sql
 from sanctionwatch.ais.store import IDENTITY_SCHEMA, POSITION_SCHEMA, PositionStore
 from sanctionwatch.errors import InputError
 
@@ -90,6 +91,7 @@ class SparkEngine:
             positions = self.spark.read.schema(schema).parquet(*files)
         else:
             positions = self.spark.createDataFrame([], schema)
+        positions = positions.where(ship_mmsi_sql())  # as the DuckDB engine: ships only
         positions.select(*POSITION_SCHEMA.names).createOrReplaceTempView("positions")
         identity = str(store.write_identity_parquet())
         self.spark.read.schema(_spark_schema(IDENTITY_SCHEMA)).parquet(
