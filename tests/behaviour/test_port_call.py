@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sanctionwatch.ais.store import PositionStore
@@ -12,11 +13,15 @@ from sanctionwatch.behaviour.detectors import port_call
 from sanctionwatch.behaviour.params import load_params
 from sanctionwatch.behaviour.run import detect
 from sanctionwatch.engine.duckdb import DuckDBEngine
+from sanctionwatch.geo.places import Place, PlacePoints
 from sanctionwatch.geo.ports import Port, find_port, haversine_m
 from tests.ais.test_csv_ingest import dma_row
 from tests.behaviour.test_gap import ms, store_with
 
 BUSAN = find_port("Busan")
+# Pohang has one point only (no anchorage point within 16 km): the 3 km / 4 km geometry
+# below is measured from it alone. Busan has 400 anchorage points around its WPI point.
+POHANG = find_port("Pohang")
 
 
 def calls(store: PositionStore) -> list:
@@ -43,14 +48,14 @@ def test_a_call_is_entered_at_3_km_and_left_beyond_4_km(tmp_path: Path) -> None:
     approach = [10, 6, 3.5, 2.5, 1, 0.5, 0.5, 0.5, 0.5, 1, 3.5, 3.8, 5, 10]
     speeds = ["12", "10", "8", "6", "3", "0.1", "0", "0", "0.1", "3", "8", "9", "10", "12"]
     rows = [
-        *visit("440000001", BUSAN, approach, speeds),
+        *visit("440000001", POHANG, approach, speeds),
         # Passes within 1 km without stopping: not a call.
-        *visit("440000002", BUSAN, [6, 2, 1, 2, 6], ["12"] * 5),
+        *visit("440000002", POHANG, [6, 2, 1, 2, 6], ["12"] * 5),
         # Stops at 3.5 km, never inside 3 km: not a call.
-        *visit("440000003", BUSAN, [6, 3.5, 3.5, 3.5, 6], ["5", "0", "0", "0", "5"]),
+        *visit("440000003", POHANG, [6, 3.5, 3.5, 3.5, 6], ["5", "0", "0", "0", "5"]),
     ]
     found = calls(store_with(tmp_path, rows))
-    assert [(e.mmsi, e.port) for e in found] == [(440000001, "Busan")]
+    assert [(e.mmsi, e.port) for e in found] == [(440000001, "Pohang")]
     call = found[0]
     # In at the first position within 3 km (01:00, 2.5 km), out at the last within 4 km
     # (03:40, 3.8 km): 3.5 km on the way in does not start it, 3.5 km on the way out does
@@ -69,38 +74,70 @@ def test_watched_ports_are_marked(tmp_path: Path) -> None:
     assert call.port == "Najin" and call.details["watched"] is True
 
 
-def test_port_cells_cover_the_radius_across_the_antimeridian(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    port_call.port_cells.cache_clear()
-    edge = Port(name="Edge", country="FJ", locode=None, lat=-16.8, lon=179.99)
-    monkeypatch.setattr(port_call, "load_ports", lambda: [edge])
-    try:
-        columns = port_call.port_cells(4.0)
-        cells = set(zip(columns["cell_lat"], columns["cell_lon"], strict=True))
-        # Every point within 4 km of the port falls in one of its cells, on both sides of
-        # the antimeridian.
-        for bearing in range(0, 360, 10):
-            for km in (0.5, 2.0, 3.99):
-                lat = edge.lat + km / 111.195 * math.cos(math.radians(bearing))
-                lon = edge.lon + km / (111.195 * math.cos(math.radians(edge.lat))) * math.sin(
-                    math.radians(bearing)
-                )
-                lon = (lon + 180) % 360 - 180
-                assert haversine_m(lat, lon, edge.lat, edge.lon) < 4000
-                key = (math.floor(lat / port_call.CELL_DEG), math.floor(lon / port_call.CELL_DEG))
-                assert key in cells, (bearing, km, lat, lon)
-        assert any(lon < 0 for _, lon in cells) and any(lon > 0 for _, lon in cells)
-    finally:
-        port_call.port_cells.cache_clear()
+def one_place(name: str, lats: list[float], lons: list[float]) -> PlacePoints:
+    """A gazetteer of one place made of the points given."""
+    place = Place(f"test:{name}", name, "FJ", None, lats[0], lons[0])
+    return PlacePoints(
+        places=(place,),
+        place=np.zeros(len(lats), dtype=np.int64),
+        lat=np.array(lats),
+        lon=np.array(lons),
+        kind=("anchorage",) * len(lats),
+        label=(name.upper(),) * len(lats),
+        sublabel=(None,) * len(lats),
+    )
+
+
+def test_port_cells_cover_the_radius_across_the_antimeridian() -> None:
+    edge = one_place("Edge", [-16.8], [179.99])
+    columns = port_call.cells_for(edge, 4000.0)
+    cells = set(zip(columns["cell_lat"], columns["cell_lon"], strict=True))
+    # Every point within 4 km of the port falls in one of its cells, on both sides of
+    # the antimeridian.
+    for bearing in range(0, 360, 10):
+        for km in (0.5, 2.0, 3.99):
+            lat = -16.8 + km / 111.195 * math.cos(math.radians(bearing))
+            lon = 179.99 + km / (111.195 * math.cos(math.radians(-16.8))) * math.sin(
+                math.radians(bearing)
+            )
+            lon = (lon + 180) % 360 - 180
+            assert haversine_m(lat, lon, -16.8, 179.99) < 4000
+            key = (math.floor(lat / port_call.CELL_DEG), math.floor(lon / port_call.CELL_DEG))
+            assert key in cells, (bearing, km, lat, lon)
+    assert any(lon < 0 for _, lon in cells) and any(lon > 0 for _, lon in cells)
+
+
+def test_pruned_cells_still_give_the_exact_nearest_point() -> None:
+    # A dense anchorage field (300 points 0.5 km apart, like GFW's S2 cells at a big port):
+    # within each cell only points that can be nearest are kept, yet for any position
+    # the nearest kept point of its cell is the nearest point of all.
+    rng = np.random.default_rng(5)
+    lats = list(36.0 + rng.uniform(0, 0.12, 300))
+    lons = list(120.2 + rng.uniform(0, 0.15, 300))
+    field = one_place("Field", lats, lons)
+    columns = port_call.cells_for(field, 4000.0)
+    assert len(columns["point"]) < 300 * 35 / 2  # pruning did something
+    by_cell: dict[tuple[int, int], list[int]] = {}
+    for cell_lat, cell_lon, point in zip(columns["cell_lat"], columns["cell_lon"],
+                                         columns["point"], strict=True):  # fmt: skip
+        by_cell.setdefault((cell_lat, cell_lon), []).append(point)
+    for lat, lon in zip(rng.uniform(35.95, 36.17, 2000), rng.uniform(120.15, 120.4, 2000),
+                        strict=True):  # fmt: skip
+        every = haversine_m(lat, lon, field.lat, field.lon)
+        if every.min() > 4000:
+            continue
+        key = (math.floor(lat / port_call.CELL_DEG), math.floor(lon / port_call.CELL_DEG))
+        kept = by_cell[key]
+        assert int(np.argmin(every)) in kept
+        assert every[kept].min() == every.min()
 
 
 def test_a_vessel_still_in_port_when_the_data_ends_has_an_open_call(tmp_path: Path) -> None:
     rows = [
         # Arrives and is still moored at the last position of all: open.
-        *visit("440000001", BUSAN, [6, 2, 0.5, 0.5, 0.5, 0.5], ["9", "4", "0", "0", "0", "0"]),
+        *visit("440000001", POHANG, [6, 2, 0.5, 0.5, 0.5, 0.5], ["9", "4", "0", "0", "0", "0"]),
         # Calls and leaves before the end: closed.
-        *visit("440000002", BUSAN, [2, 0.5, 0.5, 2, 6, 10], ["4", "0", "0", "4", "10", "12"]),
+        *visit("440000002", POHANG, [2, 0.5, 0.5, 2, 6, 10], ["4", "0", "0", "4", "10", "12"]),
     ]
     found = {e.mmsi: e for e in calls(store_with(tmp_path, rows))}
     assert found[440000001].end_ms is None and found[440000001].details["open"] is True
@@ -115,7 +152,7 @@ def test_a_trip_out_and_back_is_two_calls_a_shared_mmsi_is_not(tmp_path: Path) -
     # A small boat moored 00:00-01:40, out 8 km for two hours, moored again from 04:00.
     out_and_back = [0.5] * 6 + [8.0] * 6 + [0.5] * 6
     speeds = ["0"] * 6 + ["6"] * 6 + ["0"] * 6
-    rows += visit("440000001", BUSAN, out_and_back, speeds)
+    rows += visit("440000001", POHANG, out_and_back, speeds)
     # One MMSI on two ships, one moored at Busan, the other at Pohang, reports interleaved
     # every 10 minutes for six hours: one call at each port, not dozens.
     for i in range(36):

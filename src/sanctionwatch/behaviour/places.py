@@ -1,13 +1,16 @@
-"""Where an event happened: distance to shore, and the nearest watched port."""
+"""Where an event happened: distance to shore, and the nearest port or watched port.
+
+Distances to a port are to its nearest point: its anchorage points as well as its gazetteer
+point (``geo/places.py``), so encounters ("10 km or more from any port"), draught changes
+placed in port and dark port calls see a large port as large as it is.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 
-import numpy as np
-import numpy.typing as npt
-
-from sanctionwatch.geo.ports import Port, find_port, haversine_m, load_ports
+from sanctionwatch.geo.places import distance_to_place_m, nearest_place, place_key
+from sanctionwatch.geo.ports import Port, find_port
 
 # Ports whose calls matter for DPRK monitoring (issue 5, case notes): always reported.
 WATCHED = ("Najin", "Ch'ongjin", "Nampo", "Songnim", "Vostochnyy", "Vladivostok", "Nakhodka",
@@ -27,15 +30,16 @@ def dark_call_ports(
     max_speed_kn: float,
 ) -> list[tuple[Port, float]]:
     """Watched ports a vessel silent from ``start`` to ``end`` for ``hours`` could have
-    called at: both ends within ``max_km``, and there and back at ``max_speed_kn`` or less.
+    called at: both ends within ``max_km`` of one of its points (anchorage or gazetteer
+    point), and there and back at ``max_speed_kn`` or less.
 
     DPRK ports first (a call there is what going dark hides), then by distance; with the
     farther of the two end distances in metres.
     """
     found = []
     for port in watched_ports():
-        there = float(haversine_m(start[0], start[1], port.lat, port.lon))
-        back = float(haversine_m(end[0], end[1], port.lat, port.lon))
+        there = distance_to_place_m(start[0], start[1], place_key(port))
+        back = distance_to_place_m(end[0], end[1], place_key(port))
         if max(there, back) > max_km * 1000:
             continue
         if hours > 0 and (there + back) / 1852 / hours <= max_speed_kn:
@@ -45,21 +49,9 @@ def dark_call_ports(
 
 
 def nearest_port(lat: float, lon: float) -> tuple[str, float] | None:
-    """The nearest gazetteer port and its distance in metres."""
-    names, lats, lons = _port_arrays()
-    if not names:
-        return None
-    distances = haversine_m(lat, lon, lats, lons)
-    best = int(np.argmin(distances))
-    return names[best], float(distances[best])
-
-
-@cache
-def _port_arrays() -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    ports = load_ports()
-    lats = np.array([p.lat for p in ports], dtype=np.float64)
-    lons = np.array([p.lon for p in ports], dtype=np.float64)
-    return [p.name for p in ports], lats, lons
+    """The nearest port (place) and the distance in metres to its nearest point."""
+    near = nearest_place(lat, lon)
+    return None if near is None else (near.place.name, near.metres)
 
 
 def shore_distance_m(lat: float, lon: float) -> float:

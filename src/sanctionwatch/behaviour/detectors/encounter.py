@@ -36,8 +36,9 @@ arithmetic, so that sqlglot can translate it for Spark):
    10 minutes), mean position, median and minimum distance, each vessel's median speed
    (both must be under the limit), the number of close bins and of runs.
 
-Python then drops encounters whose mean position is within ``min_port_km`` of a gazetteer
-port (GFW filters on the mean position too), and adds the nearest port and the distance to
+Python then drops encounters whose mean position is within ``min_port_km`` of any point of
+a port, anchorage or gazetteer point (``geo/places.py``; GFW filters on the mean position
+too), and adds the nearest port (and the distance to its nearest point) and the distance to
 shore. An encounter that lasts until the end of the data (both vessels' last bin is its
 last, and the data ends within ``max_interpolation_hours`` after) is open: end null,
 ``open`` true, ``hours`` so far.
@@ -46,16 +47,12 @@ last, and the data ends within ``max_interpolation_hours`` after) is open: end n
 from __future__ import annotations
 
 import math
-from functools import cache
-
-import numpy as np
-import numpy.typing as npt
 
 from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, haversine_sql
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import nearest_port, shore_distance_m
 from sanctionwatch.errors import InputError
-from sanctionwatch.geo.ports import haversine_m, load_ports
+from sanctionwatch.geo.places import any_point_within
 
 NM = 1852.0
 EARTH_M = 6_371_008.8
@@ -261,22 +258,9 @@ def tables(params: dict[str, float]) -> dict[str, dict[str, list[object]]]:
     }
 
 
-@cache
-def _ports_by_latitude() -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    ports = sorted(load_ports(), key=lambda port: port.lat)
-    lats = np.array([port.lat for port in ports], dtype=np.float64)
-    return lats, np.array([port.lon for port in ports], dtype=np.float64)
-
-
 def near_port(lat: float, lon: float, metres: float) -> bool:
-    """Whether any gazetteer port is closer than ``metres``: only the ports in the
-    latitude band that can be (a port-crowded run gives thousands of candidates)."""
-    lats, lons = _ports_by_latitude()
-    reach = metres / (EARTH_M * math.pi / 180) * 1.01
-    lo, hi = np.searchsorted(lats, [lat - reach, lat + reach], side="left")
-    if lo == hi:
-        return False
-    return bool((haversine_m(lat, lon, lats[lo:hi], lons[lo:hi]) < metres).any())
+    """Whether any point of any port (anchorage or gazetteer point) is closer than ``metres``."""
+    return any_point_within(lat, lon, metres)
 
 
 def events(rows: list[Row], params: dict[str, float]) -> list[Event]:

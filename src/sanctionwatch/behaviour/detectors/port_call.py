@@ -1,11 +1,18 @@
-"""Port calls: a vessel comes within ``enter_km`` (3 km) of a port, stops (below
-``stopped_kn``, 0.2 kn) and stays within ``leave_km`` (4 km) until it leaves (GFW's
-port-visit rule), against every World Port Index port and the manual entries (Dunai).
+"""Port calls: a vessel comes within ``enter_km`` (3 km) of any point of a port, stops
+(below ``stopped_kn``, 0.2 kn) and stays within ``leave_km`` (4 km) of one of its points
+until it leaves (GFW's port-visit rule, against the place: ``geo/places.py``). A port is a
+place made of points: its Global Fishing Watch anchorage points plus its World Port Index
+point (or the manual entry, such as Dunai); the event names the place and the anchorage
+point it came closest to (``details.anchorage``: label, sublabel, kind, distance_km).
 
-Spatial join by grid keys plus haversine, with no spatial extension: each port is listed
+Spatial join by grid keys plus haversine, with no spatial extension: each point is listed
 under every 0.05-degree cell its ``leave_km`` circle touches (computed in Python, with the
-antimeridian wrapped and cells narrowing towards the poles), and each position looks up
-its own cell. Calls at watched ports are marked ``watched``.
+antimeridian wrapped and cells narrowing towards the poles), and each position looks up its
+own cell. Large ports have hundreds of points a few hundred metres apart, so within one cell
+only the points of a place that can be its nearest for some position in the cell are kept
+(a point farther from the whole cell than another point of the same place is at most is
+dropped): the join stays small and the nearest point is still exact. Calls at watched ports
+are marked ``watched``.
 
 A call is the vessel's positions near one port until it is seen away from it (beyond
 ``leave_km``) for more than ``max_away_hours`` (1 h), or is silent there for more than
@@ -22,39 +29,97 @@ from __future__ import annotations
 import math
 from functools import cache
 
+import numpy as np
+import numpy.typing as npt
+
 from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, haversine_sql
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import watched_ports
-from sanctionwatch.geo.ports import load_ports
+from sanctionwatch.geo.places import PlacePoints, place_key, place_points
 
 CELL_DEG = 0.05
 EARTH_M = 6_371_008.8
+_M_PER_DEG = EARTH_M * math.pi / 180
+# Slack on the flat-earth box distances used to prune points (metres, and a share).
+_SLACK_M, _SLACK = 30.0, 1.01
 
 
 @cache
 def port_cells(radius_km: float) -> dict[str, list[object]]:
-    """Columns of the ``port_cells`` table: (cell_lat, cell_lon) -> port, for every cell
-    within ``radius_km`` of the port (a bounding box in cells, generous by one cell)."""
-    columns: dict[str, list[object]] = {
-        "cell_lat": [], "cell_lon": [], "port": [], "port_lat": [], "port_lon": [],
-    }  # fmt: skip
-    lat_cells = math.ceil(radius_km * 1000 / (EARTH_M * math.radians(CELL_DEG))) + 1
-    for port in load_ports():
-        cos_lat = max(math.cos(math.radians(port.lat)), 0.01)
-        lon_cells = math.ceil(radius_km * 1000 / (EARTH_M * math.radians(CELL_DEG) * cos_lat))
-        lon_cells = min(lon_cells + 1, int(360 / CELL_DEG) // 2)
-        base_lat = math.floor(port.lat / CELL_DEG)
-        base_lon = math.floor(port.lon / CELL_DEG)
-        per_turn = round(360 / CELL_DEG)
-        for dy in range(-lat_cells, lat_cells + 1):
-            for dx in range(-lon_cells, lon_cells + 1):
-                cell_lon = (base_lon + dx + per_turn // 2) % per_turn - per_turn // 2
-                columns["cell_lat"].append(base_lat + dy)
-                columns["cell_lon"].append(cell_lon)
-                columns["port"].append(port.name)
-                columns["port_lat"].append(port.lat)
-                columns["port_lon"].append(port.lon)
-    return columns
+    """Columns of the ``port_cells`` table: (cell_lat, cell_lon) -> place point, for every
+    cell within ``radius_km`` of the point (a bounding box in cells, generous by one cell),
+    less the points another point of the same place beats everywhere in the cell."""
+    return cells_for(place_points(), radius_km * 1000)
+
+
+def cells_for(points: PlacePoints, radius_m: float) -> dict[str, list[object]]:
+    per_turn = round(360 / CELL_DEG)
+    lat_cells = math.ceil(radius_m / (_M_PER_DEG * CELL_DEG)) + 1
+    cos_lat = np.maximum(np.cos(np.radians(points.lat)), 0.01)
+    lon_cells = np.ceil(radius_m / (_M_PER_DEG * CELL_DEG * cos_lat)).astype(np.int64) + 1
+    lon_cells = np.minimum(lon_cells, per_turn // 2)
+    base_lat = np.floor(points.lat / CELL_DEG).astype(np.int64)
+    base_lon = np.floor(points.lon / CELL_DEG).astype(np.int64)
+    parts: list[tuple[npt.NDArray[np.int64], ...]] = []
+    for width in np.unique(lon_cells):
+        idx = np.nonzero(lon_cells == width)[0]
+        dy, dx = np.meshgrid(np.arange(-lat_cells, lat_cells + 1), np.arange(-width, width + 1))
+        point = np.repeat(idx, dy.size)
+        parts.append((point, base_lat[point] + np.tile(dy.ravel(), idx.size),
+                      base_lon[point] + np.tile(dx.ravel(), idx.size)))  # fmt: skip
+    point = np.concatenate([p[0] for p in parts])
+    cell_lat = np.concatenate([p[1] for p in parts])
+    cell_lon = np.concatenate([p[2] for p in parts])  # unwrapped: distances need it so
+    near, far = _box_distances(points, point, cell_lat, cell_lon)
+    polar = np.abs(points.lat[point]) > 80  # the flat-earth box is too rough there: keep all
+    keep = (near <= radius_m * _SLACK + _SLACK_M) | polar
+    point, cell_lat, cell_lon = point[keep], cell_lat[keep], cell_lon[keep]
+    near, far, polar = near[keep], far[keep], polar[keep]
+    cell_lon = (cell_lon + per_turn // 2) % per_turn - per_turn // 2
+    # Within each (cell, place), the smallest "farthest distance" bounds the place's
+    # distance anywhere in the cell: points nearer than that nowhere in it never win.
+    place = points.place[point]
+    order = np.lexsort((place, cell_lon, cell_lat))
+    group = np.zeros(order.size, dtype=bool)
+    group[:1] = True
+    for column in (cell_lat, cell_lon, place):
+        ordered = column[order]
+        group[1:] |= ordered[1:] != ordered[:-1]
+    starts = np.nonzero(group)[0]
+    bound = np.minimum.reduceat(far[order], starts)
+    bound_of = np.repeat(bound, np.diff(np.append(starts, order.size)))
+    keep = np.empty(order.size, dtype=bool)
+    keep[order] = (near[order] <= bound_of * _SLACK + _SLACK_M) | polar[order]
+    point, cell_lat, cell_lon = point[keep], cell_lat[keep], cell_lon[keep]
+    return {
+        "cell_lat": cell_lat.tolist(),
+        "cell_lon": cell_lon.tolist(),
+        "place": [points.places[i].key for i in points.place[point].tolist()],
+        "point": point.tolist(),
+        "point_lat": points.lat[point].tolist(),
+        "point_lon": points.lon[point].tolist(),
+    }
+
+
+def _box_distances(
+    points: PlacePoints,
+    point: npt.NDArray[np.int64],
+    cell_lat: npt.NDArray[np.int64],
+    cell_lon: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Nearest and farthest distance (metres, flat earth at the point) from each point to
+    each cell's box; the caller allows some slack."""
+    lat, lon = points.lat[point], points.lon[point]
+    south, west = cell_lat * CELL_DEG, cell_lon * CELL_DEG
+    north, east = south + CELL_DEG, west + CELL_DEG
+    scale = np.cos(np.radians(lat))
+    dy_near = np.maximum(np.maximum(south - lat, lat - north), 0.0)
+    dx_near = np.maximum(np.maximum(west - lon, lon - east), 0.0) * scale
+    dy_far = np.maximum(np.abs(south - lat), np.abs(north - lat))
+    dx_far = np.maximum(np.abs(west - lon), np.abs(east - lon)) * scale
+    near = np.hypot(dy_near, dx_near) * _M_PER_DEG
+    far = np.hypot(dy_far, dx_far) * _M_PER_DEG
+    return near, far
 
 
 def sql(params: dict[str, float], window: Window) -> str:
@@ -63,7 +128,7 @@ def sql(params: dict[str, float], window: Window) -> str:
     silence_ms = int(params["max_silence_hours"] * 3_600_000)
     away_ms = int(params["max_away_hours"] * 3_600_000)
     stopped = float(params["stopped_kn"])
-    distance = haversine_sql("p.lat", "p.lon", "c.port_lat", "c.port_lon")
+    distance = haversine_sql("p.lat", "p.lon", "c.point_lat", "c.point_lon")
     return f"""
 WITH p AS (
     SELECT mmsi, epoch_ms(ts) AS t, lat, lon, sog,
@@ -71,13 +136,14 @@ WITH p AS (
     FROM positions WHERE {window.where()}
 ),
 near AS (
-    SELECT p.mmsi, p.t, p.lat, p.lon, c.port, {distance} AS d
+    SELECT p.mmsi, p.t, p.lat, p.lon, c.place AS port, c.point, {distance} AS d
     FROM p JOIN port_cells c
       ON c.cell_lat = CAST(floor(p.lat / {CELL_DEG}) AS BIGINT)
      AND c.cell_lon = CAST(floor(p.lon / {CELL_DEG}) AS BIGINT)
 ),
 best AS (
-    SELECT mmsi, t, lat, lon, arg_min(port, (d, port)) AS port, min(d) AS d
+    SELECT mmsi, t, lat, lon, arg_min(port, (d, point)) AS port,
+           arg_min(point, (d, point)) AS point, min(d) AS d
     FROM near WHERE d <= {leave_m}
     GROUP BY mmsi, t, lat, lon
 ),
@@ -98,7 +164,8 @@ islands AS (
 ),
 calls AS (
     SELECT mmsi, port, min(t) FILTER (WHERE d <= {enter_m}) AS start_ms, max(t) AS end_ms,
-           min(d) AS closest_m, count(*) AS positions,
+           min(d) AS closest_m, arg_min(point, (d, t, point)) AS closest_point,
+           count(*) AS positions,
            count(*) FILTER (WHERE sog < {stopped}) AS stopped_positions
     FROM islands
     GROUP BY mmsi, port, visit
@@ -113,29 +180,38 @@ ORDER BY calls.mmsi, calls.start_ms
 
 
 def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
-    watched = {port.name for port in watched_ports()}
-    by_name = {port.name: port for port in load_ports()}
+    points = place_points()
+    places = {place.key: place for place in points.places}
+    watched = {place_key(port) for port in watched_ports()}
     silence_ms = int(params["max_silence_hours"] * 3_600_000)
     out = []
     for row in rows:
-        port = by_name[str(row["port"])]
+        place = places[str(row["port"])]
         start, last = int(row["start_ms"]), int(row["end_ms"])
         # Still in port when the data ends (its last position is the vessel's last, within
         # max_silence_hours of the end): the call is open (end null), as gaps are.
         still = last == int(row["vessel_last"]) and int(row["data_end"]) - last <= silence_ms
+        closest_km = round(float(row["closest_m"]) / 1000, 2)
+        point = int(row["closest_point"])
         details = {
             "hours": round((last - start) / 3_600_000, 2),
             "open": still,
-            "country": port.country,
-            "locode": port.locode,
-            "watched": port.name in watched,
-            "closest_km": round(float(row["closest_m"]) / 1000, 2),
+            "country": place.country,
+            "locode": place.locode,
+            "watched": place.key in watched,
+            "closest_km": closest_km,
+            "anchorage": {
+                "label": points.label[point] or place.name,
+                "sublabel": points.sublabel[point],
+                "kind": points.kind[point],
+                "distance_km": closest_km,
+            },
             "positions": int(row["positions"]),
             "stopped_positions": int(row["stopped_positions"]),
         }
         out.append(Event("port_call", int(row["mmsi"]), start, None if still else last,
-                         port.lat, port.lon,
-                         port=port.name, details=details))  # fmt: skip
+                         place.lat, place.lon,
+                         port=place.name, details=details))  # fmt: skip
     return out
 
 
