@@ -2,15 +2,18 @@
 invalid IMO numbers, MMSIs whose MID no state was allocated. One event type, "identity";
 ``details.kind`` says which trick, ``details.reasons`` lists everything found at once.
 
-From the identity history (``events``: a sequence of runs per MMSI, docs/ais.md):
+From the identity history (a sequence of runs per MMSI, each starting at the first
+message that showed it, docs/ais.md):
 
 - name / call sign / IMO changes of one MMSI, one event per change instant (every field
   that changed then in ``details.changed``, as the generator's truth has it). A value
   filled in where nothing was known is not a change. A change undone within
-  ``flap_hours``, and its undoing, are two ships on one MMSI: reported once, as
-  ``shared_mmsi``, not as changes. A change to an IMO number with a wrong check digit
-  adds ``invalid_imo`` to the reasons.
-- an IMO number (with a valid check digit) broadcast by two MMSIs: for ``clone_min_hours``
+  ``flap_hours``, and its undoing, are two ships on one MMSI; so is a change undone at
+  any interval while the MMSI is in two places at once: reported once, inside the
+  ``shared_mmsi`` event, not as changes (identity_changes.py; hence these events come
+  from ``follow_up``, once the segmenter has run). A change to an IMO number with a wrong
+  check digit adds ``invalid_imo`` to the reasons.
+- (``events``) an IMO number (with a valid check digit) broadcast by two MMSIs: for ``clone_min_hours``
   or more at the same time, ``imo_clone`` over the overlap; one after the other, a new
   MMSI for the same ship: ``flag_change`` when the MIDs name different flags, else
   ``mmsi_change``, with ``other_mmsi`` the earlier MMSI.
@@ -24,7 +27,8 @@ From the positions (``follow_up``, identity_segments.py):
 
 - ``shared_mmsi``: two tracks of one MMSI at the same time (the segmenter), over the
   time both are active; values alternating in the identity history at the same time are
-  added to it (``alternating``, ``names``), and alternation alone is reported too.
+  added to it (``alternating``; ``names`` and ``names_seen``, each name with its first
+  and last time and runs), and alternation alone is reported too.
   ``other_mmsi`` names the likely impostor: an MMSI silent while the second (shorter)
   track is active, last seen within ``handover_hours`` and ``handover_km`` of where that
   track starts and/or next seen as close to where it ends (and reachable at
@@ -45,23 +49,23 @@ only change with the MMSI, and a mismatch between a broadcast flag and the MID
 from __future__ import annotations
 
 import bisect
-import re
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 from sanctionwatch.ais.mid import mmsi_info
 from sanctionwatch.behaviour.detectors import identity_segments as seg
 from sanctionwatch.behaviour.detectors.base import Detector, Query, Row, Window
+from sanctionwatch.behaviour.detectors.identity_changes import (
+    CHANGE_FIELDS,
+    HOUR_MS,
+    KIND_OF,
+    Spans,
+    changes,
+    flaps,
+)
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.geo.ports import haversine_m
 from sanctionwatch.lists.identifiers import is_ship_imo
-
-HOUR_MS = 3_600_000
-CHANGE_FIELDS = ("imo", "name", "callsign")
-# Fields whose alternation shows two transmitters (not the destination: crews retype it).
-FLAP_FIELDS = ("imo", "name", "callsign", "ship_type", "length", "width", "draught")
-KIND_OF = {"imo": "imo_change", "name": "name_change", "callsign": "callsign_change"}
 
 
 def sql(params: dict[str, float], window: Window) -> str:
@@ -104,16 +108,6 @@ ORDER BY i.mmsi, i.first_seen, i.last_seen, i.key
 # -- the identity history ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Transition:
-    field: str
-    before: Any
-    after: Any
-    row: int  # index (in the vessel's rows) of the row that first broadcast ``after``
-    start: int
-    flap: bool
-
-
 def flag_of(mmsi: int) -> str | None:
     """The flag the MMSI's MID implies (ISO alpha-2, upper case; "A/B" when shared)."""
     return "/".join(code.upper() for code in mmsi_info(mmsi).flags) or None
@@ -130,48 +124,16 @@ def by_vessel(rows: list[Row]) -> dict[int, list[Row]]:
     return out
 
 
-def transitions(own: list[Row], field: str, flap_ms: int) -> list[Transition]:
-    """Changes of ``field`` along one vessel's rows (blanks skipped, so a value filled in is
-    no change); ``flap`` when undone within ``flap_ms`` or undoing such a change."""
-    runs: list[tuple[int, Any, int]] = []  # (start, value, row index)
-    for k, row in enumerate(own):
-        value = row[field]
-        if value is not None and (not runs or _key(field, runs[-1][1]) != _key(field, value)):
-            runs.append((int(row["first_seen"]), value, k))
+def _change_events(
+    mmsi: int, own: list[Row], params: dict[str, float], shared: Spans
+) -> list[Event]:
+    at = changes(own, params, shared)
     out = []
-    for k in range(1, len(runs)):
-        start, value, index = runs[k]
-        undone = (
-            k + 1 < len(runs)
-            and runs[k + 1][1] == runs[k - 1][1]
-            and runs[k + 1][0] - start < flap_ms
-        )
-        undoing = k >= 2 and runs[k - 2][1] == value and start - runs[k - 1][0] < flap_ms
-        out.append(Transition(field, runs[k - 1][1], value, index, start, undone or undoing))
-    return out
-
-
-def _key(field: str, value: Any) -> Any:
-    """What a change is judged on: names without punctuation or repeated spaces (real AIS
-    has "JULIE.GONSOULIN" then "JULIE GONSOULIN" from one ship), other fields as sent."""
-    if field == "name" and isinstance(value, str):
-        return " ".join(re.sub(r"[^0-9A-Z]+", " ", value.upper()).split())
-    return value
-
-
-def _change_events(mmsi: int, own: list[Row], params: dict[str, float]) -> list[Event]:
-    flap_ms = int(params["flap_hours"] * HOUR_MS)
-    at: dict[int, list[Transition]] = {}
-    for field in CHANGE_FIELDS:
-        for change in transitions(own, field, flap_ms):
-            if not change.flap:
-                at.setdefault(change.row, []).append(change)
-    out = []
-    for row_index, changes in sorted(at.items()):
+    for row_index, found in sorted(at.items()):
         row = own[row_index]
         if not row["in_window"] or row["lat"] is None:
             continue
-        changed = {c.field: {"from": c.before, "to": c.after} for c in changes}
+        changed = {c.field: {"from": c.before, "to": c.after} for c in found}
         reasons = [KIND_OF[f] for f in CHANGE_FIELDS if f in changed]
         if "imo" in changed and not imo_valid(changed["imo"]["to"]):
             reasons.append("invalid_imo")
@@ -230,11 +192,10 @@ def _imo_events(vessels: dict[int, list[Row]], params: dict[str, float]) -> list
 
 
 def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
-    vessels = by_vessel(rows)
-    out = []
-    for mmsi, own in vessels.items():
-        out.extend(_change_events(mmsi, own, params))
-    return out + _imo_events(vessels, params)
+    """What the identity history alone shows: one IMO number on two MMSIs. (Changes of
+    one MMSI wait for the positions: alternation while it is in two places at once is the
+    sharing, not renames; ``follow_up``.)"""
+    return _imo_events(by_vessel(rows), params)
 
 
 # -- the positions -------------------------------------------------------------------------
@@ -371,33 +332,25 @@ def _handovers(
     return out
 
 
-def _flaps(vessels: dict[int, list[Row]], params: dict[str, float]) -> dict[int, list[seg.Flap]]:
-    """Per vessel, the changes undone within ``flap_hours`` (and their undoing), in window."""
-    flap_ms = int(params["flap_hours"] * HOUR_MS)
-    out: dict[int, list[seg.Flap]] = {}
-    for mmsi, own in vessels.items():
-        found = [
-            (c.start, c.field, c.before, c.after)
-            for field in FLAP_FIELDS
-            for c in transitions(own, field, flap_ms)
-            if c.flap and own[c.row]["in_window"]
-        ]
-        if found:
-            out[mmsi] = sorted(found, key=lambda f: (f[0], f[1]))
-    return out
-
-
 def follow_up(
     query: Query, rows: list[Row], params: dict[str, float], window: Window
 ) -> list[Event]:
-    """What needs the positions: standing conditions, new MMSIs by track hand-over, and
-    shared MMSIs (the segmenter, identity_segments.py)."""
+    """What needs the positions: standing conditions, new MMSIs by track hand-over, shared
+    MMSIs (the segmenter, identity_segments.py) and the changes of one MMSI that are not
+    the alternation of two hulls sharing it (identity_changes.py)."""
     vessels = by_vessel(rows)
     activity = {int(r["mmsi"]): r for r in query(activity_sql(window))}
+    found = seg.find_shared(query, params, window)
+    spans: Spans = {}
+    for shared, _ in found:
+        spans.setdefault(shared.mmsi, []).append((shared.start, shared.end))
+    renames = [e for m, own in vessels.items() for e in _change_events(m, own, params, spans)]
+    alternation = flaps(vessels, params, spans)
     return [
+        *renames,
         *_standing(activity, vessels, window),
         *_handovers(activity, vessels, params),
-        *seg.shared_events(query, vessels, _flaps(vessels, params), params, window, flag_of),
+        *seg.shared_events(query, vessels, found, alternation, params, window, flag_of),
     ]
 
 

@@ -32,6 +32,7 @@ import numpy as np
 from sanctionwatch.ais.mid import mmsi_info
 from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.behaviour.detectors.base import Query, Row, Window, haversine_sql
+from sanctionwatch.behaviour.detectors.identity_changes import Flap, names_seen
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.geo.ports import haversine_m
 
@@ -306,11 +307,6 @@ def pick_impostor(rows: list[Row], part: Part, params: dict[str, float]) -> int 
     return best[2] if best is not None else None
 
 
-# A change undone within ``flap_hours`` (or its undoing), from the identity history:
-# (first broadcast of the new value, field, old value, new value).
-Flap = tuple[int, str, Any, Any]
-
-
 def _locate(
     query: Query, mmsi: int, t: int, params: dict[str, float]
 ) -> tuple[float, float] | None:
@@ -333,64 +329,64 @@ def _alternating(flaps: list[Flap]) -> dict[str, list[Any]]:
     return {name: sorted(v, key=str) for name, v in sorted(values.items())}
 
 
-def _names(own: list[Row], start: int, end: int) -> list[str]:
-    """The names the vessel's identity rows active in [start, end] broadcast."""
-    return sorted(
-        {
-            str(r["name"])
-            for r in own
-            if r["name"] is not None
-            and int(r["first_seen"]) <= end
-            and int(r["last_seen"]) >= start
-        }
-    )
-
-
-def shared_events(
-    query: Query,
-    vessels: dict[int, list[Row]],
-    flaps: dict[int, list[Flap]],
-    params: dict[str, float],
-    window: Window,
-    flag_of: Callable[[int], str | None],
-) -> list[Event]:
-    """``shared_mmsi`` events: two tracks at once (with the identity alternation seen at
-    the same time), and identity alternation where the tracks cannot be told apart."""
-    flap_ms = int(params["flap_hours"] * 3_600_000)
-    episode_gap = int(params["segment_max_gap_hours"] * 3_600_000)
+def find_shared(
+    query: Query, params: dict[str, float], window: Window
+) -> list[tuple[Shared, int | None]]:
+    """Every time an MMSI is in two places at once, with the likely impostor's MMSI."""
     suspects = [
         int(r["mmsi"])
         for r in query(suspects_sql(params, window))
         if mmsi_info(int(r["mmsi"])).kind != "SAR aircraft"  # aircraft fly faster than ships
     ]
     out = []
-    explained: set[tuple[int, int]] = set()
     for mmsi, track in sorted(suspect_positions(query, suspects, window).items()):
         for shared in shared_periods(mmsi, track, params):
             rows = query(impostor_sql(mmsi, shared.second, params, window))
-            other = pick_impostor(rows, shared.second, params)
-            near = [
-                f for f in flaps.get(mmsi, [])
-                if shared.start - flap_ms <= f[0] <= shared.end + flap_ms
-            ]  # fmt: skip
-            explained.update((mmsi, f[0]) for f in near)
-            details: dict[str, Any] = {
-                "kind": "shared_mmsi",
-                "reasons": ["two_tracks", *(["identity_alternates"] if near else [])],
-                "segments": [shared.first.summary(), shared.second.summary()],
-                "positions": [len(shared.first.t), len(shared.second.t)],
-                "max_separation_km": round(shared.max_separation_m / 1000, 1),
-                "min_separation_km": round(shared.min_separation_m / 1000, 1),
-                "flag": flag_of(mmsi),
-            }
-            names = _names(vessels.get(mmsi, []), shared.start, shared.end)
-            if len(names) > 1:
-                details["names"] = names
-            if near:
-                details["alternating"] = _alternating(near)
-            lat, lon = float(shared.second.lat[0]), float(shared.second.lon[0])
-            out.append(Event("identity", mmsi, shared.start, shared.end, lat, lon,
-                             other_mmsi=other, details=details))  # fmt: skip
+            out.append((shared, pick_impostor(rows, shared.second, params)))
+    return out
+
+
+def shared_events(
+    query: Query,
+    vessels: dict[int, list[Row]],
+    found: list[tuple[Shared, int | None]],
+    flaps: dict[int, list[Flap]],
+    params: dict[str, float],
+    window: Window,
+    flag_of: Callable[[int], str | None],
+) -> list[Event]:
+    """``shared_mmsi`` events: two tracks at once (``found``, with the identity alternation
+    seen at the same time), and identity alternation where the tracks cannot be told
+    apart. ``names_seen``: each name broadcast then, with when (identity_changes.py)."""
+    flap_ms = int(params["flap_hours"] * 3_600_000)
+    episode_gap = int(params["segment_max_gap_hours"] * 3_600_000)
+    out = []
+    explained: set[tuple[int, int]] = set()
+    for shared, other in found:
+        mmsi = shared.mmsi
+        near = [
+            f for f in flaps.get(mmsi, [])
+            if shared.start - flap_ms <= f[0] <= shared.end + flap_ms
+        ]  # fmt: skip
+        explained.update((mmsi, f[0]) for f in near)
+        details: dict[str, Any] = {
+            "kind": "shared_mmsi",
+            "reasons": ["two_tracks", *(["identity_alternates"] if near else [])],
+            "segments": [shared.first.summary(), shared.second.summary()],
+            "positions": [len(shared.first.t), len(shared.second.t)],
+            "max_separation_km": round(shared.max_separation_m / 1000, 1),
+            "min_separation_km": round(shared.min_separation_m / 1000, 1),
+            "flag": flag_of(mmsi),
+        }
+        seen = names_seen(vessels.get(mmsi, []), shared.start - flap_ms, shared.end + flap_ms)
+        if len(seen) > 1:
+            details["names"] = [n["name"] for n in seen]
+            details["names_seen"] = seen
+        if near:
+            details["alternating"] = _alternating(near)
+        lat, lon = float(shared.second.lat[0]), float(shared.second.lon[0])
+        out.append(Event("identity", mmsi, shared.start, shared.end, lat, lon,
+                         other_mmsi=other, details=details))  # fmt: skip
     for mmsi, own_flaps in sorted(flaps.items()):
         rest = sorted(f for f in own_flaps if (mmsi, f[0]) not in explained)
         episodes: list[list[Flap]] = []
@@ -410,8 +406,9 @@ def shared_events(
                 "alternating": _alternating(episode),
                 "flag": flag_of(mmsi),
             }
-            names = _names(vessels.get(mmsi, []), start, end)
-            if len(names) > 1:
-                details["names"] = names
+            seen = names_seen(vessels.get(mmsi, []), start - flap_ms, end + flap_ms)
+            if len(seen) > 1:
+                details["names"] = [n["name"] for n in seen]
+                details["names_seen"] = seen
             out.append(Event("identity", mmsi, start, end, *where, details=details))
     return out
