@@ -47,6 +47,7 @@ EARTH_M = 6_371_008.8
 _M_PER_DEG = EARTH_M * math.pi / 180
 # Slack on the flat-earth box distances used to prune points (metres, and a share).
 _SLACK_M, _SLACK = 30.0, 1.01
+_BATCH_POINTS = 4000  # points per batch: bounds the memory of the cell table's making
 
 
 @cache
@@ -58,20 +59,49 @@ def port_cells(radius_km: float) -> dict[str, list[object]]:
 
 
 def cells_for(points: PlacePoints, radius_m: float) -> dict[str, list[object]]:
+    """The ``port_cells`` columns for ``points``, worked out a few thousand points at a time
+    (whole places per batch, so the pruning within a place sees all of its points)."""
+    by_place = np.argsort(points.place, kind="stable")
+    boundaries = np.nonzero(np.diff(points.place[by_place]))[0] + 1
+    batches = np.split(by_place, boundaries)
+    kept: list[tuple[npt.NDArray[np.int64], ...]] = []
+    batch: list[npt.NDArray[np.int64]] = []
+    for i, members in enumerate(batches):
+        batch.append(members)
+        if sum(len(m) for m in batch) >= _BATCH_POINTS or i == len(batches) - 1:
+            kept.append(_cells_of(points, np.concatenate(batch), radius_m))
+            batch = []
+    point = np.concatenate([k[0] for k in kept]) if kept else np.zeros(0, dtype=np.int64)
+    columns = {
+        "cell_lat": np.concatenate([k[1] for k in kept]).astype(np.int32) if kept else point,
+        "cell_lon": np.concatenate([k[2] for k in kept]).astype(np.int32) if kept else point,
+        "place": points.place[point].astype(np.int32),
+        "point": point.astype(np.int32),
+        "point_lat": points.lat[point],
+        "point_lon": points.lon[point],
+    }
+    # Numpy columns go to Arrow without a Python object per value (pa.table takes them).
+    return cast(dict[str, list[object]], columns)
+
+
+def _cells_of(
+    points: PlacePoints, idx: npt.NDArray[np.int64], radius_m: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(point, cell_lat, cell_lon) kept for the points ``idx`` (whole places)."""
     per_turn = round(360 / CELL_DEG)
     lat_cells = math.ceil(radius_m / (_M_PER_DEG * CELL_DEG)) + 1
-    cos_lat = np.maximum(np.cos(np.radians(points.lat)), 0.01)
+    cos_lat = np.maximum(np.cos(np.radians(points.lat[idx])), 0.01)
     lon_cells = np.ceil(radius_m / (_M_PER_DEG * CELL_DEG * cos_lat)).astype(np.int64) + 1
     lon_cells = np.minimum(lon_cells, per_turn // 2)
     base_lat = np.floor(points.lat / CELL_DEG).astype(np.int64)
     base_lon = np.floor(points.lon / CELL_DEG).astype(np.int64)
     parts: list[tuple[npt.NDArray[np.int64], ...]] = []
     for width in np.unique(lon_cells):
-        idx = np.nonzero(lon_cells == width)[0]
+        group = idx[lon_cells == width]
         dy, dx = np.meshgrid(np.arange(-lat_cells, lat_cells + 1), np.arange(-width, width + 1))
-        point = np.repeat(idx, dy.size)
-        parts.append((point, base_lat[point] + np.tile(dy.ravel(), idx.size),
-                      base_lon[point] + np.tile(dx.ravel(), idx.size)))  # fmt: skip
+        point = np.repeat(group, dy.size)
+        parts.append((point, base_lat[point] + np.tile(dy.ravel(), group.size),
+                      base_lon[point] + np.tile(dx.ravel(), group.size)))  # fmt: skip
     point = np.concatenate([p[0] for p in parts])
     cell_lat = np.concatenate([p[1] for p in parts])
     cell_lon = np.concatenate([p[2] for p in parts])  # unwrapped: distances need it so
@@ -84,25 +114,15 @@ def cells_for(points: PlacePoints, radius_m: float) -> dict[str, list[object]]:
     # Within each (cell, place), the smallest "farthest distance" bounds the place's
     # distance anywhere in the cell: points nearer than that nowhere in it never win.
     place = points.place[point]
-    group_key = ((cell_lat + per_turn) * per_turn + cell_lon + per_turn) * len(points.places)
-    order = np.argsort(group_key + place)
-    ordered = (group_key + place)[order]
+    key = ((cell_lat + per_turn) * per_turn + cell_lon + per_turn) * len(points.places) + place
+    order = np.argsort(key)
+    ordered = key[order]
     starts = np.nonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))[0]
     bound = np.minimum.reduceat(far[order], starts)
     bound_of = np.repeat(bound, np.diff(np.append(starts, order.size)))
     keep = np.empty(order.size, dtype=bool)
     keep[order] = (near[order] <= bound_of * _SLACK + _SLACK_M) | polar[order]
-    point = point[keep]
-    columns = {
-        "cell_lat": cell_lat[keep].astype(np.int32),
-        "cell_lon": cell_lon[keep].astype(np.int32),
-        "place": points.place[point].astype(np.int32),
-        "point": point.astype(np.int32),
-        "point_lat": points.lat[point],
-        "point_lon": points.lon[point],
-    }
-    # Numpy columns go to Arrow without a Python object per value (pa.table takes them).
-    return cast(dict[str, list[object]], columns)
+    return point[keep], cell_lat[keep], cell_lon[keep]
 
 
 def _box_distances(
