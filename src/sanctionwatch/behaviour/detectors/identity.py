@@ -13,10 +13,10 @@ message that showed it, docs/ais.md):
   ``shared_mmsi`` event, not as changes (identity_changes.py; hence these events come
   from ``follow_up``, once the segmenter has run). A change to an IMO number with a wrong
   check digit adds ``invalid_imo`` to the reasons.
-- (``events``) an IMO number (with a valid check digit) broadcast by two MMSIs: for ``clone_min_hours``
-  or more at the same time, ``imo_clone`` over the overlap; one after the other, a new
-  MMSI for the same ship: ``flag_change`` when the MIDs name different flags, else
-  ``mmsi_change``, with ``other_mmsi`` the earlier MMSI.
+- (``events``) an IMO number (with a valid check digit) broadcast by two MMSIs: for
+  ``clone_min_hours`` or more at the same time, ``imo_clone`` over the overlap; one after
+  the other, a new MMSI for the same ship: ``flag_change`` when the MIDs name different
+  flags, else ``mmsi_change``, with ``other_mmsi`` the earlier MMSI.
 
 A change is an instant: ``start`` is the first broadcast of the new value and ``end`` is
 null, as for draught changes and in the generator's truth. The place is the vessel's

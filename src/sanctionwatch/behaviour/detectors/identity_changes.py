@@ -128,3 +128,11 @@ def names_seen(own: list[Row], start: int, end: int) -> list[dict[str, Any]]:
         {"name": name, "first_seen": iso_utc(first), "last_seen": iso_utc(last), "runs": runs}
         for name, (first, last, runs) in sorted(seen.items())
     ]
+
+
+def alternating(flaps: list[Flap]) -> dict[str, list[Any]]:
+    """Per field, the values that alternated (``details.alternating``)."""
+    values: dict[str, set[Any]] = {}
+    for _, name, before, after in flaps:
+        values.setdefault(name, set()).update((before, after))
+    return {name: sorted(v, key=str) for name, v in sorted(values.items())}

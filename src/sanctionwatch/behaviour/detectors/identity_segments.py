@@ -32,7 +32,7 @@ import numpy as np
 from sanctionwatch.ais.mid import mmsi_info
 from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.behaviour.detectors.base import Query, Row, Window, haversine_sql
-from sanctionwatch.behaviour.detectors.identity_changes import Flap, names_seen
+from sanctionwatch.behaviour.detectors.identity_changes import Flap, alternating, names_seen
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.geo.ports import haversine_m
 
@@ -322,13 +322,6 @@ def _locate(
     return float(rows[0]["lat"]), float(rows[0]["lon"])
 
 
-def _alternating(flaps: list[Flap]) -> dict[str, list[Any]]:
-    values: dict[str, set[Any]] = {}
-    for _, name, before, after in flaps:
-        values.setdefault(name, set()).update((before, after))
-    return {name: sorted(v, key=str) for name, v in sorted(values.items())}
-
-
 def find_shared(
     query: Query, params: dict[str, float], window: Window
 ) -> list[tuple[Shared, int | None]]:
@@ -383,7 +376,7 @@ def shared_events(
             details["names"] = [n["name"] for n in seen]
             details["names_seen"] = seen
         if near:
-            details["alternating"] = _alternating(near)
+            details["alternating"] = alternating(near)
         lat, lon = float(shared.second.lat[0]), float(shared.second.lon[0])
         out.append(Event("identity", mmsi, shared.start, shared.end, lat, lon,
                          other_mmsi=other, details=details))  # fmt: skip
@@ -403,7 +396,7 @@ def shared_events(
             details = {
                 "kind": "shared_mmsi",
                 "reasons": ["identity_alternates"],
-                "alternating": _alternating(episode),
+                "alternating": alternating(episode),
                 "flag": flag_of(mmsi),
             }
             seen = names_seen(vessels.get(mmsi, []), start - flap_ms, end + flap_ms)
