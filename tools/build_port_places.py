@@ -82,6 +82,13 @@ GENERIC = {
     "wan",
 }
 
+# First words that do not name a port alone ("Port Said", "San Antonio").
+NOT_ALONE = {
+    "port", "porto", "puerto", "san", "santa", "santo", "sao", "saint", "st", "ste",
+    "bandar", "ras", "cape", "cap", "cabo", "new", "north", "south", "east", "west", "le", "la",
+    "el", "al", "de", "ust", "nizhniy", "novo",
+}  # fmt: skip
+
 SCHEMA = pa.schema(
     [
         ("place", pa.string()),  # key: wpi:<number>, manual:<name> or gfw:<ISO2>:<LABEL>
@@ -124,12 +131,26 @@ class WpiPort:
 
 def name_key(name: str) -> str:
     """``"Qingdao Gang"`` -> ``"qingdao"``; ``"Ch'ongjin"`` -> ``"chongjin"``."""
+    return name_key_words(name).replace(" ", "")
+
+
+def first_word_key(name: str) -> str | None:
+    """``"Tianjin Xin Gang"`` -> ``"tianjin"``: the first word of a name of several words
+    (after the generic last word is dropped), unless it names nothing alone."""
+    words = re.findall(r"[0-9a-z]+", name_key_words(name))
+    if len(words) < 2 or words[0] in NOT_ALONE:
+        return None
+    return words[0]
+
+
+def name_key_words(name: str) -> str:
+    """The name as plain lower-case words, the generic last word dropped."""
     plain = unicodedata.normalize("NFKD", name)
     plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
     words = re.findall(r"[0-9a-z]+", plain.replace("'", ""))
     while len(words) > 1 and words[-1] in GENERIC:
         words.pop()
-    return "".join(words)
+    return " ".join(words)
 
 
 def coordinate(lat_text: str, lon_text: str) -> tuple[float, float] | None:
@@ -274,9 +295,13 @@ def place_name(label: str) -> str:
 
 def build_rows(points: list[Point], ports: list[WpiPort]) -> dict[str, list[object]]:
     by_name: dict[tuple[str, str], list[WpiPort]] = defaultdict(list)
+    by_first_word: dict[tuple[str, str], list[WpiPort]] = defaultdict(list)
     for port in ports:
         for key in {name_key(n) for n in port.names}:
             by_name[(port.country, key)].append(port)
+        first = first_word_key(port.name)
+        if first:
+            by_first_word[(port.country, first)].append(port)
     groups: dict[tuple[str, str], list[Point]] = defaultdict(list)
     for p in points:
         groups[(p.country, p.label)].append(p)
@@ -304,11 +329,16 @@ def build_rows(points: list[Point], ports: list[WpiPort]) -> dict[str, list[obje
     for (country, label), members in sorted(groups.items()):
         lats = np.array([p.lat for p in members])
         lons = np.array([p.lon for p in members])
-        matches = [
-            port
-            for port in dict.fromkeys(by_name.get((country, name_key(label)), []))
-            if float(haversine_m(port.lat, port.lon, lats, lons).min()) <= JOIN_KM * 1000
-        ]
+        # The label names the port (QINGDAO, Qingdao Gang), else begins its name (TIANJIN,
+        # Tianjin Xin Gang).
+        for table in (by_name, by_first_word):
+            matches = [
+                port
+                for port in dict.fromkeys(table.get((country, name_key(label)), []))
+                if float(haversine_m(port.lat, port.lon, lats, lons).min()) <= JOIN_KM * 1000
+            ]
+            if matches:
+                break
         if not matches:
             key = f"gfw:{country}:{label}"
             for p in members:

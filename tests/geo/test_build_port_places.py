@@ -117,3 +117,14 @@ def test_names_are_compared_without_case_accents_or_a_generic_last_word(
     name: str, key: str
 ) -> None:
     assert load_tool().name_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [("Tianjin Xin Gang", "tianjin"), ("Mumbai (Bombay)", "mumbai"), ("Port Said", None),
+     ("Qingdao Gang", None), ("San Antonio", None)],
+)  # fmt: skip
+def test_a_label_may_name_the_first_word_of_a_longer_port_name(
+    name: str, first: str | None
+) -> None:
+    assert load_tool().first_word_key(name) == first
