@@ -168,3 +168,19 @@ def test_a_trip_out_and_back_is_two_calls_a_shared_mmsi_is_not(tmp_path: Path) -
     ]
     shared = sorted(e.port for e in found if e.mmsi == 440000002)
     assert shared == ["Busan", "Pohang"]
+
+
+def test_a_vessel_already_in_port_when_the_data_begins_has_a_call_open_at_its_start(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        # Moored at its very first position, when the data begins: arrival not seen.
+        *visit("440000003", POHANG, [0.5, 0.5, 0.5, 2, 6, 10], ["0", "0", "0", "4", "10", "12"]),
+        # Seen arriving from 6 km out: an arrival.
+        *visit("440000004", POHANG, [6, 2, 0.5, 0.5, 2, 6], ["9", "4", "0", "0", "4", "10"]),
+    ]
+    found = {e.mmsi: e for e in calls(store_with(tmp_path, rows))}
+    assert found[440000003].details["open_start"] is True
+    assert found[440000003].start_ms == ms("2024-03-01T00:00:00")  # when first seen
+    assert found[440000003].details["open"] is False
+    assert found[440000004].details["open_start"] is False
