@@ -182,3 +182,29 @@ def test_an_open_gap_runs_to_the_end_of_the_data_near_the_vessel(tmp_path: Path)
         (273000001, None, 10.0),
         (273000003, None, 12.0),
     }
+
+
+def test_boats_falling_silent_minutes_apart_at_one_outage_are_recognised(tmp_path: Path) -> None:
+    # Eight fishing boats off Nakhodka, reporting rarely, are last heard 17 minutes apart
+    # from 02:00 to 03:59 and heard again from 10:00 to 10:35: one receiver outage, though
+    # no two of them fell silent within 15 minutes of each other. A ninth, silent from 02:10
+    # to 14:30 nearby, went dark on its own: its silence ends four hours after theirs.
+    rows = []
+    for number in range(8):
+        mmsi = f"2730003{number:02d}"
+        lat, lon = 42.60 + number * 0.02, 132.90 + number * 0.01
+        silent = 120 + number * 17  # minutes after midnight
+        rows += [
+            dma_row(f"01/03/2024 {silent // 60:02d}:{silent % 60:02d}:00", mmsi,
+                    f"{lat:.3f}", f"{lon:.3f}"),
+            dma_row(f"01/03/2024 10:{number * 5:02d}:00", mmsi, f"{lat + 0.01:.3f}", f"{lon:.3f}"),
+        ]  # fmt: skip
+    rows += [
+        dma_row("01/03/2024 02:10:00", "273000400", "42.650", "132.950"),
+        dma_row("01/03/2024 14:30:00", "273000400", "42.660", "132.960"),
+    ]
+    found = {e.mmsi: e for e in gaps(store_with(tmp_path, rows))}
+    assert len(found) == 9
+    for number in range(8):
+        assert found[273000300 + number].details["probable_reception_outage"] is True
+    assert "probable_reception_outage" not in found[273000400].details

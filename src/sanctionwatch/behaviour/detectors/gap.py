@@ -130,14 +130,23 @@ def _mark_outages(gaps: list[Event], params: dict[str, float]) -> list[Event]:
     Hand-written (a few hundred gaps at most per run): gaps sorted by start, each compared
     with those that start within the tolerance.
     """
-    tolerance = params["outage_tolerance_minutes"] * 60_000
+    minimum_ms = params["outage_tolerance_minutes"] * 60_000
+    share = params["outage_tolerance_share"]
     radius = params["outage_radius_km"] * 1000
     closed = sorted((g for g in gaps if g.end_ms is not None), key=lambda g: g.start_ms)
+    longest = max(((g.end_ms or 0) - g.start_ms for g in closed), default=0)
+    widest = max(minimum_ms, share * longest)  # no pair starts farther apart than this
     together: dict[int, set[int]] = {}
     for i, a in enumerate(closed):
         for b in closed[i + 1 :]:
-            if b.start_ms - a.start_ms > tolerance:
+            if b.start_ms - a.start_ms > widest:
                 break
+            # Boats that report rarely fall silent at their last report before the outage,
+            # minutes or an hour apart: the tolerance grows with the length of the silence.
+            longer = max((a.end_ms or 0) - a.start_ms, (b.end_ms or 0) - b.start_ms)
+            tolerance = max(minimum_ms, share * longer)
+            if b.start_ms - a.start_ms > tolerance:
+                continue
             if a.mmsi == b.mmsi or abs((b.end_ms or 0) - (a.end_ms or 0)) > tolerance:
                 continue
             if float(haversine_m(a.lat, a.lon, b.lat, b.lon)) <= radius:
