@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -184,3 +185,22 @@ def test_a_vessel_already_in_port_when_the_data_begins_has_a_call_open_at_its_st
     assert found[440000003].start_ms == ms("2024-03-01T00:00:00")  # when first seen
     assert found[440000003].details["open"] is False
     assert found[440000004].details["open_start"] is False
+
+
+def test_a_ferry_shuttling_between_two_ports_makes_a_call_at_each_visit(tmp_path: Path) -> None:
+    # Helsingør and Helsingborg are 4.4 km apart. A ferry berths at each in turn for 20
+    # minutes, every hour, from 00:00 to 06:00: its calls at the two ports alternate and
+    # never overlap (before, positions at Helsingør less than an hour apart did not end a
+    # "call" at Helsingborg, which lasted six hours).
+    helsingor, helsingborg = find_port("Helsingor"), find_port("Helsingborg")
+    rows = []
+    for hour in range(6):
+        for port, minutes in ((helsingor, (0, 10, 20)), (helsingborg, (30, 40, 50))):
+            for minute in minutes:
+                lat, lon = offset(port, 0.2, 0.0)
+                stamp = f"01/03/2024 {hour:02d}:{minute:02d}:00"
+                rows.append(dma_row(stamp, "219000777", lat, lon, sog="0"))
+    found = sorted(calls(store_with(tmp_path, rows)), key=lambda e: e.start_ms)
+    assert [e.port for e in found] == ["Helsingor", "Helsingborg"] * 6
+    for before, after in pairwise(found):
+        assert before.end_ms is not None and before.end_ms < after.start_ms

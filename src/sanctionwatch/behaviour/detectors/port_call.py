@@ -22,7 +22,11 @@ A call is the vessel's positions near one port until it is seen away from it (be
 ``leave_km``) for more than ``max_away_hours`` (1 h), or is silent there for more than
 ``max_silence_hours`` (12 h). Positions elsewhere between two near the port in less than
 an hour do not end it: two ships sharing one MMSI (one moored at Pohang, the other at
-Ch'ongjin, in the rajin scenario) would otherwise cut each call into dozens. A vessel
+Ch'ongjin, in the rajin scenario) would otherwise cut each call into dozens. A call at
+another port in between does end it when the vessel could have sailed there and back
+(``max_shuttle_speed_kn``): a ferry shuttling every half hour between Helsingør and
+Helsingborg, 4.4 km apart, made one 6.7 h "call" at Helsingborg overlapping its calls at
+Helsingør. A vessel
 still in port when the data ends (its last position near the port, within
 ``max_silence_hours`` of the end) gives an open call (end null; ``hours`` so far), which a
 later run closes. One already in port when the data begins (its first position there,
@@ -154,7 +158,10 @@ def sql(params: dict[str, float], window: Window) -> str:
     silence_ms = int(params["max_silence_hours"] * 3_600_000)
     away_ms = int(params["max_away_hours"] * 3_600_000)
     stopped = float(params["stopped_kn"])
+    # metres a vessel may cover per millisecond between two ports (a fast ferry's speed)
+    reach = params["max_shuttle_speed_kn"] * 1852 / 3_600_000
     distance = haversine_sql("p.lat", "p.lon", "c.point_lat", "c.point_lon")
+    moved = haversine_sql("prev_lat", "prev_lon", "lat", "lon")
     return f"""
 WITH p AS (
     SELECT mmsi, epoch_ms(ts) AS t, lat, lon, sog,
@@ -173,16 +180,28 @@ best AS (
     FROM near WHERE d <= {leave_m}
     GROUP BY mmsi, t, lat, lon
 ),
+-- The vessel's previous position near any port: at another port (within enter) and
+-- reachable from there (a ferry shuttling between two ports 4 km apart), it has left this
+-- one; out of reach (two ships on one MMSI, 500 km apart), it has not.
+moves AS (
+    SELECT *, lag(port) OVER m AS prev_port, lag(d) OVER m AS prev_d,
+           lag(t) OVER m AS prev_any_t, lag(lat) OVER m AS prev_lat, lag(lon) OVER m AS prev_lon
+    FROM best
+    WINDOW m AS (PARTITION BY mmsi ORDER BY t, lat, lon)
+),
 seq AS (
     SELECT b.*, p.sog, p.n,
            lag(b.t) OVER w AS prev_t, lag(p.n) OVER w AS prev_n
-    FROM best b JOIN p ON b.mmsi = p.mmsi AND b.t = p.t AND b.lat = p.lat AND b.lon = p.lon
+    FROM moves b JOIN p ON b.mmsi = p.mmsi AND b.t = p.t AND b.lat = p.lat AND b.lon = p.lon
     WINDOW w AS (PARTITION BY b.mmsi, b.port ORDER BY b.t, b.lat, b.lon)
 ),
 islands AS (
     SELECT *,
            sum(CASE WHEN prev_t IS NULL OR t - prev_t > {silence_ms}
                          OR (t - prev_t > {away_ms} AND n - prev_n > 1)
+                         OR (prev_port IS NOT NULL AND prev_port <> port
+                             AND prev_d <= {enter_m}
+                             AND {moved} <= {reach} * (t - prev_any_t))
                     THEN 1 ELSE 0 END)
                OVER (PARTITION BY mmsi, port ORDER BY t, lat, lon
                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS visit
