@@ -46,9 +46,24 @@ END_TOLERANCE_MS = 5 * 60_000
 IN_LIST_CHUNK = 1000
 
 
-def reach_m(params: dict[str, float], dt_ms: float) -> float:
+SOG_NOT_AVAILABLE = 102.0  # AIS: 102.3 means "not available", 102.2 "102.2 kn or more"
+
+
+def speed_kn(params: dict[str, float], top_sog_kn: float | None = None) -> float:
+    """The fastest a vessel may plausibly sail: ``max_speed_kn`` (GFW's 30 kn), or for a fast
+    craft whose own reports say it goes faster (a 36-38 kn high-speed ferry was split into
+    two "ships" by the fixed rule), ``fast_craft_factor`` times its highest reported speed,
+    at most ``fast_craft_max_kn``."""
+    if top_sog_kn is None:
+        return params["max_speed_kn"]
+    fast = min(params["fast_craft_max_kn"], params["fast_craft_factor"] * top_sog_kn)
+    return max(params["max_speed_kn"], fast)
+
+
+def reach_m(params: dict[str, float], dt_ms: float, top_sog_kn: float | None = None) -> float:
     """How far a ship can plausibly be from where it was ``dt_ms`` earlier."""
-    return params["noise_km"] * 1000 + params["max_speed_kn"] * KNOT_M_PER_MS * abs(dt_ms)
+    speed = speed_kn(params, top_sog_kn)
+    return params["noise_km"] * 1000 + speed * KNOT_M_PER_MS * abs(dt_ms)
 
 
 def suspects_sql(params: dict[str, float], window: Window) -> str:
@@ -64,13 +79,18 @@ def suspects_sql(params: dict[str, float], window: Window) -> str:
     dlon = "abs(lon - prev_lon)"
     bound = f"{M_PER_DEGREE} * (abs(lat - prev_lat) + least({dlon}, 360 - {dlon}))"
     noise = float(params["noise_km"] * 1000)
-    speed = float(params["max_speed_kn"] * KNOT_M_PER_MS)
-    reach = f"{noise} + {speed} * (t - prev_t)"
+    slowest, fastest = float(params["max_speed_kn"]), float(params["fast_craft_max_kn"])
+    factor = float(params["fast_craft_factor"])
+    # as speed_kn(): the vessel's own top reported speed may raise the limit (fast craft)
+    speed = f"greatest({slowest}, least({fastest}, {factor} * coalesce(top_sog, 0)))"
+    reach = f"{noise} + {speed} * {KNOT_M_PER_MS} * (t - prev_t)"
     return f"""
 WITH p AS (
     SELECT mmsi, epoch_ms(ts) AS t, lat, lon,
            lag(epoch_ms(ts)) OVER w AS prev_t, lag(lat) OVER w AS prev_lat,
-           lag(lon) OVER w AS prev_lon
+           lag(lon) OVER w AS prev_lon,
+           max(CASE WHEN sog < {SOG_NOT_AVAILABLE} THEN sog END)
+               OVER (PARTITION BY mmsi) AS top_sog
     FROM positions
     WHERE {window.where()}
     WINDOW w AS (PARTITION BY mmsi ORDER BY ts, lat, lon)
@@ -89,17 +109,23 @@ def suspect_positions(query: Query, mmsis: list[int], window: Window) -> dict[in
     for i in range(0, len(mmsis), IN_LIST_CHUNK):
         listing = ", ".join(str(int(m)) for m in mmsis[i : i + IN_LIST_CHUNK])
         rows = query(
-            f"SELECT mmsi, epoch_ms(ts) AS t, lat, lon FROM positions "  # noqa: S608 (numbers only)
+            f"SELECT mmsi, epoch_ms(ts) AS t, lat, lon, sog FROM positions "  # noqa: S608 (numbers only)
             f"WHERE mmsi IN ({listing}) AND {window.where()} ORDER BY mmsi, ts, lat, lon"
         )
         by_mmsi: dict[int, list[Row]] = {}
         for row in rows:
             by_mmsi.setdefault(int(row["mmsi"]), []).append(row)
         for mmsi, own in by_mmsi.items():
+            speeds = [
+                float(r["sog"])
+                for r in own
+                if r["sog"] is not None and float(r["sog"]) < SOG_NOT_AVAILABLE
+            ]
             out[mmsi] = Track(
                 np.array([int(r["t"]) for r in own], dtype=np.int64),
                 np.array([float(r["lat"]) for r in own], dtype=np.float64),
                 np.array([float(r["lon"]) for r in own], dtype=np.float64),
+                max(speeds) if speeds else None,
             )
     return out
 
@@ -109,6 +135,7 @@ class Track:
     t: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
+    top_sog_kn: float | None = None  # the highest speed the vessel itself reported
 
 
 @dataclass
@@ -132,7 +159,7 @@ def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def segment(track: Track, params: dict[str, float]) -> list[list[int]]:
     """Split one MMSI's positions into segments (lists of indices into ``track``)."""
     noise = params["noise_km"] * 1000
-    speed = params["max_speed_kn"] * KNOT_M_PER_MS
+    speed = speed_kn(params, track.top_sog_kn) * KNOT_M_PER_MS
     max_gap = params["segment_max_gap_hours"] * 3_600_000
     t_list = track.t.tolist()
     lat_list = track.lat.tolist()
