@@ -49,6 +49,7 @@ only change with the MMSI, and a mismatch between a broadcast flag and the MID
 from __future__ import annotations
 
 import bisect
+import math
 from itertools import pairwise
 from typing import Any
 
@@ -277,13 +278,43 @@ def _same_ship(old: Row, new: Row) -> bool:
     )
 
 
+def _heard_nearby(
+    query: Query, pair: tuple[int, int], lat: float, lon: float, t0: int, t1: int, km: float
+) -> bool:
+    """Whether any vessel but the two of ``pair`` was heard within about ``km`` of
+    (``lat``, ``lon``) between ``t0`` and ``t1`` (ms): if not, the data has a hole there."""
+    dlat = km / 111.195
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    rows = query(
+        "SELECT count(*) AS n FROM positions "  # noqa: S608 (numbers only)
+        f"WHERE epoch_ms(ts) > {int(t0)} AND epoch_ms(ts) < {int(t1)} "
+        f"AND mmsi NOT IN ({int(pair[0])}, {int(pair[1])}) "
+        f"AND lat BETWEEN {lat - dlat} AND {lat + dlat} "
+        f"AND lon BETWEEN {lon - dlon} AND {lon + dlon}"
+    )
+    return bool(rows and int(rows[0]["n"]) > 0)
+
+
+def _names_agree(old: Row, new: Row) -> bool:
+    """The same broadcast name or call sign (both given)."""
+    return any(old[key] is not None and old[key] == new[key] for key in ("name", "callsign"))
+
+
 def _handovers(
-    activity: dict[int, Row], vessels: dict[int, list[Row]], params: dict[str, float]
+    activity: dict[int, Row],
+    vessels: dict[int, list[Row]],
+    params: dict[str, float],
+    query: Query | None = None,
 ) -> list[Event]:
     """A track that ends for good (``handover_hours`` or more before the end of the data),
     another that begins (as long after its start) within ``handover_hours`` and
     ``handover_km`` of where it ended, reachable at ``max_speed_kn``, with the same
-    dimensions: one ship under a new MMSI. Pairs linked by IMO already are skipped."""
+    dimensions: one ship under a new MMSI. Pairs linked by IMO already are skipped.
+
+    Across a hole in the data (``handover_hole_minutes`` or more between the two, and nothing
+    else heard within ``handover_hole_km`` meanwhile), matching dimensions are not enough:
+    two fishing boats of one common size, one leaving before a two-hour hole and one
+    arriving after it, were read as one ship; the name or call sign must then agree too."""
     if not activity:
         return []
     hours = int(params["handover_hours"] * HOUR_MS)
@@ -323,6 +354,23 @@ def _handovers(
                 best = (d, b)
         if best is not None:
             d, b = best
+            starts = activity[b]
+            begun = int(starts["first_t"])
+            if (
+                query is not None
+                and begun - ended >= params["handover_hole_minutes"] * 60_000
+                and not _names_agree(old, vessels[b][0])
+                and not _heard_nearby(
+                    query,
+                    (a, b),
+                    float(seen["last_lat"]),
+                    float(seen["last_lon"]),
+                    ended,
+                    begun,
+                    params["handover_hole_km"],
+                )
+            ):
+                continue
             details = _new_mmsi_details(old, vessels[b][0], "track_handover")
             details["handover_km"] = round(d / 1000, 3)
             starts = activity[b]
@@ -349,7 +397,7 @@ def follow_up(
     return [
         *renames,
         *_standing(activity, vessels, window),
-        *_handovers(activity, vessels, params),
+        *_handovers(activity, vessels, params, query),
         *seg.shared_events(query, vessels, found, alternation, params, window, flag_of),
     ]
 
