@@ -208,3 +208,48 @@ def test_boats_falling_silent_minutes_apart_at_one_outage_are_recognised(tmp_pat
     for number in range(8):
         assert found[273000300 + number].details["probable_reception_outage"] is True
     assert "probable_reception_outage" not in found[273000400].details
+
+
+def test_a_gap_at_the_edge_of_a_regional_extract_is_open_at_that_side(tmp_path: Path) -> None:
+    # A 2 x 2 degree extract of open ocean. One vessel falls silent 5 km inside its eastern
+    # edge for 14 h (it may have sailed out of the extract); another in the middle does
+    # the same (it went dark where the data would have seen it).
+    # Ten more vessels, reporting hourly inside the box, make it a regional extract.
+    traffic = [
+        dma_row(f"01/03/2024 {hour:02d}:00:00", f"2730005{n + 10:02d}", f"{29.2 + n * 0.15:.3f}",
+                f"{149.2 + n * 0.15:.3f}")
+        for n in range(10)
+        for hour in range(0, 21)
+    ]  # fmt: skip
+    rows = [
+        *traffic,
+        dma_row("01/03/2024 00:00:00", "273000500", "29.000", "149.000"),
+        dma_row("01/03/2024 20:00:00", "273000500", "31.000", "151.000"),
+        dma_row("01/03/2024 01:00:00", "273000501", "30.000", "150.950"),
+        dma_row("01/03/2024 15:00:00", "273000501", "30.010", "150.960"),
+        dma_row("01/03/2024 01:00:00", "273000502", "30.000", "150.000"),
+        dma_row("01/03/2024 15:00:00", "273000502", "30.010", "150.010"),
+    ]
+    found = {e.mmsi: e for e in gaps(store_with(tmp_path, rows))}
+    edge, middle = found[273000501], found[273000502]
+    assert edge.details["extract_edge"] == ["start", "end"]
+    assert edge.details["likely_disabling"] is False
+    assert "extract_edge" not in middle.details
+    assert middle.details["likely_disabling"] is True
+
+
+def test_global_data_has_no_extract_edge(tmp_path: Path) -> None:
+    traffic = [
+        dma_row(f"01/03/2024 {hour:02d}:00:00", f"2730006{n:02d}", "0.000", f"{n:.3f}")
+        for n in range(10, 20)
+        for hour in range(0, 21)
+    ]
+    rows = [
+        *traffic,
+        dma_row("01/03/2024 00:00:00", "273000600", "-40.000", "-170.000"),
+        dma_row("01/03/2024 20:00:00", "273000600", "50.000", "170.000"),
+        dma_row("01/03/2024 01:00:00", "273000601", "30.000", "169.990"),
+        dma_row("01/03/2024 15:00:00", "273000601", "30.010", "169.995"),
+    ]
+    found = {e.mmsi: e for e in gaps(store_with(tmp_path, rows))}
+    assert "extract_edge" not in found[273000601].details

@@ -9,12 +9,14 @@ vessel still silent at the end of the data has an open gap (end null), the end o
 being taken near the vessel: the last time anything was heard within a cell or two of its
 last position (data from a region whose feed stopped earlier leaves no open gaps). Gaps
 that several vessels nearby start and end together are marked as a probable reception
-outage.
+outage. In a regional extract, a gap that starts or ends at the edge of the data is marked
+``extract_edge`` (the vessel may have sailed out of the data) and is not a likely disabling.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, haversine_sql
 from sanctionwatch.behaviour.events import Event
@@ -66,15 +68,25 @@ last_heard AS (
                      % {TURN} + {TURN}) % {TURN}
     WHERE p.next_t IS NULL
     GROUP BY p.mmsi, p.t
+),
+-- The box the data covers: a vessel silent at its edge may only have sailed out of it.
+extent AS (
+    SELECT min(lat) AS south, max(lat) AS north, min(lon) AS west, max(lon) AS east,
+           count(DISTINCT mmsi) AS vessels
+    FROM p
+),
+found AS (
+    SELECT mmsi, t AS start_ms, next_t AS end_ms, next_t AS until_ms, lat, lon, next_lat,
+           next_lon, {distance} AS metres
+    FROM p
+    WHERE next_t IS NOT NULL AND next_t - t >= {min_ms}
+    UNION ALL
+    SELECT p.mmsi, p.t, NULL, last_heard.near_end, p.lat, p.lon, NULL, NULL, NULL
+    FROM p JOIN last_heard ON p.mmsi = last_heard.mmsi AND p.t = last_heard.t
+    WHERE p.next_t IS NULL AND last_heard.near_end - p.t >= {min_ms}
 )
-SELECT mmsi, t AS start_ms, next_t AS end_ms, next_t AS until_ms, lat, lon, next_lat,
-       next_lon, {distance} AS metres
-FROM p
-WHERE next_t IS NOT NULL AND next_t - t >= {min_ms}
-UNION ALL
-SELECT p.mmsi, p.t, NULL, last_heard.near_end, p.lat, p.lon, NULL, NULL, NULL
-FROM p JOIN last_heard ON p.mmsi = last_heard.mmsi AND p.t = last_heard.t
-WHERE p.next_t IS NULL AND last_heard.near_end - p.t >= {min_ms}
+SELECT found.*, extent.south, extent.north, extent.west, extent.east, extent.vessels
+FROM found CROSS JOIN extent
 ORDER BY mmsi, start_ms
 """  # noqa: S608 (numbers only: the parameters and window are typed numbers)
 
@@ -113,13 +125,45 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
                     {"port": p.name, "country": p.country, "km": round(m / 1000, 1)}
                     for p, m in candidates
                 ]
+        edges = _edges(row, params)
+        if edges:
+            details["extract_edge"] = edges
         details["likely_disabling"] = bool(
             hours >= params["likely_disabling_hours"]
             and shore_nm >= params["likely_disabling_shore_nm"]
+            and not edges
         )
         out.append(Event("gap", int(row["mmsi"]), start, end, lat, lon, port=port,
                          details=details))  # fmt: skip
     return _mark_outages(out, params)
+
+
+def _edges(row: Row, params: dict[str, float]) -> list[str]:
+    """The sides of a gap ("start", "end") that lie within ``extract_edge_km`` of the edge of
+    a regional extract (data of ``extract_min_vessels`` vessels or more covering at most
+    ``extract_max_degrees`` each way): there the vessel may have sailed out of the data
+    rather than fallen silent, so the gap is open at that side, as a call still going at the
+    end of the data is. With fewer vessels the box is only where these few happened to be."""
+    south, north = float(row["south"]), float(row["north"])
+    west, east = float(row["west"]), float(row["east"])
+    limit = params["extract_max_degrees"]
+    if north - south > limit or east - west > limit:
+        return []  # not a regional extract: its edges are not where the data stops
+    if int(row["vessels"]) < params["extract_min_vessels"]:
+        return []
+    margin_deg = params["extract_edge_km"] / 111.195
+    sides = [("start", row["lat"], row["lon"]), ("end", row["next_lat"], row["next_lon"])]
+    found = []
+    for side, lat, lon in sides:
+        if lat is None or lon is None:
+            continue
+        scale = max(math.cos(math.radians(float(lat))), 0.01)
+        if (
+            min(float(lat) - south, north - float(lat)) <= margin_deg
+            or min(float(lon) - west, east - float(lon)) * scale <= margin_deg
+        ):
+            found.append(side)
+    return found
 
 
 def _mark_outages(gaps: list[Event], params: dict[str, float]) -> list[Event]:
