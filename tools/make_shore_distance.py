@@ -49,7 +49,7 @@ import numpy.typing as npt
 from global_land_mask import globe
 from scipy.spatial import cKDTree
 
-from sanctionwatch.geo.ports import EARTH_RADIUS_M
+from sanctionwatch.geo.units import EARTH_RADIUS_M
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src/sanctionwatch/geo/data/shore_distance.npz"

@@ -25,9 +25,9 @@ from datetime import datetime
 from typing import Any
 
 from sanctionwatch.behaviour.events import Event
+from sanctionwatch.geo.units import MS_PER_HOUR as HOUR_MS
 
 FOREVER = 2**62
-HOUR_MS = 3_600_000
 
 
 @dataclass

@@ -11,6 +11,7 @@ from functools import cache
 
 from sanctionwatch.geo.places import distance_to_place_m, nearest_place, place_key
 from sanctionwatch.geo.ports import Port, find_port
+from sanctionwatch.geo.units import METRES_PER_NM
 
 # Ports whose calls matter for DPRK monitoring (issue 5, case notes): always reported.
 WATCHED = ("Najin", "Ch'ongjin", "Nampo", "Songnim", "Vostochnyy", "Vladivostok", "Nakhodka",
@@ -42,7 +43,7 @@ def dark_call_ports(
         back = distance_to_place_m(end[0], end[1], place_key(port))
         if max(there, back) > max_km * 1000:
             continue
-        if hours > 0 and (there + back) / 1852 / hours <= max_speed_kn:
+        if hours > 0 and (there + back) / METRES_PER_NM / hours <= max_speed_kn:
             found.append((port, max(there, back)))
     found.sort(key=lambda item: (item[0].country != "KP", item[1]))
     return found

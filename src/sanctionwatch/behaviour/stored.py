@@ -42,11 +42,12 @@ from sanctionwatch.behaviour.params import Params
 from sanctionwatch.behaviour.run import SqlEngine, detect
 from sanctionwatch.behaviour.tables import EVENT_TABLES, DetectorStateRow, EventRow
 from sanctionwatch.errors import InputError, StoreError
+from sanctionwatch.geo.units import hours_ms
 from sanctionwatch.sqlite_files import connect_read_only, connect_writable
 from sanctionwatch.tables import from_row, insert_sql, schema_sql, select_sql, to_params
 
 CONTEXT_HOURS = 48.0
-CONTEXT_MS = int(CONTEXT_HOURS * 3_600_000)
+CONTEXT_MS = hours_ms(CONTEXT_HOURS)
 
 SCHEMA_SQL = schema_sql(*EVENT_TABLES)  # derived from the declarations in tables.py
 

@@ -6,13 +6,13 @@ numpy arrays. Nothing here reads outside the package.
 """
 
 from sanctionwatch.geo.ports import (
-    EARTH_RADIUS_M,
     Port,
     PortNotFoundError,
     find_port,
     haversine_m,
     load_ports,
 )
+from sanctionwatch.geo.units import EARTH_RADIUS_M
 
 __all__ = [
     "EARTH_RADIUS_M",

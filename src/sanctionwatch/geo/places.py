@@ -14,7 +14,6 @@ Loaded once per process, on first use (about 0.1 s); nothing here reads outside 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,12 +22,11 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow.parquet as pq
 
-from sanctionwatch.geo.ports import EARTH_RADIUS_M, Port, haversine_m
+from sanctionwatch.geo.ports import Port, haversine_m
+from sanctionwatch.geo.units import METRES_PER_DEGREE
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
 
 
 @dataclass(frozen=True, slots=True)

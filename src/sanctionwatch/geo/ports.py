@@ -21,8 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sanctionwatch.errors import InputError
-
-EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), metres
+from sanctionwatch.geo.units import EARTH_RADIUS_M
 
 FloatArray = npt.NDArray[np.float64]
 

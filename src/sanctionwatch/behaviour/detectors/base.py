@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sanctionwatch.behaviour.events import Event
+from sanctionwatch.geo.units import EARTH_RADIUS_M
 
 Row = dict[str, Any]
 # Runs one more SQL statement on the detector's engine (``SqlEngine.query``).
@@ -54,7 +55,7 @@ class Detector:
 def haversine_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
     """Great-circle distance in metres between two SQL points (mean Earth radius)."""
     return (
-        f"(2 * 6371008.8 * asin(sqrt(power(sin(radians({lat2} - {lat1}) / 2), 2) + "
+        f"(2 * {EARTH_RADIUS_M} * asin(sqrt(power(sin(radians({lat2} - {lat1}) / 2), 2) + "
         f"cos(radians({lat1})) * cos(radians({lat2})) * "
         f"power(sin(radians({lon2} - {lon1}) / 2), 2))))"
     )

@@ -15,10 +15,11 @@ from __future__ import annotations
 from sanctionwatch.behaviour.detectors.base import Detector, Row, Window
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import nearest_port
+from sanctionwatch.geo.units import hours_ms
 
 
 def sql(params: dict[str, float], window: Window) -> str:
-    lookback = int(params["lookback_hours"] * 3_600_000)
+    lookback = hours_ms(params["lookback_hours"])
     return f"""
 WITH d AS (
     SELECT mmsi, first_seen, draught,
@@ -67,7 +68,7 @@ def _flapping(row: Row, window_ms: int) -> bool:
 
 
 def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
-    window_ms = int(params["flap_hours"] * 3_600_000)
+    window_ms = hours_ms(params["flap_hours"])
     out = []
     for row in rows:
         if _flapping(row, window_ms):

@@ -53,10 +53,14 @@ from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import nearest_port, shore_distance_m
 from sanctionwatch.errors import InputError
 from sanctionwatch.geo.places import any_point_within
+from sanctionwatch.geo.units import (
+    KNOT_M_PER_MS,
+    METRES_PER_DEGREE,
+    METRES_PER_NM,
+    MS_PER_HOUR,
+    hours_ms,
+)
 
-NM = 1852.0
-EARTH_M = 6_371_008.8
-KNOT_MS = 1852.0 / 3_600_000  # metres per millisecond at one knot
 POLAR_LATITUDE = 89.0  # bands reaching beyond this are one longitude cell
 
 
@@ -76,7 +80,7 @@ def _check(params: dict[str, float]) -> None:
 
 def cell_degrees(params: dict[str, float]) -> float:
     """Height of a latitude band: ``max_distance_m`` in degrees, plus 1 %."""
-    return params["max_distance_m"] / (EARTH_M * math.pi / 180) * 1.01
+    return params["max_distance_m"] / METRES_PER_DEGREE * 1.01
 
 
 def _lon_cells(band: str, cell: str) -> str:
@@ -116,13 +120,13 @@ def close_pairs_sql(params: dict[str, float], window: Window) -> str:
 def _sql(params: dict[str, float], window: Window, final: str | None = None) -> str:
     _check(params)
     bin_ms = int(params["bin_minutes"] * 60_000)
-    interpolation_ms = int(params["max_interpolation_hours"] * 3_600_000)
-    min_ms = int(params["min_hours"] * 3_600_000)
-    merge_ms = int(params["merge_hours"] * 3_600_000)
+    interpolation_ms = hours_ms(params["max_interpolation_hours"])
+    min_ms = hours_ms(params["min_hours"])
+    merge_ms = hours_ms(params["merge_hours"])
     cell = _number(cell_degrees(params))
     max_m = _number(params["max_distance_m"])
     slow = _number(params["max_median_speed_kn"])
-    knot = _number(KNOT_MS * bin_ms)  # metres per bin at one knot
+    knot = _number(KNOT_M_PER_MS * bin_ms)  # metres per bin at one knot
     own_cells = _lon_cells("i", cell)
     their_cells = _lon_cells("(i + di)", cell)
     distance = haversine_sql("a.lat", "a.lon", "o.lat", "o.lon")
@@ -250,7 +254,7 @@ def tables(params: dict[str, float]) -> dict[str, dict[str, list[object]]]:
     longest silence bridged), and the 3x3 neighbourhood of a grid cell."""
     _check(params)
     bin_ms = int(params["bin_minutes"] * 60_000)
-    most = int(params["max_interpolation_hours"] * 3_600_000 // max(bin_ms, 1)) + 2
+    most = int(params["max_interpolation_hours"] * MS_PER_HOUR // max(bin_ms, 1)) + 2
     pairs = [(di, dj) for di in (-1, 0, 1) for dj in (-1, 0, 1)]
     return {
         "encounter_offsets": {"k": list(range(most + 1))},
@@ -265,7 +269,7 @@ def near_port(lat: float, lon: float, metres: float) -> bool:
 
 def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
     bin_ms = int(params["bin_minutes"] * 60_000)
-    open_within = int(params["max_interpolation_hours"] * 3_600_000) + bin_ms
+    open_within = hours_ms(params["max_interpolation_hours"]) + bin_ms
     out = []
     for row in rows:
         lat, lon = float(row["lat"]), float(row["lon"])
@@ -274,10 +278,10 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
         port = nearest_port(lat, lon)
         start, last = int(row["start_ms"]), int(row["end_ms"])
         still = bool(row["last_of_both"]) and int(row["data_end"]) - last <= open_within
-        shore = shore_distance_m(lat, lon) / NM
+        shore = shore_distance_m(lat, lon) / METRES_PER_NM
         speed_a, speed_b = float(row["speed_a"]), float(row["speed_b"])
         details = {
-            "hours": round((last - start) / 3_600_000, 2),
+            "hours": round((last - start) / MS_PER_HOUR, 2),
             "open": still,
             "median_distance_m": round(float(row["median_distance_m"]), 1),
             "min_distance_m": round(float(row["min_distance_m"]), 1),

@@ -22,8 +22,8 @@ from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, havers
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import dark_call_ports, shore_distance_m
 from sanctionwatch.geo.ports import haversine_m
+from sanctionwatch.geo.units import METRES_PER_NM, MS_PER_HOUR, hours_ms
 
-NM = 1852.0
 COVER_DEG = 5  # cells of the "where the data ends" map: about 550 km
 TURN = 360 // COVER_DEG
 HALF_TURN = TURN // 2
@@ -36,7 +36,7 @@ def tables(params: dict[str, float]) -> dict[str, dict[str, list[object]]]:
 
 
 def sql(params: dict[str, float], window: Window) -> str:
-    min_ms = int(params["min_hours"] * 3_600_000)
+    min_ms = hours_ms(params["min_hours"])
     distance = haversine_sql("lat", "lon", "next_lat", "next_lon")
     return f"""
 WITH p AS (
@@ -97,8 +97,8 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
         start, end = int(row["start_ms"]), row["end_ms"]
         lat, lon = float(row["lat"]), float(row["lon"])
         # An open gap has lasted until the end of the data near the vessel so far.
-        hours = (int(row["until_ms"]) - start) / 3_600_000
-        shore_nm = shore_distance_m(lat, lon) / NM
+        hours = (int(row["until_ms"]) - start) / MS_PER_HOUR
+        shore_nm = shore_distance_m(lat, lon) / METRES_PER_NM
         details: dict[str, object] = {
             "hours": round(hours, 2),
             "open": end is None,
@@ -110,7 +110,9 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
             details["end_lat"] = round(float(row["next_lat"]), 6)
             details["end_lon"] = round(float(row["next_lon"]), 6)
             details["distance_km"] = round(metres / 1000, 2)
-            details["implied_speed_kn"] = round(metres / NM / hours, 2) if hours else None
+            details["implied_speed_kn"] = (
+                round(metres / METRES_PER_NM / hours, 2) if hours else None
+            )
             candidates = dark_call_ports(
                 (lat, lon),
                 (float(row["next_lat"]), float(row["next_lon"])),

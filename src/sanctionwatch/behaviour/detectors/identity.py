@@ -58,7 +58,6 @@ from sanctionwatch.behaviour.detectors import identity_segments as seg
 from sanctionwatch.behaviour.detectors.base import Detector, Query, Row, Window
 from sanctionwatch.behaviour.detectors.identity_changes import (
     CHANGE_FIELDS,
-    HOUR_MS,
     KIND_OF,
     Spans,
     changes,
@@ -66,6 +65,7 @@ from sanctionwatch.behaviour.detectors.identity_changes import (
 )
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.geo.ports import haversine_m
+from sanctionwatch.geo.units import MS_PER_HOUR as HOUR_MS
 from sanctionwatch.lists.identifiers import is_ship_imo
 
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.behaviour.detectors.base import Row
+from sanctionwatch.geo.units import MS_PER_HOUR as HOUR_MS
 
-HOUR_MS = 3_600_000
 CHANGE_FIELDS = ("imo", "name", "callsign")
 # Fields whose alternation shows two transmitters (not the destination: crews retype it).
 FLAP_FIELDS = ("imo", "name", "callsign", "ship_type", "length", "width", "draught")

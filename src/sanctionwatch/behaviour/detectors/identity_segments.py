@@ -35,10 +35,10 @@ from sanctionwatch.behaviour.detectors.base import Query, Row, Window, haversine
 from sanctionwatch.behaviour.detectors.identity_changes import Flap, alternating, names_seen
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.geo.ports import haversine_m
+from sanctionwatch.geo.units import EARTH_RADIUS_M as EARTH_M
+from sanctionwatch.geo.units import KNOT_M_PER_MS, MS_PER_HOUR, hours_ms
+from sanctionwatch.geo.units import METRES_PER_DEGREE as M_PER_DEGREE
 
-KNOT_M_PER_MS = 1852.0 / 3_600_000
-EARTH_M = 6_371_008.8
-M_PER_DEGREE = EARTH_M * math.pi / 180
 MAX_OPEN_SEGMENTS = 32  # beyond this the stalest open segment is closed (bounded work)
 # The impostor's own MMSI may overlap the segment's ends by this much (clock differences
 # between receivers) and still count as silent while the segment is active.
@@ -160,7 +160,7 @@ def segment(track: Track, params: dict[str, float]) -> list[list[int]]:
     """Split one MMSI's positions into segments (lists of indices into ``track``)."""
     noise = params["noise_km"] * 1000
     speed = speed_kn(params, track.top_sog_kn) * KNOT_M_PER_MS
-    max_gap = params["segment_max_gap_hours"] * 3_600_000
+    max_gap = params["segment_max_gap_hours"] * MS_PER_HOUR
     t_list = track.t.tolist()
     lat_list = track.lat.tolist()
     lon_list = track.lon.tolist()
@@ -268,7 +268,7 @@ def shared_periods(mmsi: int, track: Track, params: dict[str, float]) -> list[Sh
 
 def impostor_sql(mmsi: int, part: Part, params: dict[str, float], window: Window) -> str:
     """Other MMSIs seen around ``part``: silent inside it? last seen before, next after."""
-    hours = int(params["handover_hours"] * 3_600_000)
+    hours = hours_ms(params["handover_hours"])
     t0, t1 = part.start, part.end
     return f"""
 WITH p AS (
@@ -338,7 +338,7 @@ def _locate(
     query: Query, mmsi: int, t: int, params: dict[str, float]
 ) -> tuple[float, float] | None:
     """The vessel's position nearest in time to ``t``, within ``locate_hours``."""
-    hours = int(params["locate_hours"] * 3_600_000)
+    hours = hours_ms(params["locate_hours"])
     rows = query(
         f"SELECT arg_min(lat, (abs(epoch_ms(ts) - {int(t)}), ts, lat, lon)) AS lat, "  # noqa: S608 (numbers only)
         f"arg_min(lon, (abs(epoch_ms(ts) - {int(t)}), ts, lat, lon)) AS lon FROM positions "
@@ -378,8 +378,8 @@ def shared_events(
     """``shared_mmsi`` events: two tracks at once (``found``, with the identity alternation
     seen at the same time), and identity alternation where the tracks cannot be told
     apart. ``names_seen``: each name broadcast then, with when (identity_changes.py)."""
-    flap_ms = int(params["flap_hours"] * 3_600_000)
-    episode_gap = int(params["segment_max_gap_hours"] * 3_600_000)
+    flap_ms = hours_ms(params["flap_hours"])
+    episode_gap = int(params["segment_max_gap_hours"] * MS_PER_HOUR)
     out = []
     explained: set[tuple[int, int]] = set()
     for shared, other in found:

@@ -12,14 +12,13 @@ from __future__ import annotations
 from sanctionwatch.behaviour.detectors.base import Detector, Row, Window
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import shore_distance_m
-
-NM = 1852.0
+from sanctionwatch.geo.units import METRES_PER_NM, MS_PER_HOUR, hours_ms
 
 
 def sql(params: dict[str, float], window: Window) -> str:
     slow = float(params["max_speed_kn"])
-    min_ms = int(params["min_hours"] * 3_600_000)
-    silence_ms = int(params["max_silence_hours"] * 3_600_000)
+    min_ms = hours_ms(params["min_hours"])
+    silence_ms = hours_ms(params["max_silence_hours"])
     return f"""
 WITH p AS (
     SELECT mmsi, epoch_ms(ts) AS t, lat, lon, sog,
@@ -63,17 +62,17 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
     out = []
     for row in rows:
         lat, lon = float(row["lat"]), float(row["lon"])
-        shore_nm = shore_distance_m(lat, lon) / NM
+        shore_nm = shore_distance_m(lat, lon) / METRES_PER_NM
         if not shore_nm >= params["min_shore_nm"]:  # NaN (a position off the grid) too
             continue
         start, last = int(row["start_ms"]), int(row["end_ms"])
         # Still loitering when the data ends: the event is open (end null), as gaps are.
         still = last == int(row["vessel_last"]) and int(row["data_end"]) - last <= int(
-            params["max_silence_hours"] * 3_600_000
+            params["max_silence_hours"] * MS_PER_HOUR
         )
         end = None if still else last
         details = {
-            "hours": round((last - start) / 3_600_000, 2),
+            "hours": round((last - start) / MS_PER_HOUR, 2),
             "open": still,
             "positions": int(row["positions"]),
             "median_speed_kn": round(float(row["median_sog"]), 2),

@@ -47,10 +47,9 @@ from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, havers
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import watched_ports
 from sanctionwatch.geo.places import PlacePoints, place_key, place_points
+from sanctionwatch.geo.units import KNOT_M_PER_MS, METRES_PER_DEGREE, MS_PER_HOUR, hours_ms
 
 CELL_DEG = 0.01
-EARTH_M = 6_371_008.8
-_M_PER_DEG = EARTH_M * math.pi / 180
 # Slack on the flat-earth box distances used to prune points (metres, and a share).
 _SLACK_M, _SLACK = 30.0, 1.01
 _BATCH_POINTS = 4000  # points per batch: bounds the memory of the cell table's making
@@ -95,9 +94,9 @@ def _cells_of(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(point, cell_lat, cell_lon) kept for the points ``idx`` (whole places)."""
     per_turn = round(360 / CELL_DEG)
-    lat_cells = math.ceil(radius_m / (_M_PER_DEG * CELL_DEG)) + 1
+    lat_cells = math.ceil(radius_m / (METRES_PER_DEGREE * CELL_DEG)) + 1
     cos_lat = np.maximum(np.cos(np.radians(points.lat[idx])), 0.01)
-    lon_cells = np.ceil(radius_m / (_M_PER_DEG * CELL_DEG * cos_lat)).astype(np.int64) + 1
+    lon_cells = np.ceil(radius_m / (METRES_PER_DEGREE * CELL_DEG * cos_lat)).astype(np.int64) + 1
     lon_cells = np.minimum(lon_cells, per_turn // 2)
     base_lat = np.floor(points.lat / CELL_DEG).astype(np.int64)
     base_lon = np.floor(points.lon / CELL_DEG).astype(np.int64)
@@ -147,19 +146,19 @@ def _box_distances(
     dx_near = np.maximum(np.maximum(west - lon, lon - east), 0.0) * scale
     dy_far = np.maximum(np.abs(south - lat), np.abs(north - lat))
     dx_far = np.maximum(np.abs(west - lon), np.abs(east - lon)) * scale
-    near = np.hypot(dy_near, dx_near) * _M_PER_DEG
-    far = np.hypot(dy_far, dx_far) * _M_PER_DEG
+    near = np.hypot(dy_near, dx_near) * METRES_PER_DEGREE
+    far = np.hypot(dy_far, dx_far) * METRES_PER_DEGREE
     return near, far
 
 
 def sql(params: dict[str, float], window: Window) -> str:
     enter_m = params["enter_km"] * 1000
     leave_m = params["leave_km"] * 1000
-    silence_ms = int(params["max_silence_hours"] * 3_600_000)
-    away_ms = int(params["max_away_hours"] * 3_600_000)
+    silence_ms = hours_ms(params["max_silence_hours"])
+    away_ms = hours_ms(params["max_away_hours"])
     stopped = float(params["stopped_kn"])
     # metres a vessel may cover per millisecond between two ports (a fast ferry's speed)
-    reach = params["max_shuttle_speed_kn"] * 1852 / 3_600_000
+    reach = params["max_shuttle_speed_kn"] * KNOT_M_PER_MS
     distance = haversine_sql("p.lat", "p.lon", "c.point_lat", "c.point_lon")
     moved = haversine_sql("prev_lat", "prev_lon", "lat", "lon")
     return f"""
@@ -231,7 +230,7 @@ ORDER BY calls.mmsi, calls.start_ms
 def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
     points = place_points()
     watched = {place_key(port) for port in watched_ports()}
-    silence_ms = int(params["max_silence_hours"] * 3_600_000)
+    silence_ms = hours_ms(params["max_silence_hours"])
     out = []
     for row in rows:
         place = points.places[int(row["port"])]
@@ -247,7 +246,7 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
         closest_km = round(float(row["closest_m"]) / 1000, 2)
         point = int(row["closest_point"])
         details = {
-            "hours": round((last - start) / 3_600_000, 2),
+            "hours": round((last - start) / MS_PER_HOUR, 2),
             "open": still,
             "open_start": already,
             "country": place.country,
