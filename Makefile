@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ais_ingest.py
 	$(BIN)/python bench/bench_simulate.py
 	$(BIN)/python bench/bench_accuracy.py
+	$(BIN)/python bench/bench_real_traffic.py
 	$(BIN)/python bench/bench_detect.py --sizes 1,5,10,50 --spark
 	$(BIN)/python bench/bench_movingpandas.py --rows 1000000
 
