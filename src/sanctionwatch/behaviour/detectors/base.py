@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+import jinja2
 
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.geo.units import EARTH_RADIUS_M
@@ -52,10 +55,28 @@ class Detector:
     follow_up: Callable[[Query, list[Row], dict[str, float], Window], list[Event]] | None = None
 
 
-def haversine_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
-    """Great-circle distance in metres between two SQL points (mean Earth radius)."""
-    return (
-        f"(2 * {EARTH_RADIUS_M} * asin(sqrt(power(sin(radians({lat2} - {lat1}) / 2), 2) + "
-        f"cos(radians({lat1})) * cos(radians({lat2})) * "
-        f"power(sin(radians({lon2} - {lon1}) / 2), 2))))"
+@cache
+def _sql_templates() -> jinja2.Environment:
+    """The detectors' query templates (``behaviour/sql/*.sql.j2``). Not HTML, so no
+    autoescaping: what goes in is numbers and SQL conditions made by our own code."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("sanctionwatch.behaviour", "sql"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # noqa: S701 (SQL text, never HTML)
+        keep_trailing_newline=True,
     )
+    environment.globals["earth_radius_m"] = EARTH_RADIUS_M
+    return environment
+
+
+def render_sql(name: str, **values: object) -> str:
+    """The query ``behaviour/sql/<name>.sql.j2`` with ``values`` (numbers, and conditions
+    such as :meth:`Window.where`, made by our code: never user text)."""
+    return _sql_templates().get_template(f"{name}.sql.j2").render(**values)
+
+
+def haversine_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
+    """Great-circle distance in metres between two SQL points (mean Earth radius): the
+    ``haversine`` macro of ``sql/macros.sql.j2``, for queries still built in Python."""
+    macros = _sql_templates().get_template("macros.sql.j2").module
+    return str(macros.haversine(lat1, lon1, lat2, lon2))  # type: ignore[attr-defined]

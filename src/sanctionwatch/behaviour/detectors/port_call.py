@@ -43,7 +43,7 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
-from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, haversine_sql
+from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, render_sql
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import watched_ports
 from sanctionwatch.geo.places import PlacePoints, place_key, place_points
@@ -152,79 +152,19 @@ def _box_distances(
 
 
 def sql(params: dict[str, float], window: Window) -> str:
-    enter_m = params["enter_km"] * 1000
-    leave_m = params["leave_km"] * 1000
-    silence_ms = hours_ms(params["max_silence_hours"])
-    away_ms = hours_ms(params["max_away_hours"])
-    stopped = float(params["stopped_kn"])
-    # metres a vessel may cover per millisecond between two ports (a fast ferry's speed)
-    reach = params["max_shuttle_speed_kn"] * KNOT_M_PER_MS
-    distance = haversine_sql("p.lat", "p.lon", "c.point_lat", "c.point_lon")
-    moved = haversine_sql("prev_lat", "prev_lon", "lat", "lon")
-    return f"""
-WITH p AS (
-    SELECT mmsi, epoch_ms(ts) AS t, lat, lon, sog,
-           row_number() OVER (PARTITION BY mmsi ORDER BY ts, lat, lon) AS n
-    FROM positions WHERE {window.where()}
-),
-near AS (
-    SELECT p.mmsi, p.t, p.lat, p.lon, c.place AS port, c.point, {distance} AS d
-    FROM p JOIN port_cells c
-      ON c.cell_lat = CAST(floor(p.lat / {CELL_DEG}) AS BIGINT)
-     AND c.cell_lon = CAST(floor(p.lon / {CELL_DEG}) AS BIGINT)
-),
-best AS (
-    SELECT mmsi, t, lat, lon, arg_min(port, (d, point)) AS port,
-           arg_min(point, (d, point)) AS point, min(d) AS d
-    FROM near WHERE d <= {leave_m}
-    GROUP BY mmsi, t, lat, lon
-),
--- The vessel's previous position near any port: at another port (within enter) and
--- reachable from there (a ferry shuttling between two ports 4 km apart), it has left this
--- one; out of reach (two ships on one MMSI, 500 km apart), it has not.
-moves AS (
-    SELECT *, lag(port) OVER m AS prev_port, lag(d) OVER m AS prev_d,
-           lag(t) OVER m AS prev_any_t, lag(lat) OVER m AS prev_lat, lag(lon) OVER m AS prev_lon
-    FROM best
-    WINDOW m AS (PARTITION BY mmsi ORDER BY t, lat, lon)
-),
-seq AS (
-    SELECT b.*, p.sog, p.n,
-           lag(b.t) OVER w AS prev_t, lag(p.n) OVER w AS prev_n
-    FROM moves b JOIN p ON b.mmsi = p.mmsi AND b.t = p.t AND b.lat = p.lat AND b.lon = p.lon
-    WINDOW w AS (PARTITION BY b.mmsi, b.port ORDER BY b.t, b.lat, b.lon)
-),
-islands AS (
-    SELECT *,
-           sum(CASE WHEN prev_t IS NULL OR t - prev_t > {silence_ms}
-                         OR (t - prev_t > {away_ms} AND n - prev_n > 1)
-                         OR (prev_port IS NOT NULL AND prev_port <> port
-                             AND prev_d <= {enter_m}
-                             AND {moved} <= {reach} * (t - prev_any_t))
-                    THEN 1 ELSE 0 END)
-               OVER (PARTITION BY mmsi, port ORDER BY t, lat, lon
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS visit
-    FROM seq
-),
-calls AS (
-    SELECT mmsi, port, min(t) FILTER (WHERE d <= {enter_m}) AS start_ms, max(t) AS end_ms,
-           min(t) AS first_ms,
-           min(d) AS closest_m, arg_min(point, (d, t, point)) AS closest_point,
-           count(*) AS positions,
-           count(*) FILTER (WHERE sog < {stopped}) AS stopped_positions
-    FROM islands
-    GROUP BY mmsi, port, visit
-    HAVING min(d) <= {enter_m} AND count(*) FILTER (WHERE sog < {stopped}) > 0
-),
-vessel_span AS (
-    SELECT mmsi, min(t) AS vessel_first, max(t) AS vessel_last FROM p GROUP BY mmsi
-),
-data_span AS (SELECT min(t) AS data_start, max(t) AS data_end FROM p)
-SELECT calls.*, vessel_span.vessel_first, vessel_span.vessel_last,
-       data_span.data_start, data_span.data_end
-FROM calls JOIN vessel_span ON calls.mmsi = vessel_span.mmsi CROSS JOIN data_span
-ORDER BY calls.mmsi, calls.start_ms
-"""  # noqa: S608 (numbers only)
+    """The query of ``behaviour/sql/port_call.sql.j2`` with this run's parameters."""
+    return render_sql(
+        "port_call",
+        window=window.where(),
+        cell_deg=CELL_DEG,
+        enter_m=params["enter_km"] * 1000,
+        leave_m=params["leave_km"] * 1000,
+        silence_ms=hours_ms(params["max_silence_hours"]),
+        away_ms=hours_ms(params["max_away_hours"]),
+        stopped_kn=float(params["stopped_kn"]),
+        # metres a vessel may cover per millisecond between two ports (a fast ferry)
+        reach_m_per_ms=params["max_shuttle_speed_kn"] * KNOT_M_PER_MS,
+    )
 
 
 def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
