@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, haversine_sql
+from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, render_sql
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import dark_call_ports, shore_distance_m
 from sanctionwatch.geo.ports import haversine_m
@@ -36,59 +36,15 @@ def tables(params: dict[str, float]) -> dict[str, dict[str, list[object]]]:
 
 
 def sql(params: dict[str, float], window: Window) -> str:
-    min_ms = hours_ms(params["min_hours"])
-    distance = haversine_sql("lat", "lon", "next_lat", "next_lon")
-    return f"""
-WITH p AS (
-    SELECT mmsi, epoch_ms(ts) AS t, lat, lon,
-           lead(epoch_ms(ts)) OVER w AS next_t,
-           lead(lat) OVER w AS next_lat,
-           lead(lon) OVER w AS next_lon
-    FROM positions
-    WHERE {window.where()}
-    WINDOW w AS (PARTITION BY mmsi ORDER BY ts, lat, lon)
-),
--- Where the data ends near each place: the last time anything was heard in each
--- {COVER_DEG}-degree cell, and an open gap runs to the latest of its cell and the eight
--- around it (longitude wrapping at 180). Data from one region that stops earlier than
--- another's leaves no open gaps behind it.
-heard AS (
-    SELECT CAST(floor(lat / {COVER_DEG}) AS BIGINT) AS cy,
-           CAST(floor(lon / {COVER_DEG}) AS BIGINT) + {HALF_TURN} AS cx,
-           max(t) AS t
-    FROM p GROUP BY 1, 2
-),
-last_heard AS (
-    SELECT p.mmsi, p.t, max(heard.t) AS near_end
-    FROM p
-    JOIN gap_neighbours n ON TRUE
-    JOIN heard
-      ON heard.cy = CAST(floor(p.lat / {COVER_DEG}) AS BIGINT) + n.dy
-     AND heard.cx = ((CAST(floor(p.lon / {COVER_DEG}) AS BIGINT) + {HALF_TURN} + n.dx)
-                     % {TURN} + {TURN}) % {TURN}
-    WHERE p.next_t IS NULL
-    GROUP BY p.mmsi, p.t
-),
--- The box the data covers: a vessel silent at its edge may only have sailed out of it.
-extent AS (
-    SELECT min(lat) AS south, max(lat) AS north, min(lon) AS west, max(lon) AS east,
-           count(DISTINCT mmsi) AS vessels
-    FROM p
-),
-found AS (
-    SELECT mmsi, t AS start_ms, next_t AS end_ms, next_t AS until_ms, lat, lon, next_lat,
-           next_lon, {distance} AS metres
-    FROM p
-    WHERE next_t IS NOT NULL AND next_t - t >= {min_ms}
-    UNION ALL
-    SELECT p.mmsi, p.t, NULL, last_heard.near_end, p.lat, p.lon, NULL, NULL, NULL
-    FROM p JOIN last_heard ON p.mmsi = last_heard.mmsi AND p.t = last_heard.t
-    WHERE p.next_t IS NULL AND last_heard.near_end - p.t >= {min_ms}
-)
-SELECT found.*, extent.south, extent.north, extent.west, extent.east, extent.vessels
-FROM found CROSS JOIN extent
-ORDER BY mmsi, start_ms
-"""  # noqa: S608 (numbers only: the parameters and window are typed numbers)
+    """The query of ``behaviour/sql/gap.sql.j2`` with this run's parameters."""
+    return render_sql(
+        "gap",
+        window=window.where(),
+        min_ms=hours_ms(params["min_hours"]),
+        cover_deg=COVER_DEG,
+        half_turn=HALF_TURN,
+        turn=TURN,
+    )
 
 
 def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
