@@ -46,7 +46,9 @@ END_TOLERANCE_MS = 5 * 60_000
 IN_LIST_CHUNK = 1000
 
 
-SOG_NOT_AVAILABLE = 102.0  # AIS: 102.3 means "not available", 102.2 "102.2 kn or more"
+# The store keeps "not available" (AIS 102.3) as NaN; 102.2 means "102.2 kn or more", no
+# measured speed: neither may raise a vessel's speed limit.
+SOG_NOT_AVAILABLE = 102.0
 
 
 def speed_kn(params: dict[str, float], top_sog_kn: float | None = None) -> float:
