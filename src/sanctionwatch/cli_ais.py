@@ -8,7 +8,7 @@ from contextlib import closing
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.progress import Progress, TaskID
@@ -140,10 +140,12 @@ def ais_vessels(
     with first and last seen, the flag its MMSI implies, and the checks that failed."""
     from sanctionwatch.ais.store import open_store as open_ais_store
     from sanctionwatch.ais.vessels import vessel_histories
+    from sanctionwatch.behaviour.params import default_params
 
     settings: Settings = ctx.obj
+    in_port_km = default_params()["port_call"]["enter_km"]
     with open_ais_store(settings.home, writable=False) as store, store.snapshot():
-        histories = vessel_histories(store, mmsi=mmsi, imo=imo, name=name)
+        histories = vessel_histories(store, mmsi=mmsi, imo=imo, name=name, in_port_km=in_port_km)
     if as_json:
         for history in histories:
             stdout.print(json.dumps(history, ensure_ascii=False))
@@ -162,6 +164,8 @@ def ais_vessels(
                 else ""
             )
         )
+        if history["last_heard"]:
+            stdout.print(f"  last heard {_where(history['last_heard'])}")
         for problem in history["problems"]:
             stdout.print(f"  ! {problem}")
         table = Table(
@@ -193,6 +197,21 @@ def ais_vessels(
             )
         if history["identities"]:
             stdout.print(table)
+
+
+def _where(heard: dict[str, Any]) -> str:
+    """``2023-01-11T04:00:00Z at 36.083, 120.3: in Qingdao Gang (CN; anchorage QINGDAO,
+    0.15 km)``, or ``...: at sea, 136 km from Heuksando (KR)``."""
+    text = f"{heard['time']} at {heard['lat']}, {heard['lon']}"
+    place = heard["place"]
+    if place is None:
+        return text
+    if place["in_port"]:
+        point = f"anchorage {place['anchorage']}, " if place["anchorage"] else ""
+        return f"{text}: in {place['name']} ({place['country']}; {point}{place['distance_km']} km)"
+    return (
+        f"{text}: at sea, {place['distance_km']:,.1f} km from {place['name']} ({place['country']})"
+    )
 
 
 @ais.command("track")

@@ -259,6 +259,39 @@ class PositionStore:
         rows = self.db.execute(sql + " GROUP BY mmsi", params)
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
+    def last_positions(self, last_ts: dict[int, int]) -> dict[int, tuple[float, float]]:
+        """mmsi -> (lat, lon) of its position at ``last_ts[mmsi]`` (ms; from :meth:`activity`).
+
+        Reads only the parts of the days those times fall on, and in them only the rows of
+        these vessels (Parquet statistics skip the rest)."""
+        by_day: dict[str, list[int]] = {}
+        for vessel, ts in last_ts.items():
+            by_day.setdefault(day_of(ts), []).append(vessel)
+        found: dict[int, tuple[float, float]] = {}
+        for day, vessels in by_day.items():
+            low, high = min(vessels), max(vessels)
+            files = [
+                str(self.root / row[0])
+                for row in self.db.execute(
+                    "SELECT path FROM part WHERE day = ? AND min_mmsi <= ? AND max_mmsi >= ?",
+                    [day, high, low],
+                )
+            ]
+            if not files:
+                continue
+            dataset = pads.dataset(files, schema=POSITION_SCHEMA, format="parquet")
+            table = dataset.to_table(
+                columns=["mmsi", "ts", "lat", "lon"],
+                filter=pads.field("mmsi").isin(vessels),
+            )
+            mmsi = table.column("mmsi").to_pylist()
+            ts = table.column("ts").cast(pa.int64()).to_pylist()
+            lat, lon = table.column("lat").to_pylist(), table.column("lon").to_pylist()
+            for row, vessel in enumerate(mmsi):
+                if ts[row] == last_ts[vessel]:
+                    found[vessel] = (lat[row], lon[row])
+        return found
+
     def mmsis(self, ingest_ids: list[int]) -> set[int]:
         """The vessels with positions from these ingests."""
         marks = ",".join("?" * len(ingest_ids))
