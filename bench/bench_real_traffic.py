@@ -33,7 +33,7 @@ from sanctionwatch.engine.duckdb import DuckDBEngine
 ROOT = Path(__file__).resolve().parents[1]
 FILES = [
     "solent_dstl_20160112.csv.gz",  # The Solent and Portsmouth Harbour, 84 min, 91 vessels
-    "aisparser_panama_20140405.nmea.gz",  # Panama Canal, Pacific end, 1 h, 271 vessels
+    "aisparser_panama_20140405.nmea.gz",  # Panama Canal, Balboa to Cristobal, 1 h, 271 vessels
     "noaa_marinecadastre_20230111_1000rows.csv",  # US waters, first 1,000 rows of a day
     "amsa_risky_ais.txt.gz",  # Australian coastal network, no per-line times
     "pyais_nmea_data_sample.txt",  # Aegean, with 100 broken messages
