@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from sanctionwatch.geo import Port, haversine_m
 from sanctionwatch.simulate.routes import Router
-from sanctionwatch.simulate.scenario import CoverageHole, Scenario
+from sanctionwatch.simulate.scenario import Berth, CoverageHole, Scenario
 from sanctionwatch.simulate.truth import TruthEvent
 
 NAUTICAL_MILE = 1852.0
@@ -29,6 +30,11 @@ class PlanContext:
     ports: list[Port]
     events: list[TruthEvent] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def berths(self) -> dict[Port, tuple[Berth, ...]]:
+        """The scenario's listed berths by port (ports it lists none for are absent)."""
+        return dict(self.scenario.berths)
 
     def rng(self, *keys: int | str) -> np.random.Generator:
         """A generator for one purpose, derived from the seed and stable keys (not ``hash()``)."""
@@ -71,8 +77,11 @@ class PlanContext:
         return False
 
     def distance_to_port_m(self, lat: float, lon: float) -> float:
-        """Metres to the nearest port of the gazetteer within the scenario's list."""
-        return float(min(haversine_m(lat, lon, port.lat, port.lon) for port in self.ports))
+        """Metres to the nearest port of the gazetteer within the scenario's list, or to
+        the nearest berth the scenario lists (ships lie there: a port too)."""
+        points = [(port.lat, port.lon) for port in self.ports]
+        points += [(b.lat, b.lon) for berths in self.berths.values() for b in berths]
+        return float(min(haversine_m(lat, lon, a, b) for a, b in points))
 
     def sea_point(
         self,

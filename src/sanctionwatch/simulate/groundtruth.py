@@ -50,6 +50,8 @@ def port_call_events(plans: list[VesselPlan], start: int, end: int) -> list[Trut
             }
             if call.arrival < start:
                 details["began_before_run"] = True
+            if call.berth is not None:
+                details["berth"] = call.berth
             if call.anchored_from is not None:
                 details["anchored_before_h"] = round((call.arrival - call.anchored_from) / HOUR, 2)
             events.append(

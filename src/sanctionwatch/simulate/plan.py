@@ -9,6 +9,8 @@ knots at the interface and metres per second inside segments.
 from __future__ import annotations
 
 import math
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +18,7 @@ import numpy as np
 
 from sanctionwatch.geo import Port
 from sanctionwatch.simulate.routes import Route, Router
-from sanctionwatch.simulate.scenario import Identity, VesselSpec
+from sanctionwatch.simulate.scenario import Berth, Identity, VesselSpec
 
 KNOT = 1852.0 / 3600.0  # metres per second
 HARBOUR_SPEED_KN = 6.0
@@ -83,14 +85,28 @@ class PortCall:
     draught_arrival: float
     draught_departure: float
     anchored_from: int | None = None
+    berth: str | None = None  # the listed berth's label, for ports the scenario gives berths
 
 
 class VesselPlan:
-    """Segments, identities, voyages, dark periods and port calls of one ship, built in order."""
+    """Segments, identities, voyages, dark periods and port calls of one ship, built in order.
 
-    def __init__(self, spec: VesselSpec, router: Router, t: int, lat: float, lon: float) -> None:
+    ``berths``: the scenario's listed berths by port; a ship calling at one of those ports
+    lies at one of them (see :meth:`berth`), elsewhere near the port's point.
+    """
+
+    def __init__(
+        self,
+        spec: VesselSpec,
+        router: Router,
+        t: int,
+        lat: float,
+        lon: float,
+        berths: Mapping[Port, tuple[Berth, ...]] | None = None,
+    ) -> None:
         self.spec = spec
         self.router = router
+        self.berths: Mapping[Port, tuple[Berth, ...]] = berths or {}
         self.segments: list[Segment] = []
         self.identities: list[tuple[int, Identity]] = [(START_OF_TIME, spec.identity)]
         self.voyages: list[tuple[int, Voyage]] = []
@@ -140,8 +156,30 @@ class VesselPlan:
 
     # -- movements -------------------------------------------------------------------------
 
+    def listed_berth(self, port: Port) -> Berth | None:
+        """The scenario's berth this ship uses in ``port`` (always the same one), if any.
+
+        Chosen from the ship's index and the port's name (not ``hash()``), so the same seed
+        gives the same truth; consecutive ships spread over the berths.
+        """
+        listed = self.berths.get(port)
+        if not listed:
+            return None
+        return listed[(self.spec.index + zlib.crc32(port.name.encode())) % len(listed)]
+
     def berth(self, port: Port) -> tuple[float, float]:
-        """Where this ship lies in ``port``: up to about 300 m from the port point, fixed."""
+        """Where this ship lies in ``port``, fixed: up to 120 m from its listed berth when the
+        scenario lists berths there (ships sharing a berth lie apart), else up to about 300 m
+        from the port point."""
+        listed = self.listed_berth(port)
+        if listed is not None:
+            angle = (self.spec.index * 137.508) % 360.0
+            lat, lon = offset_position(
+                listed.lat, listed.lon, angle, 20.0 + (self.spec.index * 37) % 100
+            )
+            if self.router.mask.is_land(np.array([lat]), np.array([lon]))[0]:
+                return listed.lat, listed.lon
+            return lat, lon
         angle = (self.spec.index * 137.508 + len(port.name) * 29.0) % 360.0
         offset = 80.0 + (self.spec.index * 53 + port.lat * 1000) % 220.0
         north = offset * math.cos(math.radians(angle))
@@ -155,6 +193,7 @@ class VesselPlan:
         """Lie at a berth in ``port`` until ``until`` (nav status 5, moored)."""
         lat, lon = self.berth(port)
         if self.at_port is not port:
+            listed = self.listed_berth(port)
             self.calls.append(
                 PortCall(
                     port=port,
@@ -165,6 +204,7 @@ class VesselPlan:
                     draught_arrival=self.draught,
                     draught_departure=self.draught,
                     anchored_from=self._anchored_from,
+                    berth=listed.label if listed is not None else None,
                 )
             )
         self._anchored_from = None
@@ -208,14 +248,23 @@ class VesselPlan:
         self.at_port = None
 
     def route_to(self, lat: float, lon: float, port: Port | None = None) -> Route:
-        """The route from where the ship is to (lat, lon), ending at the berth for a port."""
-        start = (self.at_port.lat, self.at_port.lon) if self.at_port else (self.lat, self.lon)
-        end = (port.lat, port.lon) if port else (lat, lon)
+        """The route from where the ship is to (lat, lon), ending at the berth for a port.
+
+        In and out of a port the route is found from its listed berth where the scenario
+        gives one (a berth may lie 20 km from the port point, across a headland), else from
+        the port point; the last few hundred metres to the ship's own spot are added.
+        """
+        start = self._route_end(self.at_port) if self.at_port else (self.lat, self.lon)
+        end = self._route_end(port) if port else (lat, lon)
         route = self.router.route(start, end)
         return route.extended(
             (self.lat, self.lon) if self.at_port is not None else None,
             self.berth(port) if port is not None else None,
         )
+
+    def _route_end(self, port: Port) -> tuple[float, float]:
+        listed = self.listed_berth(port)
+        return (listed.lat, listed.lon) if listed is not None else (port.lat, port.lon)
 
     def sail(
         self,

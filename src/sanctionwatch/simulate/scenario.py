@@ -28,6 +28,24 @@ class UnknownScenarioError(InputError):
     """The scenario asked for is not built in."""
 
 
+class BadScenarioError(InputError):
+    """A scenario file says something the generator cannot use."""
+
+
+# A berth lies in its port's place: GFW's anchorage labels join a World Port Index port
+# within 50 km of one of their points (geo/data/PROVENANCE.md), so farther is a slip.
+BERTH_MAX_KM = 50.0
+
+
+@dataclass(frozen=True, slots=True)
+class Berth:
+    """Where ships lie in a large port: a position (degrees) and what it is."""
+
+    lat: float
+    lon: float
+    label: str
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
     """What a transponder says about its ship. ``imo`` 0 = none given."""
@@ -189,6 +207,8 @@ class Scenario:
     region: tuple[float, float, float, float] | None = None
     # Encounter events say whether both transponders were on (``details.ais_visible``).
     encounter_visibility: bool = True
+    # Ports whose ships lie at listed berths spread over the port, not at its point.
+    berths: tuple[tuple[Port, tuple[Berth, ...]], ...] = ()
 
     def coverage_holes(self, start: int, end: int) -> list[CoverageHole]:
         """The holes placed in a run from ``start`` to ``end`` (Unix seconds).
@@ -256,7 +276,47 @@ def load_scenario(name: str) -> Scenario:
         .joinpath(f"scenarios/{name}.toml")
         .read_text("utf-8")
     )
-    data = tomllib.loads(text)
+    return scenario_from_toml(tomllib.loads(text), name)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _berths(scenario: str, entry: dict[str, Any], port: Port) -> tuple[Berth, ...]:
+    """The ``berths`` of one ``[[ports]]`` entry: ``[[lat, lon, "label"], ...]``, checked."""
+    listed = entry.get("berths", [])
+    where = f"Scenario {scenario!r}, port {entry['port']!r}"
+    if not isinstance(listed, list):
+        raise BadScenarioError(f'{where}: berths must be a list of [lat, lon, "label"].')
+    berths = []
+    for number, item in enumerate(listed, start=1):
+        shape = isinstance(item, list) and len(item) == 3
+        if not (shape and _is_number(item[0]) and _is_number(item[1])):
+            raise BadScenarioError(
+                f'{where}: berth {number} is {item!r}; give [latitude, longitude, "label"] '
+                "in degrees."
+            )
+        lat, lon, label = float(item[0]), float(item[1]), item[2]
+        if not isinstance(label, str) or not label.strip():
+            raise BadScenarioError(f"{where}: berth {number} {item!r} needs a label (text).")
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            raise BadScenarioError(
+                f"{where}: berth {number} {item!r}: latitude must be within -90..90 and "
+                "longitude within -180..180."
+            )
+        km = haversine_m(lat, lon, port.lat, port.lon) / 1e3
+        if km > BERTH_MAX_KM:
+            raise BadScenarioError(
+                f"{where}: berth {number} {item!r} lies {km:.0f} km from {port.name}'s point; "
+                f"a berth must be within {BERTH_MAX_KM:.0f} km of it."
+            )
+        berths.append(Berth(lat, lon, label.strip()))
+    return tuple(berths)
+
+
+def scenario_from_toml(data: dict[str, Any], name: str) -> Scenario:
+    """A :class:`Scenario` from a parsed scenario file (``name`` for error messages)."""
     head = data["scenario"]
     fleet = data["fleet"]
     region = head.get("region")
@@ -310,6 +370,11 @@ def load_scenario(name: str) -> Scenario:
         if region is None
         else (float(region[0]), float(region[1]), float(region[2]), float(region[3])),
         encounter_visibility=bool(head.get("encounter_visibility", True)),
+        berths=tuple(
+            (port, berths)
+            for entry in data["ports"]
+            if (berths := _berths(name, entry, port := find_port(entry["port"])))
+        ),
     )
 
 

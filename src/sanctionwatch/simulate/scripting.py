@@ -80,7 +80,7 @@ def start_towards(
 
     If there is time the ship waits in ``origin`` first; otherwise it starts part-way.
     """
-    plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, origin.lat, origin.lon)
+    plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, origin.lat, origin.lon, ctx.berths)
     plan.at_port = origin
     plan.lat, plan.lon = plan.berth(origin)
     route = plan.route_to(target[0], target[1], port)

@@ -140,7 +140,7 @@ def start_in_port(
     ctx: PlanContext, spec: VesselSpec, port: Port, rng: np.random.Generator, hours: float
 ) -> VesselPlan:
     """A plan that begins an hour before the run, moored in ``port`` for up to ``hours``."""
-    plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, port.lat, port.lon)
+    plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, port.lat, port.lon, ctx.berths)
     plan.laden = bool(rng.random() < 0.5)
     plan.set_voyage(plan.t, destination_text(port, bool(spec.extra.get("uses_locode"))), None)
     plan.moor(port, ctx.start + int(rng.uniform(0.3, max(0.5, hours)) * HOUR))
@@ -156,7 +156,7 @@ def start_at_sea(
     laden: bool,
 ) -> VesselPlan:
     """A plan that begins an hour before the run part-way from ``origin`` to ``destination``."""
-    plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, origin.lat, origin.lon)
+    plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, origin.lat, origin.lon, ctx.berths)
     plan.at_port = origin
     plan.lat, plan.lon = plan.berth(origin)
     route = plan.route_to(destination.lat, destination.lon, destination)

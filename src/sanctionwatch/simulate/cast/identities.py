@@ -87,7 +87,9 @@ def plan_flag_hopper(ctx: PlanContext, spec: VesselSpec) -> VesselPlan:
     rng = ctx.rng("cast", spec.key)
     start_port = params.port("start_port")
     hops = len(params.raw.get("hops", []))
-    plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, start_port.lat, start_port.lon)
+    plan = VesselPlan(
+        spec, ctx.router, ctx.start - HOUR, start_port.lat, start_port.lon, ctx.berths
+    )
     plan.set_voyage(plan.t, destination(start_port), None)
     stay = params.span("start_stay_hours", (11.0, 14.0))
     plan.moor(start_port, ctx.start + int(rng.uniform(*stay) * HOUR))
@@ -141,7 +143,7 @@ def plan_imo_changer(ctx: PlanContext, spec: VesselSpec) -> VesselPlan:
     """Starts moored at home (visible), trades; sends ``new_imo`` from ``change_hours`` in."""
     params = spec_params(ctx.scenario.name, spec.key, spec.extra)
     rng = ctx.rng("cast", spec.key)
-    plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, spec.home.lat, spec.home.lon)
+    plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, spec.home.lat, spec.home.lon, ctx.berths)
     plan.set_voyage(plan.t, destination(spec.home), None)
     stay = params.span("start_stay_hours", (3.0, 5.0))
     plan.moor(spec.home, ctx.start + int(rng.uniform(*stay) * HOUR))

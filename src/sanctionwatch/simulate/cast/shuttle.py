@@ -81,12 +81,12 @@ def plan_shuttle(ctx: PlanContext, spec: VesselSpec, phase: int) -> VesselPlan:
         )
         state = "to_home"
     elif phase == 2:
-        plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, home.lat, home.lon)
+        plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, home.lat, home.lon, ctx.berths)
         plan.set_voyage(plan.t, destination(home), None)
         plan.moor(home, ctx.start + int(rng.uniform(4, 7) * HOUR))
         state = "at_home"
     else:
-        plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, home.lat, home.lon)
+        plan = VesselPlan(spec, ctx.router, ctx.start - HOUR, home.lat, home.lon, ctx.berths)
         plan.at_port = home
         plan.lat, plan.lon = plan.berth(home)
         route = plan.route_to(dark_port.lat, dark_port.lon, dark_port)
