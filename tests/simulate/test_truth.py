@@ -145,7 +145,14 @@ def test_port_calls_are_at_their_port(run: Run) -> None:
         rows = rows_of(run, vessel_index(run, event), start + 1, end - 1)
         assert (rows.size > 0) == event["details"]["ais_visible"]
         if rows.size:
-            distance = haversine_m(p["lat"][rows], p["lon"][rows], port.lat, port.lon)
+            # At a berth the scenario lists (issue 12) the ship lies at the call's position,
+            # which may be far from the port point; elsewhere near the port point.
+            lat, lon = (
+                (event["lat"], event["lon"])
+                if "berth" in event["details"]
+                else (port.lat, port.lon)
+            )
+            distance = haversine_m(p["lat"][rows], p["lon"][rows], lat, lon)
             assert distance.max() < 3000  # GFW port visit: within 3 km
             assert p["sog"][rows].max() < 0.2  # and stopped
     # Every moored report belongs to a recorded call.
