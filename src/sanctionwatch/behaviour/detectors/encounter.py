@@ -4,8 +4,10 @@ each at a median speed under ``max_median_speed_kn`` (2 kn), at least ``min_port
 (10 km) from any port. There is no calendar-day windowing: a meeting across midnight is
 one event.
 
-The heavy work is one SQL statement (portable: CTEs, window functions, joins and plain
-arithmetic, so that sqlglot can translate it for Spark):
+The heavy work is one SQL statement, ``behaviour/sql/encounter.sql.j2`` (portable: CTEs,
+window functions, joins and plain arithmetic, so that sqlglot can translate it for Spark;
+haversine, longitude wrapping and grid keys are the shared macros of ``sql/macros.sql.j2``).
+This module formats the parameters into it as numbers. Its steps:
 
 1. Resampling. Each vessel gets one row per ``bin_minutes`` (10-minute) bin, ``floor(t /
    bin)``: the mean of its positions in that bin (a bin straddling the antimeridian
@@ -48,7 +50,7 @@ from __future__ import annotations
 
 import math
 
-from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, haversine_sql
+from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, render_sql
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import nearest_port, shore_distance_m
 from sanctionwatch.errors import InputError
@@ -83,170 +85,37 @@ def cell_degrees(params: dict[str, float]) -> float:
     return params["max_distance_m"] / METRES_PER_DEGREE * 1.01
 
 
-def _lon_cells(band: str, cell: str) -> str:
-    """SQL: how many longitude cells latitude band ``band`` has (each at least one band
-    high in metres at the band's poleward edge plus one band; one cell near the poles)."""
-    edge = f"least(90.0, greatest(abs({band} * {cell}), abs(({band} + 1) * {cell})) + {cell})"
-    return (
-        f"CASE WHEN {edge} >= {POLAR_LATITUDE} THEN CAST(1 AS BIGINT) ELSE greatest("
-        f"CAST(1 AS BIGINT), CAST(floor(360.0 * cos(radians({edge})) / {cell}) AS BIGINT)) END"
-    )
-
-
-def _wrap(degrees: str) -> str:
-    """SQL: a longitude (or difference) brought into [-180, 180)."""
-    return f"({degrees} - 360.0 * floor(({degrees} + 180.0) / 360.0))"
-
-
-def _mean_lon(column: str) -> str:
-    """SQL aggregate: the mean longitude, also for a group straddling the antimeridian."""
-    shifted = f"avg(CASE WHEN {column} < 0 THEN {column} + 360.0 ELSE {column} END)"
-    return (
-        f"CASE WHEN max({column}) - min({column}) > 180.0 THEN {_wrap(shifted)} "
-        f"ELSE avg({column}) END"
-    )
-
-
 def sql(params: dict[str, float], window: Window) -> str:
-    return _sql(params, window)
+    """The query of ``behaviour/sql/encounter.sql.j2`` with this run's parameters."""
+    return _render(params, window, close_pairs_only=False)
 
 
 def close_pairs_sql(params: dict[str, float], window: Window) -> str:
     """The pair-bins within ``max_distance_m`` the grid join finds (mmsi_a, mmsi_b, b,
     d), for checking the join against brute force."""
-    return _sql(params, window, "SELECT mmsi_a, mmsi_b, b, d FROM near ORDER BY mmsi_a, b")
+    return _render(params, window, close_pairs_only=True)
 
 
-def _sql(params: dict[str, float], window: Window, final: str | None = None) -> str:
+def _render(params: dict[str, float], window: Window, close_pairs_only: bool) -> str:
+    """The template with the parameters as SQL literals: times in whole milliseconds (bins
+    are counted in them), distances and speeds as DOUBLEs (:func:`_number`)."""
     _check(params)
     bin_ms = int(params["bin_minutes"] * 60_000)
-    interpolation_ms = hours_ms(params["max_interpolation_hours"])
-    min_ms = hours_ms(params["min_hours"])
-    merge_ms = hours_ms(params["merge_hours"])
-    cell = _number(cell_degrees(params))
-    max_m = _number(params["max_distance_m"])
-    slow = _number(params["max_median_speed_kn"])
-    knot = _number(KNOT_M_PER_MS * bin_ms)  # metres per bin at one knot
-    own_cells = _lon_cells("i", cell)
-    their_cells = _lon_cells("(i + di)", cell)
-    distance = haversine_sql("a.lat", "a.lon", "o.lat", "o.lon")
-    step = haversine_sql("prev_lat", "prev_lon", "lat", "lon")
-    # Interpolated at the middle of bin b + k, between the mean times of the two bins.
-    fraction = f"(((b + k) * {bin_ms} + {bin_ms // 2}) - tm) / (next_tm - tm)"
-    default = f"""
-SELECT s.mmsi_a, s.mmsi_b, min(s.b) * {bin_ms} AS start_ms, max(s.b) * {bin_ms} AS end_ms,
-       avg(s.lat) AS lat, {_mean_lon("s.lon")} AS lon,
-       median(s.d) AS median_distance_m, min(s.d) AS min_distance_m,
-       median(s.speed_a) AS speed_a, median(s.speed_b) AS speed_b,
-       count(*) AS bins, sum(s.interpolated) AS interpolated_bins,
-       count(DISTINCT s.island) AS runs,
-       CASE WHEN max(s.b) = max(s.last_a) AND max(s.b) = max(s.last_o) THEN 1 ELSE 0 END
-           AS last_of_both,
-       max(data_end.t) AS data_end
-FROM islands s
-JOIN merged m ON m.mmsi_a = s.mmsi_a AND m.mmsi_b = s.mmsi_b AND m.island = s.island
-CROSS JOIN data_end
-GROUP BY s.mmsi_a, s.mmsi_b, m.encounter
-HAVING median(s.speed_a) < {slow} AND median(s.speed_b) < {slow}
-ORDER BY mmsi_a, start_ms
-"""  # noqa: S608 (numbers only)
-    return f"""
-WITH p AS (
-    SELECT mmsi, epoch_ms(ts) AS t, lat, lon,
-           CASE WHEN sog IS NULL OR isnan(sog) THEN NULL ELSE CAST(sog AS DOUBLE) END AS sog,
-           CAST(floor(epoch_ms(ts) / {bin_ms}) AS BIGINT) AS b
-    FROM positions
-    WHERE {window.where()} AND lat IS NOT NULL AND lon IS NOT NULL
-),
-data_end AS (SELECT max(t) AS t FROM p),
-vb AS (
-    SELECT mmsi, b, min(t) AS t0, max(t) AS t1, avg(t) AS tm, avg(lat) AS lat,
-           {_mean_lon("lon")} AS lon, avg(sog) AS sog
-    FROM p
-    GROUP BY mmsi, b
-),
-nx AS (
-    SELECT *, lead(b) OVER w AS next_b, lead(t0) OVER w AS next_t0,
-           lead(tm) OVER w AS next_tm, lead(lat) OVER w AS next_lat,
-           lead(lon) OVER w AS next_lon, lead(sog) OVER w AS next_sog,
-           max(b) OVER (PARTITION BY mmsi) AS last_b
-    FROM vb
-    WINDOW w AS (PARTITION BY mmsi ORDER BY b)
-),
-bridged AS (
-    SELECT * FROM nx
-    WHERE next_b IS NOT NULL AND next_b - b > 1 AND next_t0 - t1 <= {interpolation_ms}
-),
-filled AS (
-    SELECT mmsi, b, lat, lon, sog, last_b, 0 AS interpolated FROM nx
-    UNION ALL
-    SELECT mmsi, b + k AS b,
-           lat + {fraction} * (next_lat - lat) AS lat,
-           {_wrap(f"lon + {fraction} * {_wrap('next_lon - lon')}")} AS lon,
-           sog + {fraction} * (next_sog - sog) AS sog,
-           last_b, 1 AS interpolated
-    FROM bridged JOIN encounter_offsets ON k >= 1 AND k < next_b - b
-),
-moved AS (
-    SELECT *, lag(b) OVER w AS prev_b, lag(lat) OVER w AS prev_lat,
-           lag(lon) OVER w AS prev_lon
-    FROM filled
-    WINDOW w AS (PARTITION BY mmsi ORDER BY b)
-),
-cells AS (
-    SELECT mmsi, b, lat, lon, last_b, interpolated,
-           coalesce(sog, CASE WHEN prev_b = b - 1 THEN {step} / {knot} END) AS speed,
-           CAST(floor(lat / {cell}) AS BIGINT) AS i
-    FROM moved
-),
-banded AS (SELECT *, {own_cells} AS n FROM cells),
-own AS (
-    SELECT *, (CAST(floor((lon + 180.0) / 360.0 * n) AS BIGINT) % n + n) % n AS j
-    FROM banded
-),
-around AS (
-    SELECT c.*, n.di, n.dj, c.i + n.di AS ci, {their_cells} AS cn
-    FROM cells c CROSS JOIN encounter_neighbours n
-),
-listed AS (
-    SELECT *,
-           ((CAST(floor((lon + 180.0) / 360.0 * cn) AS BIGINT) + dj) % cn + cn) % cn AS cj
-    FROM around
-    WHERE cn >= 3 OR (dj >= 0 AND dj < cn)
-),
-near AS (
-    SELECT a.mmsi AS mmsi_a, o.mmsi AS mmsi_b, a.b, {distance} AS d,
-           (a.lat + o.lat) / 2 AS lat,
-           {_wrap(f"a.lon + {_wrap('o.lon - a.lon')} / 2")} AS lon,
-           a.speed AS speed_a, o.speed AS speed_b, a.last_b AS last_a, o.last_b AS last_o,
-           CASE WHEN a.interpolated = 1 OR o.interpolated = 1 THEN 1 ELSE 0 END AS interpolated
-    FROM listed a JOIN own o ON o.b = a.b AND o.i = a.ci AND o.j = a.cj
-    WHERE a.mmsi < o.mmsi AND {distance} <= {max_m}
-),
-islands AS (
-    SELECT *, b - row_number() OVER (PARTITION BY mmsi_a, mmsi_b ORDER BY b) AS island
-    FROM near
-),
-runs AS (
-    SELECT mmsi_a, mmsi_b, island, min(b) AS first_b, max(b) AS end_b
-    FROM islands
-    GROUP BY mmsi_a, mmsi_b, island
-    HAVING (max(b) - min(b)) * {bin_ms} >= {min_ms}
-),
-chained AS (
-    SELECT *, lag(end_b) OVER (PARTITION BY mmsi_a, mmsi_b ORDER BY first_b) AS prev_end
-    FROM runs
-),
-merged AS (
-    SELECT mmsi_a, mmsi_b, island,
-           sum(CASE WHEN prev_end IS NULL OR (first_b - prev_end) * {bin_ms} >= {merge_ms}
-                    THEN 1 ELSE 0 END)
-               OVER (PARTITION BY mmsi_a, mmsi_b ORDER BY first_b
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS encounter
-    FROM chained
-)
-{final or default}
-"""  # noqa: S608 (numbers only)
+    return render_sql(
+        "encounter",
+        window=window.where(),
+        bin_ms=bin_ms,
+        half_bin_ms=bin_ms // 2,  # interpolated positions are placed mid-bin
+        interpolation_ms=hours_ms(params["max_interpolation_hours"]),
+        min_ms=hours_ms(params["min_hours"]),
+        merge_ms=hours_ms(params["merge_hours"]),
+        cell_deg=_number(cell_degrees(params)),
+        max_m=_number(params["max_distance_m"]),
+        slow_kn=_number(params["max_median_speed_kn"]),
+        knot_m=_number(KNOT_M_PER_MS * bin_ms),  # metres per bin at one knot
+        polar_lat=POLAR_LATITUDE,
+        close_pairs_only=close_pairs_only,
+    )
 
 
 def tables(params: dict[str, float]) -> dict[str, dict[str, list[object]]]:
