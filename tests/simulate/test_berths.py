@@ -17,10 +17,11 @@ from sanctionwatch.errors import InputError
 from sanctionwatch.geo import find_port, haversine_m
 from sanctionwatch.geo.places import nearest_place
 from sanctionwatch.simulate import load_scenario, simulate
+from sanctionwatch.simulate.berths import Berth
 from sanctionwatch.simulate.land import land_mask
 from sanctionwatch.simulate.plan import VesselPlan
 from sanctionwatch.simulate.routes import Router
-from sanctionwatch.simulate.scenario import Berth, scenario_from_toml
+from sanctionwatch.simulate.scenario import scenario_from_toml
 from tests.simulate.conftest import Run, read_run
 from tests.simulate.test_reporting import spec
 

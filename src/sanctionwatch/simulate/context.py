@@ -10,8 +10,9 @@ from functools import cached_property
 import numpy as np
 
 from sanctionwatch.geo import Port, haversine_m
+from sanctionwatch.simulate.berths import Berth
 from sanctionwatch.simulate.routes import Router
-from sanctionwatch.simulate.scenario import Berth, CoverageHole, Scenario
+from sanctionwatch.simulate.scenario import CoverageHole, Scenario
 from sanctionwatch.simulate.truth import TruthEvent
 
 NAUTICAL_MILE = 1852.0

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from sanctionwatch.geo import Port
+from sanctionwatch.simulate.berths import Berth
 from sanctionwatch.simulate.routes import Route, Router
-from sanctionwatch.simulate.scenario import Berth, Identity, VesselSpec
+from sanctionwatch.simulate.scenario import Identity, VesselSpec
 
 KNOT = 1852.0 / 3600.0  # metres per second
 HARBOUR_SPEED_KN = 6.0

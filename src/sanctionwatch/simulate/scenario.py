@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from sanctionwatch.errors import InputError
 from sanctionwatch.geo import Port, find_port, haversine_m
+from sanctionwatch.simulate.berths import Berth, parse_berths
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -26,24 +27,6 @@ BoolArray = npt.NDArray[np.bool_]
 
 class UnknownScenarioError(InputError):
     """The scenario asked for is not built in."""
-
-
-class BadScenarioError(InputError):
-    """A scenario file says something the generator cannot use."""
-
-
-# A berth lies in its port's place: GFW's anchorage labels join a World Port Index port
-# within 50 km of one of their points (geo/data/PROVENANCE.md), so farther is a slip.
-BERTH_MAX_KM = 50.0
-
-
-@dataclass(frozen=True, slots=True)
-class Berth:
-    """Where ships lie in a large port: a position (degrees) and what it is."""
-
-    lat: float
-    lon: float
-    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,42 +262,6 @@ def load_scenario(name: str) -> Scenario:
     return scenario_from_toml(tomllib.loads(text), name)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _berths(scenario: str, entry: dict[str, Any], port: Port) -> tuple[Berth, ...]:
-    """The ``berths`` of one ``[[ports]]`` entry: ``[[lat, lon, "label"], ...]``, checked."""
-    listed = entry.get("berths", [])
-    where = f"Scenario {scenario!r}, port {entry['port']!r}"
-    if not isinstance(listed, list):
-        raise BadScenarioError(f'{where}: berths must be a list of [lat, lon, "label"].')
-    berths = []
-    for number, item in enumerate(listed, start=1):
-        shape = isinstance(item, list) and len(item) == 3
-        if not (shape and _is_number(item[0]) and _is_number(item[1])):
-            raise BadScenarioError(
-                f'{where}: berth {number} is {item!r}; give [latitude, longitude, "label"] '
-                "in degrees."
-            )
-        lat, lon, label = float(item[0]), float(item[1]), item[2]
-        if not isinstance(label, str) or not label.strip():
-            raise BadScenarioError(f"{where}: berth {number} {item!r} needs a label (text).")
-        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-            raise BadScenarioError(
-                f"{where}: berth {number} {item!r}: latitude must be within -90..90 and "
-                "longitude within -180..180."
-            )
-        km = haversine_m(lat, lon, port.lat, port.lon) / 1e3
-        if km > BERTH_MAX_KM:
-            raise BadScenarioError(
-                f"{where}: berth {number} {item!r} lies {km:.0f} km from {port.name}'s point; "
-                f"a berth must be within {BERTH_MAX_KM:.0f} km of it."
-            )
-        berths.append(Berth(lat, lon, label.strip()))
-    return tuple(berths)
-
-
 def scenario_from_toml(data: dict[str, Any], name: str) -> Scenario:
     """A :class:`Scenario` from a parsed scenario file (``name`` for error messages)."""
     head = data["scenario"]
@@ -373,7 +320,7 @@ def scenario_from_toml(data: dict[str, Any], name: str) -> Scenario:
         berths=tuple(
             (port, berths)
             for entry in data["ports"]
-            if (berths := _berths(name, entry, port := find_port(entry["port"])))
+            if (berths := parse_berths(name, entry, port := find_port(entry["port"])))
         ),
     )
 
