@@ -12,42 +12,21 @@ reported: that is two ships broadcasting one MMSI, which the identity detector r
 
 from __future__ import annotations
 
-from sanctionwatch.behaviour.detectors.base import Detector, Row, Window
+from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, render_sql
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import nearest_port
 from sanctionwatch.geo.units import hours_ms
 
 
 def sql(params: dict[str, float], window: Window) -> str:
-    lookback = hours_ms(params["lookback_hours"])
-    return f"""
-WITH d AS (
-    SELECT mmsi, first_seen, draught,
-           lag(draught) OVER w AS previous, lag(first_seen) OVER w AS previous_since,
-           lag(draught, 2) OVER w AS before_previous,
-           lead(draught) OVER w AS next, lead(first_seen) OVER w AS next_since
-    FROM identity
-    WHERE draught IS NOT NULL
-    WINDOW w AS (PARTITION BY mmsi ORDER BY first_seen, last_seen)
-),
-c AS (
-    SELECT * FROM d
-    WHERE previous IS NOT NULL AND previous > 0
-      AND abs(draught - previous) >= {float(params["min_metres"])}
-      AND abs(draught - previous) / previous >= {float(params["min_fraction"])}
-      AND {window.where_ms("first_seen")}
-)
-SELECT c.mmsi, c.first_seen AS start_ms, c.previous, c.draught,
-       max(c.previous_since) AS previous_since, max(c.before_previous) AS before_previous,
-       max(c.next) AS next, max(c.next_since) AS next_since,
-       -- the last position; of two at the same instant (two ships on one MMSI) the same
-       -- one on every engine and run: ties broken by lat, then lon
-       arg_max(p.lat, (p.ts, p.lat, p.lon)) AS lat, arg_max(p.lon, (p.ts, p.lat, p.lon)) AS lon
-FROM c JOIN positions p
-  ON p.mmsi = c.mmsi AND epoch_ms(p.ts) BETWEEN c.first_seen - {lookback} AND c.first_seen
-GROUP BY c.mmsi, c.first_seen, c.previous, c.draught
-ORDER BY c.mmsi, start_ms
-"""  # noqa: S608 (numbers only)
+    """The query of ``behaviour/sql/draught_change.sql.j2`` with this run's parameters."""
+    return render_sql(
+        "draught_change",
+        window_first_seen=window.where_ms("first_seen"),
+        min_metres=float(params["min_metres"]),
+        min_fraction=float(params["min_fraction"]),
+        lookback_ms=hours_ms(params["lookback_hours"]),
+    )
 
 
 def _flapping(row: Row, window_ms: int) -> bool:

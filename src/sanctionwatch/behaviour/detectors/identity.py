@@ -44,6 +44,11 @@ From the positions (``follow_up``, identity_segments.py):
 AIS carries no flag: the flag here is the one the MID implies (ais/mid.py), so a flag can
 only change with the MMSI, and a mismatch between a broadcast flag and the MID
 (``mid_flag_mismatch``) cannot be seen in AIS data; the store keeps no flag field.
+
+The queries are in ``behaviour/sql/identity*.sql.j2``: the history (``identity``), each
+vessel's first and last position (``identity_first_last``) and the hole-in-the-data check of
+hand-overs (``identity_heard_nearby``) here; the segmenter's in identity_tracks.py and
+identity_segments.py.
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ from typing import Any
 
 from sanctionwatch.ais.mid import mmsi_info
 from sanctionwatch.behaviour.detectors import identity_segments as seg
-from sanctionwatch.behaviour.detectors.base import Detector, Query, Row, Window
+from sanctionwatch.behaviour.detectors.base import Detector, Query, Row, Window, render_sql
 from sanctionwatch.behaviour.detectors.identity_changes import (
     CHANGE_FIELDS,
     KIND_OF,
@@ -63,6 +68,7 @@ from sanctionwatch.behaviour.detectors.identity_changes import (
     changes,
     flaps,
 )
+from sanctionwatch.behaviour.detectors.identity_tracks import reach_m
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.geo.ports import haversine_m
 from sanctionwatch.geo.units import MS_PER_HOUR as HOUR_MS
@@ -71,39 +77,14 @@ from sanctionwatch.lists.identifiers import is_ship_imo
 
 def sql(params: dict[str, float], window: Window) -> str:
     """The identity history up to the window's end, each row that starts a change (or the
-    vessel's first row, or its first IMO number) placed at the nearest position."""
-    locate = int(params["locate_hours"] * HOUR_MS)
-    upto = f"first_seen < {int(window.end_ms)}" if window.end_ms is not None else "TRUE"
-    return f"""
-WITH i AS (
-    SELECT key, mmsi, imo, name, callsign, ship_type, length, width, draught,
-           first_seen, last_seen,
-           lag(imo) OVER w AS prev_imo, lag(name) OVER w AS prev_name,
-           lag(callsign) OVER w AS prev_callsign, row_number() OVER w AS seq
-    FROM identity
-    WHERE {upto}
-    WINDOW w AS (PARTITION BY mmsi ORDER BY first_seen, last_seen, key)
-),
-c AS (
-    SELECT DISTINCT mmsi, first_seen FROM i
-    WHERE seq = 1 OR (imo IS NOT NULL AND prev_imo IS NULL) OR imo <> prev_imo
-       OR name <> prev_name OR callsign <> prev_callsign
-),
-located AS (
-    SELECT c.mmsi, c.first_seen,
-           arg_min(p.lat, (abs(epoch_ms(p.ts) - c.first_seen), p.ts, p.lat, p.lon)) AS lat,
-           arg_min(p.lon, (abs(epoch_ms(p.ts) - c.first_seen), p.ts, p.lat, p.lon)) AS lon
-    FROM c JOIN positions p
-      ON p.mmsi = c.mmsi
-     AND epoch_ms(p.ts) BETWEEN c.first_seen - {locate} AND c.first_seen + {locate}
-    GROUP BY c.mmsi, c.first_seen
-)
-SELECT i.mmsi, i.imo, i.name, i.callsign, i.ship_type, i.length, i.width, i.draught,
-       i.first_seen, i.last_seen, l.lat, l.lon,
-       CASE WHEN {window.where_ms("i.first_seen")} THEN 1 ELSE 0 END AS in_window
-FROM i LEFT JOIN located l ON l.mmsi = i.mmsi AND l.first_seen = i.first_seen
-ORDER BY i.mmsi, i.first_seen, i.last_seen, i.key
-"""  # noqa: S608 (numbers only)
+    vessel's first row, or its first IMO number) placed at the nearest position
+    (``behaviour/sql/identity.sql.j2``)."""
+    return render_sql(
+        "identity",
+        end_ms=int(window.end_ms) if window.end_ms is not None else None,
+        in_window=window.where_ms("i.first_seen"),
+        locate_ms=int(params["locate_hours"] * HOUR_MS),
+    )
 
 
 # -- the identity history ------------------------------------------------------------------
@@ -202,14 +183,9 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
 # -- the positions -------------------------------------------------------------------------
 
 
-def activity_sql(window: Window) -> str:
-    return f"""
-WITH p AS (SELECT mmsi, epoch_ms(ts) AS t, lat, lon FROM positions WHERE {window.where()})
-SELECT mmsi, count(*) AS n, min(t) AS first_t, max(t) AS last_t,
-       arg_min(lat, (t, lat, lon)) AS first_lat, arg_min(lon, (t, lat, lon)) AS first_lon,
-       arg_max(lat, (t, lat, lon)) AS last_lat, arg_max(lon, (t, lat, lon)) AS last_lon
-FROM p GROUP BY mmsi ORDER BY mmsi
-"""  # noqa: S608 (numbers only)
+def first_last_sql(window: Window) -> str:
+    """Each vessel's number of positions, first and last (``identity_first_last.sql.j2``)."""
+    return render_sql("identity_first_last", window=window.where())
 
 
 def _standing(
@@ -278,20 +254,33 @@ def _same_ship(old: Row, new: Row) -> bool:
     )
 
 
+def heard_nearby_sql(
+    pair: tuple[int, int], lat: float, lon: float, t0: int, t1: int, km: float
+) -> str:
+    """Positions of vessels but the two of ``pair`` within about ``km`` of (``lat``,
+    ``lon``) between ``t0`` and ``t1`` (ms): a box of that half-width in degrees
+    (``identity_heard_nearby.sql.j2``)."""
+    dlat = km / 111.195
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    return render_sql(
+        "identity_heard_nearby",
+        after_ms=int(t0),
+        before_ms=int(t1),
+        mmsi_a=int(pair[0]),
+        mmsi_b=int(pair[1]),
+        south=lat - dlat,
+        north=lat + dlat,
+        west=lon - dlon,
+        east=lon + dlon,
+    )
+
+
 def _heard_nearby(
     query: Query, pair: tuple[int, int], lat: float, lon: float, t0: int, t1: int, km: float
 ) -> bool:
     """Whether any vessel but the two of ``pair`` was heard within about ``km`` of
     (``lat``, ``lon``) between ``t0`` and ``t1`` (ms): if not, the data has a hole there."""
-    dlat = km / 111.195
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    rows = query(
-        "SELECT count(*) AS n FROM positions "  # noqa: S608 (numbers only)
-        f"WHERE epoch_ms(ts) > {int(t0)} AND epoch_ms(ts) < {int(t1)} "
-        f"AND mmsi NOT IN ({int(pair[0])}, {int(pair[1])}) "
-        f"AND lat BETWEEN {lat - dlat} AND {lat + dlat} "
-        f"AND lon BETWEEN {lon - dlon} AND {lon + dlon}"
-    )
+    rows = query(heard_nearby_sql(pair, lat, lon, t0, t1, km))
     return bool(rows and int(rows[0]["n"]) > 0)
 
 
@@ -349,7 +338,7 @@ def _handovers(
             starts = activity[b]
             d = haversine_m(float(seen["last_lat"]), float(seen["last_lon"]),
                             float(starts["first_lat"]), float(starts["first_lon"]))  # fmt: skip
-            near = d <= params["handover_km"] * 1000 and d <= seg.reach_m(params, t - ended)
+            near = d <= params["handover_km"] * 1000 and d <= reach_m(params, t - ended)
             if near and (best is None or (d, b) < best):
                 best = (d, b)
         if best is not None:
@@ -387,7 +376,7 @@ def follow_up(
     MMSIs (the segmenter, identity_segments.py) and the changes of one MMSI that are not
     the alternation of two hulls sharing it (identity_changes.py)."""
     vessels = by_vessel(rows)
-    activity = {int(r["mmsi"]): r for r in query(activity_sql(window))}
+    activity = {int(r["mmsi"]): r for r in query(first_last_sql(window))}
     found = seg.find_shared(query, params, window)
     spans: Spans = {}
     for shared, _ in found:

@@ -2,11 +2,8 @@
 
 Two passes, so that it scales to tens of millions of positions:
 
-1. SQL (:func:`suspects_sql`) finds the MMSIs with at least one consecutive pair of
-   positions that no ship could sail: further apart than ``noise_km`` plus ``max_speed_kn``
-   times the time between them. The distance floor absorbs GPS scatter, duplicate time
-   stamps and time stamps a few seconds off, so a zero or near-zero time difference never
-   makes an "infinite" speed. Nearly every vessel passes this test and is never loaded.
+1. SQL finds the suspects, the MMSIs with at least one consecutive pair of positions that
+   no ship could sail, and loads only their positions (identity_tracks.py).
 2. Python (:func:`segment`) splits the positions of the few suspects into tracks as Global
    Fishing Watch's segmenter does: in time order, each position joins the open segment it
    is plausibly reachable from (same test), the most recently updated one when several
@@ -17,7 +14,8 @@ Two passes, so that it scales to tens of millions of positions:
 
 Segments with fewer than ``min_segment_positions`` positions are noise (a GPS jump of one
 position makes a segment of one). Two real segments active at the same time are two
-transmitters on one MMSI: a shared or spoofed MMSI, reported over the time both are active.
+transmitters on one MMSI: a shared or spoofed MMSI, reported over the time both are active,
+with the likely impostor (``behaviour/sql/identity_impostors.sql.j2``).
 """
 
 from __future__ import annotations
@@ -31,113 +29,24 @@ import numpy as np
 
 from sanctionwatch.ais.mid import mmsi_info
 from sanctionwatch.ais.model import iso_utc
-from sanctionwatch.behaviour.detectors.base import Query, Row, Window, haversine_sql
+from sanctionwatch.behaviour.detectors.base import Query, Row, Window, render_sql
 from sanctionwatch.behaviour.detectors.identity_changes import Flap, alternating, names_seen
+from sanctionwatch.behaviour.detectors.identity_tracks import (
+    Track,
+    reach_m,
+    speed_kn,
+    suspect_positions,
+    suspects_sql,
+)
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.geo.ports import haversine_m
 from sanctionwatch.geo.units import EARTH_RADIUS_M as EARTH_M
 from sanctionwatch.geo.units import KNOT_M_PER_MS, MS_PER_HOUR, hours_ms
-from sanctionwatch.geo.units import METRES_PER_DEGREE as M_PER_DEGREE
 
 MAX_OPEN_SEGMENTS = 32  # beyond this the stalest open segment is closed (bounded work)
 # The impostor's own MMSI may overlap the segment's ends by this much (clock differences
 # between receivers) and still count as silent while the segment is active.
 END_TOLERANCE_MS = 5 * 60_000
-IN_LIST_CHUNK = 1000
-
-
-# The store keeps "not available" (AIS 102.3) as NaN; 102.2 means "102.2 kn or more", no
-# measured speed: neither may raise a vessel's speed limit.
-SOG_NOT_AVAILABLE = 102.0
-
-
-def speed_kn(params: dict[str, float], top_sog_kn: float | None = None) -> float:
-    """The fastest a vessel may plausibly sail: ``max_speed_kn`` (GFW's 30 kn), or for a fast
-    craft whose own reports say it goes faster (a 36-38 kn high-speed ferry was split into
-    two "ships" by the fixed rule), ``fast_craft_factor`` times its highest reported speed,
-    at most ``fast_craft_max_kn``."""
-    if top_sog_kn is None:
-        return params["max_speed_kn"]
-    fast = min(params["fast_craft_max_kn"], params["fast_craft_factor"] * top_sog_kn)
-    return max(params["max_speed_kn"], fast)
-
-
-def reach_m(params: dict[str, float], dt_ms: float, top_sog_kn: float | None = None) -> float:
-    """How far a ship can plausibly be from where it was ``dt_ms`` earlier."""
-    speed = speed_kn(params, top_sog_kn)
-    return params["noise_km"] * 1000 + speed * KNOT_M_PER_MS * abs(dt_ms)
-
-
-def suspects_sql(params: dict[str, float], window: Window) -> str:
-    """MMSIs with at least one consecutive pair of positions no ship could sail.
-
-    The haversine (trigonometry on every pair) is only evaluated where a cheap upper bound
-    of the distance already exceeds the reach: a path along the meridian, then along the
-    parallel (shorter than along the equator), is never shorter than the great circle.
-    A CASE, not AND: DuckDB may otherwise factor the shared terms out and compute every
-    haversine anyway (five times slower on 5.6 M positions).
-    """
-    distance = haversine_sql("prev_lat", "prev_lon", "lat", "lon")
-    dlon = "abs(lon - prev_lon)"
-    bound = f"{M_PER_DEGREE} * (abs(lat - prev_lat) + least({dlon}, 360 - {dlon}))"
-    noise = float(params["noise_km"] * 1000)
-    slowest, fastest = float(params["max_speed_kn"]), float(params["fast_craft_max_kn"])
-    factor = float(params["fast_craft_factor"])
-    # as speed_kn(): the vessel's own top reported speed may raise the limit (fast craft)
-    speed = f"greatest({slowest}, least({fastest}, {factor} * coalesce(top_sog, 0)))"
-    reach = f"{noise} + {speed} * {KNOT_M_PER_MS} * (t - prev_t)"
-    return f"""
-WITH p AS (
-    SELECT mmsi, epoch_ms(ts) AS t, lat, lon,
-           lag(epoch_ms(ts)) OVER w AS prev_t, lag(lat) OVER w AS prev_lat,
-           lag(lon) OVER w AS prev_lon,
-           max(CASE WHEN sog < {SOG_NOT_AVAILABLE} THEN sog END)
-               OVER (PARTITION BY mmsi) AS top_sog
-    FROM positions
-    WHERE {window.where()}
-    WINDOW w AS (PARTITION BY mmsi ORDER BY ts, lat, lon)
-)
-SELECT mmsi, count(*) AS jumps
-FROM p
-WHERE prev_t IS NOT NULL AND CASE WHEN {bound} > {reach} THEN {distance} > {reach} ELSE FALSE END
-GROUP BY mmsi
-ORDER BY mmsi
-"""  # noqa: S608 (numbers only)
-
-
-def suspect_positions(query: Query, mmsis: list[int], window: Window) -> dict[int, Track]:
-    """The positions of ``mmsis`` in time order, as arrays per MMSI."""
-    out: dict[int, Track] = {}
-    for i in range(0, len(mmsis), IN_LIST_CHUNK):
-        listing = ", ".join(str(int(m)) for m in mmsis[i : i + IN_LIST_CHUNK])
-        rows = query(
-            f"SELECT mmsi, epoch_ms(ts) AS t, lat, lon, sog FROM positions "  # noqa: S608 (numbers only)
-            f"WHERE mmsi IN ({listing}) AND {window.where()} ORDER BY mmsi, ts, lat, lon"
-        )
-        by_mmsi: dict[int, list[Row]] = {}
-        for row in rows:
-            by_mmsi.setdefault(int(row["mmsi"]), []).append(row)
-        for mmsi, own in by_mmsi.items():
-            speeds = [
-                float(r["sog"])
-                for r in own
-                if r["sog"] is not None and float(r["sog"]) < SOG_NOT_AVAILABLE
-            ]
-            out[mmsi] = Track(
-                np.array([int(r["t"]) for r in own], dtype=np.int64),
-                np.array([float(r["lat"]) for r in own], dtype=np.float64),
-                np.array([float(r["lon"]) for r in own], dtype=np.float64),
-                max(speeds) if speeds else None,
-            )
-    return out
-
-
-@dataclass(frozen=True)
-class Track:
-    t: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    top_sog_kn: float | None = None  # the highest speed the vessel itself reported
 
 
 @dataclass
@@ -270,38 +179,15 @@ def shared_periods(mmsi: int, track: Track, params: dict[str, float]) -> list[Sh
 
 def impostor_sql(mmsi: int, part: Part, params: dict[str, float], window: Window) -> str:
     """Other MMSIs seen around ``part``: silent inside it? last seen before, next after."""
-    hours = hours_ms(params["handover_hours"])
-    t0, t1 = part.start, part.end
-    return f"""
-WITH p AS (
-    SELECT mmsi, epoch_ms(ts) AS t, lat, lon FROM positions
-    WHERE mmsi <> {int(mmsi)} AND epoch_ms(ts) BETWEEN {t0 - hours} AND {t1 + hours}
-      AND {window.where()}
-),
-seen_before AS (
-    SELECT mmsi, max(t) AS t, arg_max(lat, (t, lat, lon)) AS lat, arg_max(lon, (t, lat, lon)) AS lon
-    FROM p WHERE t <= {t0 + END_TOLERANCE_MS} GROUP BY mmsi
-),
-seen_after AS (
-    SELECT mmsi, min(t) AS t, arg_min(lat, (t, lat, lon)) AS lat, arg_min(lon, (t, lat, lon)) AS lon
-    FROM p WHERE t >= {t1 - END_TOLERANCE_MS} GROUP BY mmsi
-),
-seen_inside AS (
-    SELECT mmsi, count(*) AS n FROM p
-    WHERE t > {t0 + END_TOLERANCE_MS} AND t < {t1 - END_TOLERANCE_MS} GROUP BY mmsi
-),
-ends AS (
-    SELECT mmsi FROM seen_before UNION SELECT mmsi FROM seen_after
-)
-SELECT e.mmsi, b.t AS before_t, b.lat AS before_lat, b.lon AS before_lon,
-       a.t AS after_t, a.lat AS after_lat, a.lon AS after_lon
-FROM ends e
-LEFT JOIN seen_before b ON b.mmsi = e.mmsi
-LEFT JOIN seen_after a ON a.mmsi = e.mmsi
-LEFT JOIN seen_inside i ON i.mmsi = e.mmsi
-WHERE i.n IS NULL
-ORDER BY e.mmsi
-"""  # noqa: S608 (numbers only)
+    return render_sql(
+        "identity_impostors",
+        mmsi=int(mmsi),
+        start_ms=part.start,
+        end_ms=part.end,
+        handover_ms=hours_ms(params["handover_hours"]),
+        tolerance_ms=END_TOLERANCE_MS,
+        window=window.where(),
+    )
 
 
 def pick_impostor(rows: list[Row], part: Part, params: dict[str, float]) -> int | None:
@@ -336,16 +222,21 @@ def pick_impostor(rows: list[Row], part: Part, params: dict[str, float]) -> int 
     return best[2] if best is not None else None
 
 
+def locate_sql(mmsi: int, t: int, params: dict[str, float]) -> str:
+    """The vessel's position nearest in time to ``t`` (ms), within ``locate_hours``."""
+    return render_sql(
+        "identity_locate",
+        mmsi=int(mmsi),
+        t_ms=int(t),
+        locate_ms=hours_ms(params["locate_hours"]),
+    )
+
+
 def _locate(
     query: Query, mmsi: int, t: int, params: dict[str, float]
 ) -> tuple[float, float] | None:
     """The vessel's position nearest in time to ``t``, within ``locate_hours``."""
-    hours = hours_ms(params["locate_hours"])
-    rows = query(
-        f"SELECT arg_min(lat, (abs(epoch_ms(ts) - {int(t)}), ts, lat, lon)) AS lat, "  # noqa: S608 (numbers only)
-        f"arg_min(lon, (abs(epoch_ms(ts) - {int(t)}), ts, lat, lon)) AS lon FROM positions "
-        f"WHERE mmsi = {int(mmsi)} AND epoch_ms(ts) BETWEEN {int(t) - hours} AND {int(t) + hours}"
-    )
+    rows = query(locate_sql(mmsi, t, params))
     if not rows or rows[0]["lat"] is None:
         return None
     return float(rows[0]["lat"]), float(rows[0]["lon"])
