@@ -191,9 +191,14 @@ def test_a_ferry_shuttling_between_two_ports_makes_a_call_at_each_visit(tmp_path
     # Helsingør and Helsingborg are 4.4 km apart. A ferry berths at each in turn for 20
     # minutes, every hour, from 00:00 to 06:00: its calls at the two ports alternate and
     # never overlap (before, positions at Helsingør less than an hour apart did not end a
-    # "call" at Helsingborg, which lasted six hours).
+    # "call" at Helsingborg, which lasted six hours). A stop lasts until the next position
+    # (30 minutes: min_stop_minutes); the last one, at Helsingør from 06:00 when the data
+    # ends, has lasted 20 minutes: not a call yet.
     helsingor, helsingborg = find_port("Helsingor"), find_port("Helsingborg")
     rows = []
+    for minute in (0, 10, 20):
+        lat, lon = offset(helsingor, 0.2, 0.0)
+        rows.append(dma_row(f"01/03/2024 06:{minute:02d}:00", "219000777", lat, lon, sog="0"))
     for hour in range(6):
         for port, minutes in ((helsingor, (0, 10, 20)), (helsingborg, (30, 40, 50))):
             for minute in minutes:
@@ -204,3 +209,72 @@ def test_a_ferry_shuttling_between_two_ports_makes_a_call_at_each_visit(tmp_path
     assert [e.port for e in found] == ["Helsingor", "Helsingborg"] * 6
     for before, after in pairwise(found):
         assert before.end_ms is not None and before.end_ms < after.start_ms
+
+
+def every(
+    mmsi: str, port: Port, start: str, minutes: int, track: list[tuple[float, str]]
+) -> list[str]:
+    """One position every ``minutes`` from ``start`` (HH:MM on 1 March 2024): (km south of
+    ``port``, SOG) each."""
+    hour, minute = (int(part) for part in start.split(":"))
+    rows = []
+    for i, (km, sog) in enumerate(track):
+        total = hour * 60 + minute + i * minutes
+        lat, lon = offset(port, -km, 0.0)
+        rows.append(dma_row(f"01/03/2024 {total // 60:02d}:{total % 60:02d}:00", mmsi, lat, lon,
+                            sog=sog))  # fmt: skip
+    return rows
+
+
+def test_a_short_stop_in_passing_is_not_a_call(tmp_path: Path) -> None:
+    # Real traffic: ships lie 10-14 minutes in a lock chamber of the Panama Canal, inside the
+    # places Panama City and Colon, then sail on. A call needs min_stop_minutes (30) still.
+    lockage = [(6, "8"), (2, "5"), (1, "2"), (0.5, "0"), (0.5, "0.1"), (1, "3"), (3, "6"),
+               (6, "8")]  # fmt: skip
+    berthed = [(6, "8"), (2, "5"), (1, "2"), *[(0.5, "0")] * 8, (1, "3"), (3, "6"),
+               (6, "8")]  # fmt: skip
+    rows = [
+        # Stopped from 00:15 until it moves at 00:25: 10 minutes.
+        *every("440000011", POHANG, "00:00", 5, lockage),
+        # Stopped from 00:15 until it moves at 00:55: 40 minutes.
+        *every("440000012", POHANG, "00:00", 5, berthed),
+    ]
+    found = calls(store_with(tmp_path, rows))
+    assert [e.mmsi for e in found] == [440000012]
+    assert found[0].details["stopped_hours"] == pytest.approx(40 / 60, abs=0.01)
+
+
+def test_passing_another_port_without_stopping_does_not_split_a_call(tmp_path: Path) -> None:
+    # HAFNIA LEO, Panama: stopped in the Miraflores locks (place Panama City), crossed the
+    # lake at 4 kn 300 m from a point of "Panama Canal Anchorage", and stopped again in the
+    # Pedro Miguel lock: one visit, not two. Here: moored at Helsingør, a turn at 4 kn
+    # past Helsingborg's point, moored at Helsingør again.
+    helsingor, helsingborg = find_port("Helsingor"), find_port("Helsingborg")
+    rows = []
+    stops = (
+        [(helsingor, 0.2, "0")] * 4 + [(helsingborg, 0.3, "4")] * 2 + [(helsingor, 0.2, "0")] * 4
+    )
+    for i, (port, km, sog) in enumerate(stops):
+        lat, lon = offset(port, km, 0.0)
+        rows.append(dma_row(f"01/03/2024 {i // 6:02d}:{i % 6 * 10:02d}:00", "219000778", lat, lon,
+                            sog=sog))  # fmt: skip
+    found = calls(store_with(tmp_path, rows))
+    assert [(e.port, e.start_ms, e.end_ms) for e in found] == [
+        ("Helsingor", ms("2024-03-01T00:00:00"), None)  # still moored when the data ends
+    ]
+
+
+def test_a_ferry_round_trip_ends_the_call(tmp_path: Path) -> None:
+    # Real traffic (the Solent): a fast ferry berthed in Portsmouth, crossed to Ryde Pier
+    # Head (known to no gazetteer) and back in 30 minutes; its two berthings were one call
+    # because it was away less than max_away_hours (1 h). A departure the vessel could
+    # make (its next position away reachable at max_shuttle_speed_kn) and an absence of
+    # min_trip_minutes (15) or more end the call; two ships on one MMSI 50 km apart cannot.
+    moored = [(0.5, "0")] * 8
+    trip = [(3.5, "20"), (6.5, "25"), (10.0, "25"), (10.0, "0"), (6.5, "25"), (3.5, "20")]
+    rows = every("235069877", POHANG, "00:00", 5, moored + trip + moored)
+    found = calls(store_with(tmp_path, rows))
+    assert [(e.start_ms, e.end_ms) for e in found] == [
+        (ms("2024-03-01T00:00:00"), ms("2024-03-01T00:40:00")),  # last seen within 4 km
+        (ms("2024-03-01T01:10:00"), None),  # still moored when the data ends
+    ]

@@ -51,16 +51,12 @@ def test_moored_and_anchored_ships_make_one_open_call(calls: list[Event]) -> Non
     assert all(e.details["open_start"] and e.details["open"] for e in found.values())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "port_call: positions away from the port end a call only after max_away_hours (1 h), "
-        "and a call elsewhere ends it only within enter_km of another place's point; Ryde Pier "
-        "Head is 4.3 km from the nearest point (SAINT HELENS) and Southampton lies outside the "
-        "data, so a 30-38 min round trip is inside one call"
-    ),
-)
-def test_a_ferry_round_trip_ends_the_call(calls: list[Event]) -> None:
+def test_no_call_spans_a_fast_ferry_crossing(calls: list[Event]) -> None:
+    # Before: one call from the first berthing to the second (away less than
+    # max_away_hours, and Ryde Pier Head is 4.3 km from the nearest place). Now a reachable
+    # departure and 15 minutes away end a call (min_trip_minutes), and berthings of 14-23
+    # minutes are no calls (min_stop_minutes 30): tests/behaviour/test_port_call.py has
+    # the round trip with longer berthings.
     for mmsi in (COWES_FAST_CRAFT, RYDE_FAST_CAT):
         spanning = [
             e for e in calls

@@ -22,11 +22,19 @@ A call is the vessel's positions near one port until it is seen away from it (be
 ``leave_km``) for more than ``max_away_hours`` (1 h), or is silent there for more than
 ``max_silence_hours`` (12 h). Positions elsewhere between two near the port in less than
 an hour do not end it: two ships sharing one MMSI (one moored at Pohang, the other at
-Ch'ongjin, in the rajin scenario) would otherwise cut each call into dozens. A call at
-another port in between does end it when the vessel could have sailed there and back
-(``max_shuttle_speed_kn``): a ferry shuttling every half hour between Helsingør and
-Helsingborg, 4.4 km apart, made one 6.7 h "call" at Helsingborg overlapping its calls at
-Helsingør. A vessel
+Ch'ongjin, in the rajin scenario) would otherwise cut each call into dozens. A departure
+the vessel could make (its next position, away from every port, reachable at
+``max_shuttle_speed_kn``) and an absence of ``min_trip_minutes`` (15) or more do end it: a
+fast ferry's 30-minute round trip to a pier no gazetteer knows was inside one call. So does
+a stop at another port in between that the vessel could have sailed to: a ferry shuttling
+every half hour between Helsingør and Helsingborg, 4.4 km apart, made one 6.7 h "call" at
+Helsingborg overlapping its calls at Helsingør; passing another place's point without
+stopping there (a tanker crossing Miraflores Lake at 4 kn, 300 m from a point of "Panama
+Canal Anchorage") does not. A call needs ``min_stop_minutes`` (30) still (at or below
+``moving_kn``, 0.5 kn, GFW's end of a port stop; each still position counts until the next
+position): a ship lies 10-20 minutes in a lock chamber of the Panama Canal, whose chambers
+hold GFW anchorage points. The event's position is where the vessel was when closest to the
+port's points (its berth or anchorage), not the place's reference point. A vessel
 still in port when the data ends (its last position near the port, within
 ``max_silence_hours`` of the end) gives an open call (end null; ``hours`` so far), which a
 later run closes. One already in port when the data begins (its first position there,
@@ -161,7 +169,10 @@ def sql(params: dict[str, float], window: Window) -> str:
         leave_m=params["leave_km"] * 1000,
         silence_ms=hours_ms(params["max_silence_hours"]),
         away_ms=hours_ms(params["max_away_hours"]),
+        trip_ms=hours_ms(params["min_trip_minutes"] / 60),
+        min_stop_ms=hours_ms(params["min_stop_minutes"] / 60),
         stopped_kn=float(params["stopped_kn"]),
+        moving_kn=float(params["moving_kn"]),
         # metres a vessel may cover per millisecond between two ports (a fast ferry)
         reach_m_per_ms=params["max_shuttle_speed_kn"] * KNOT_M_PER_MS,
     )
@@ -201,9 +212,12 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
             },
             "positions": int(row["positions"]),
             "stopped_positions": int(row["stopped_positions"]),
+            "stopped_hours": round(int(row["stopped_ms"]) / MS_PER_HOUR, 2),
         }
+        # Where the vessel was when closest to the port's points (its berth or anchorage),
+        # not the place's reference point, which can lie tens of km away at a large port.
         out.append(Event("port_call", int(row["mmsi"]), start, None if still else last,
-                         place.lat, place.lon,
+                         float(row["closest_lat"]), float(row["closest_lon"]),
                          port=place.name, details=details))  # fmt: skip
     return out
 
