@@ -99,3 +99,23 @@ def test_a_real_rename_stays_a_name_change(tmp_path: Path) -> None:
     assert renamed.details["changed"] == {"name": {"from": "VICTIM", "to": "NEW NAME"}}
     assert other.start_ms == ms(iso(300))
     assert other.details["changed"] == {"name": {"from": "OLD", "to": "RENAMED"}}
+
+
+def test_one_hull_whose_dimensions_alternate_is_not_a_shared_mmsi(tmp_path: Path) -> None:
+    # Real traffic (Panama Canal, 2014): a tanker at anchor all hour, one track, whose type 5
+    # reports alternate 229 x 32 and 229 x 36 m (its transponder switching antenna
+    # reference point, or a garbled report), name, IMO and call sign never changing. Two
+    # hulls would show two tracks or two names: this is one ship.
+    rows = [
+        *track(273000005, range(0, 240, 10), 41.0, 132.0, **{**VICTIM, "width": "32"}),
+        *track(273000005, range(5, 240, 30), 41.0, 132.0, **{**VICTIM, "width": "36"}),
+    ]
+    found = identity_events(stored(tmp_path, rows))
+    assert [k for k in kinds(found) if k[1] == "shared_mmsi"] == []
+    # The same alternation with the name alternating too is two transmitters.
+    rows = [
+        *track(273000006, range(0, 240, 10), 41.0, 132.0, **{**VICTIM, "width": "32"}),
+        *track(273000006, range(5, 240, 30), 41.0, 132.0, **{**VICTIM, "name": "TWO"}),
+    ]
+    found = identity_events(stored(tmp_path / "two", rows))
+    assert kinds(found) == [(273000006, "shared_mmsi", None)]

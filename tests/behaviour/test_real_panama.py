@@ -4,9 +4,9 @@ docs/real-traffic-check.md.
 
 Ships wait at anchor off Balboa and Cristobal, tie up at the Balboa berths, lie in the lock
 chambers, and canal tugs and launches come alongside them all the time: everything here is
-legitimate, so every event the tests below forbid would be a false one. The tests marked
-xfail are false events the hand check found, with their cause; each must start to pass (and
-the mark be removed) when the detector is fixed.
+legitimate, so every event the tests below forbid would be a false one. Three of them
+were false events the hand check found (lockages as port calls, one hull read as a shared
+MMSI); each comment says the cause and the rule that mends it.
 """
 
 from __future__ import annotations
@@ -89,18 +89,13 @@ def test_ships_at_anchor_off_balboa_make_port_calls(events: list[Event]) -> None
         assert calls[mmsi].details["open_start"] and calls[mmsi].details["open"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "identity_changes.FLAP_FIELDS holds length and width, so one hull whose type 5 "
-        "reports alternate their antenna reference point (to_port/to_starboard: the internal "
-        "and external GNSS antennas, or a wrongly entered second set) is read as two ships on "
-        "one MMSI, with the same name, IMO, call sign and ship type and one stationary track"
-    ),
-)
 def test_one_hull_with_two_antenna_reference_points_is_not_a_shared_mmsi(
     events: list[Event],
 ) -> None:
+    # Each of these lies at anchor all hour, one track, with type 5 reports that alternate
+    # their size (229 x 32 / 229 x 36 m, 146 x 13 / 147 x 23, 151 x 23 / 250 x 2): the
+    # antenna reference point switching, or garbled reports; name, IMO and call sign never
+    # change. Size alone is no evidence of a second hull (NAMING_FIELDS).
     shared = {e.mmsi for e in events if e.details.get("kind") == "shared_mmsi"}
     assert not shared & {OVERSEAS_LEYTE, MAERSK_ROUBAIX, FEGULUS}
 

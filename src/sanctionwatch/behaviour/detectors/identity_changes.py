@@ -23,6 +23,10 @@ from sanctionwatch.geo.units import MS_PER_HOUR as HOUR_MS
 CHANGE_FIELDS = ("imo", "name", "callsign")
 # Fields whose alternation shows two transmitters (not the destination: crews retype it).
 FLAP_FIELDS = ("imo", "name", "callsign", "ship_type", "length", "width", "draught")
+# Of those, the ones whose alternation alone (one track) shows two: one hull's size, type and
+# draught alternate too, as a transponder switches antenna reference point or a type 5 report
+# arrives garbled (Panama Canal, 2014: 229 x 32 and 229 x 36 m from one anchored tanker).
+NAMING_FIELDS = ("imo", "name", "callsign")
 KIND_OF = {"imo": "imo_change", "name": "name_change", "callsign": "callsign_change"}
 
 # Per MMSI, the (start, end) of each time it was seen in two places at once (ms, UTC).

@@ -30,7 +30,12 @@ import numpy as np
 from sanctionwatch.ais.mid import mmsi_info
 from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.behaviour.detectors.base import Query, Row, Window, render_sql
-from sanctionwatch.behaviour.detectors.identity_changes import Flap, alternating, names_seen
+from sanctionwatch.behaviour.detectors.identity_changes import (
+    NAMING_FIELDS,
+    Flap,
+    alternating,
+    names_seen,
+)
 from sanctionwatch.behaviour.detectors.identity_tracks import (
     Track,
     reach_m,
@@ -309,6 +314,8 @@ def shared_events(
             else:
                 episodes.append([f])
         for episode in episodes:
+            if not any(f[1] in NAMING_FIELDS for f in episode):
+                continue  # size, type or draught alone: one hull's reports (NAMING_FIELDS)
             start, end = episode[0][0], episode[-1][0]
             where = _locate(query, mmsi, start, params)
             if where is None:
