@@ -8,6 +8,12 @@ within ``port_km``, else reported at sea (after a ship-to-ship transfer, typical
 update the draught as they sail, so a change at or just after a port call is the issue's
 arrival-versus-departure comparison. A change undone within ``flap_hours`` (1 h) is not
 reported: that is two ships broadcasting one MMSI, which the identity detector reports.
+Nor is a change made under way: cargo moves when a ship lies still (at or below
+``still_kn``, 5 kn: in port, at a transfer, fishing) or out of sight (silent ``silent_hours``, 1 h,
+or more) at some time since the old draught was first broadcast. On real traffic (Panama,
+2014) a ship sailing at 9.4 kn, never stopped, retyped 6.3 m as 9.6 m in the report that
+changed its destination: a correction. ``details.since_old_draught`` gives the slowest speed
+and the longest silence that make a change cargo.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 from sanctionwatch.behaviour.detectors.base import Detector, Row, Window, render_sql
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.places import nearest_port
-from sanctionwatch.geo.units import hours_ms
+from sanctionwatch.geo.units import MS_PER_HOUR, hours_ms
 
 
 def sql(params: dict[str, float], window: Window) -> str:
@@ -52,6 +58,11 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
     for row in rows:
         if _flapping(row, window_ms):
             continue
+        slowest, silence_ms = row["slowest_kn"], row["longest_silence_ms"]
+        still = slowest is not None and float(slowest) <= params["still_kn"]
+        unseen = silence_ms is not None and int(silence_ms) >= hours_ms(params["silent_hours"])
+        if slowest is not None and not (still or unseen):
+            continue  # under way and in sight all along: a correction, not cargo
         lat, lon = float(row["lat"]), float(row["lon"])
         before, after = float(row["previous"]), float(row["draught"])
         near = nearest_port(lat, lon)
@@ -62,6 +73,12 @@ def events(rows: list[Row], params: dict[str, float]) -> list[Event]:
             "change_m": round(after - before, 2),
             "cargo": "loaded" if after > before else "discharged",
             "at_sea": port is None,
+            "since_old_draught": {
+                "slowest_kn": None if slowest is None else round(float(slowest), 1),
+                "longest_silence_h": (
+                    None if silence_ms is None else round(int(silence_ms) / MS_PER_HOUR, 2)
+                ),
+            },
         }
         out.append(Event("draught_change", int(row["mmsi"]), int(row["start_ms"]), None, lat,
                          lon, port=port, details=details))  # fmt: skip
