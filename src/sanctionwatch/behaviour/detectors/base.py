@@ -73,10 +73,3 @@ def render_sql(name: str, **values: object) -> str:
     """The query ``behaviour/sql/<name>.sql.j2`` with ``values`` (numbers, and conditions
     such as :meth:`Window.where`, made by our code: never user text)."""
     return _sql_templates().get_template(f"{name}.sql.j2").render(**values)
-
-
-def haversine_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
-    """Great-circle distance in metres between two SQL points (mean Earth radius): the
-    ``haversine`` macro of ``sql/macros.sql.j2``, for queries still built in Python."""
-    macros = _sql_templates().get_template("macros.sql.j2").module
-    return str(macros.haversine(lat1, lon1, lat2, lon2))  # type: ignore[attr-defined]
