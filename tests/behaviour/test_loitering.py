@@ -56,3 +56,17 @@ def test_loitering_at_the_end_of_the_data_is_open(tmp_path: Path) -> None:
 
 def test_no_positions_no_loitering(tmp_path: Path) -> None:
     assert loitering(store_with(tmp_path, [])) == []
+
+
+def test_loitering_across_the_antimeridian_is_placed_there(tmp_path: Path) -> None:
+    # Drifting either side of 180 degrees in the Bering Sea for five hours: the mean of
+    # 179.99 and -179.99 is 180, not 0 (a plain average put the event in the Atlantic).
+    every_half_hour = [h / 2 for h in range(0, 11)]
+    rows = [
+        row
+        for i, h in enumerate(every_half_hour)
+        for row in slow_track("273000306", 57.0, 179.99 if i % 2 else -179.99, [h])
+    ]
+    rows.append(dma_row("01/03/2024 09:00:00", "273000399", "38.0", "134.0"))
+    [event] = loitering(store_with(tmp_path, rows))
+    assert abs(abs(event.lon) - 180.0) < 0.02
