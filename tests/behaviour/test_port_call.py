@@ -278,3 +278,21 @@ def test_a_ferry_round_trip_ends_the_call(tmp_path: Path) -> None:
         (ms("2024-03-01T00:00:00"), ms("2024-03-01T00:40:00")),  # last seen within 4 km
         (ms("2024-03-01T01:10:00"), None),  # still moored when the data ends
     ]
+
+
+def test_the_call_names_the_anchorage_where_the_ship_lay(tmp_path: Path) -> None:
+    # Sails past the World Port Index point of Qingdao Gang (60 m off, at 6 kn), then lies
+    # at the old main harbour, 153 m from a GFW anchorage point labelled QINGDAO: the call
+    # is placed and named where it lay, not where its approach came closest.
+    qingdao = find_port("Qingdao Gang")
+    rows = []
+    passing = [(qingdao.lat + 0.0005, qingdao.lon + k * 0.004, "6") for k in (-4, -2, 0, 2, 4)]
+    lying = [(36.083, 120.30, "0")] * 6
+    for i, (lat, lon, sog) in enumerate(passing + lying):
+        rows.append(dma_row(f"01/03/2024 {i // 6:02d}:{i % 6 * 10:02d}:00", "412000009",
+                            f"{lat:.6f}", f"{lon:.6f}", sog=sog))  # fmt: skip
+    [call] = calls(store_with(tmp_path, rows))
+    assert call.port == "Qingdao Gang"
+    assert call.details["anchorage"]["label"] == "QINGDAO"
+    assert call.details["anchorage"]["kind"] == "anchorage"
+    assert haversine_m(call.lat, call.lon, 36.083, 120.30) < 1

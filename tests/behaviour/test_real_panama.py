@@ -106,4 +106,3 @@ def test_a_lockage_in_transit_is_not_a_port_call(events: list[Event]) -> None:
     # position for EVER DEVELOP: a call needs 30 minutes still (min_stop_minutes).
     callers = {e.mmsi for e in events if e.type == "port_call"}
     assert not callers & {HAFNIA_LEO, HANJIN_PIRAEUS, EVER_DEVELOP}
-

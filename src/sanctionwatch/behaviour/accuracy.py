@@ -22,9 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sanctionwatch.behaviour.events import Event
+from sanctionwatch.behaviour.params import default_params
 from sanctionwatch.geo.units import MS_PER_HOUR as HOUR_MS
 
 FOREVER = 2**62
@@ -121,7 +123,17 @@ def visible(truth: dict[str, Any]) -> bool:
     details = truth["details"]
     if truth["type"] == "draught_change" and "first_broadcast" in details:
         return details["first_broadcast"] is not None
+    # A call cut by the start or end of the run to less than the stop a call needs
+    # (port_call's min_stop_minutes) cannot be shown yet.
+    seen = details.get("seen_minutes") if truth["type"] == "port_call" else None
+    if seen is not None and float(seen) < _min_call_minutes():
+        return False
     return bool(details.get("ais_visible", True))
+
+
+@cache
+def _min_call_minutes() -> float:
+    return float(default_params()["port_call"]["min_stop_minutes"])
 
 
 def matches_type(kind: str, truth_type: str) -> bool:

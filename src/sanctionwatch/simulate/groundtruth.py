@@ -46,6 +46,8 @@ def port_call_events(plans: list[VesselPlan], start: int, end: int) -> list[Trut
                 "draught_arrival_m": round(call.draught_arrival, 1),
                 "draught_departure_m": round(call.draught_departure, 1),
                 "ais_visible": transmitting(plan, seen_from, seen_to),
+                # how long of it lies inside the run (a call needs 30 minutes still)
+                "seen_minutes": round((seen_to - seen_from) / 60, 1),
                 "port_source": call.port.source,
             }
             if call.arrival < start:
