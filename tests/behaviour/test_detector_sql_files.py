@@ -20,6 +20,7 @@ import sanctionwatch.behaviour.detectors.base as base
 from sanctionwatch.behaviour.detectors.base import Window, render_sql
 from sanctionwatch.behaviour.params import default_params
 from sanctionwatch.engine.translate import to_spark
+from tests.behaviour.test_sql_templates import _strings
 
 DETECTORS_DIR = Path(base.__file__).parent
 SQL_DIR = DETECTORS_DIR.parent / "sql"
@@ -30,28 +31,6 @@ SQL_WORDS = re.compile(
     r"\b(SELECT|FROM|WHERE|JOIN|GROUP BY|ORDER BY|OVER|CASE WHEN|WITH|UNION)\b"
     r"|\b(epoch_ms|arg_min|arg_max|least|greatest|coalesce|asin|radians)\("
 )
-
-
-def _strings(tree: ast.Module) -> list[tuple[int, str]]:
-    """(line, literal text) of every string of the module but its docstrings; an f-string's
-    literal parts joined with a space where a value goes."""
-    skip = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                skip.add(id(first.value))
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.JoinedStr):
-            parts = [v.value if isinstance(v, ast.Constant) else " " for v in node.values]
-            found.append((node.lineno, "".join(str(p) for p in parts)))
-            skip.update(id(v) for v in node.values)
-        elif (
-            isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
-        ):
-            found.append((node.lineno, node.value))
-    return found
 
 
 @pytest.mark.parametrize("name", MODULES)
