@@ -6,7 +6,6 @@ statement that sqlglot parses and ``engine/translate.py`` translates for Spark."
 from __future__ import annotations
 
 import ast
-import importlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,10 +16,10 @@ import pytest
 import sqlglot
 
 import sanctionwatch.behaviour.detectors.base as base
-from sanctionwatch.behaviour.detectors.base import Window, render_sql
+from sanctionwatch.behaviour.detectors.base import Window
 from sanctionwatch.behaviour.params import default_params
 from sanctionwatch.engine.translate import to_spark
-from tests.behaviour.test_sql_templates import _strings
+from tests.behaviour.test_sql_templates import _strings, recorded
 
 DETECTORS_DIR = Path(base.__file__).parent
 SQL_DIR = DETECTORS_DIR.parent / "sql"
@@ -84,14 +83,7 @@ def test_query_renders_from_its_template_for_duckdb_and_spark(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert (SQL_DIR / f"{template}.sql.j2").is_file()
-    module = importlib.import_module(f"sanctionwatch.behaviour.detectors.{module_name}")
-    rendered: list[str] = []
-
-    def recording(name: str, **values: object) -> str:
-        rendered.append(name)
-        return render_sql(name, **values)
-
-    monkeypatch.setattr(module, "render_sql", recording)
+    module, rendered = recorded(module_name, monkeypatch)
     sql = make(module)
     assert rendered == [template]
     assert "{{" not in sql and "{%" not in sql and "{#" not in sql

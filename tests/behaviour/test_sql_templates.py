@@ -9,6 +9,7 @@ import ast
 import importlib
 import re
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -40,11 +41,9 @@ def test_the_moved_detectors_have_their_own_template() -> None:
     assert set(MOVED) <= set(DETECTOR_TEMPLATES)
 
 
-@pytest.mark.parametrize("name", DETECTOR_TEMPLATES)
-def test_template_renders_to_one_duckdb_statement(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    module = importlib.import_module(f"sanctionwatch.behaviour.detectors.{name}")
+def recorded(module_name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[ModuleType, list[str]]:
+    """The detector module, and the list of the templates it renders from now on."""
+    module = importlib.import_module(f"sanctionwatch.behaviour.detectors.{module_name}")
     rendered: list[str] = []
 
     def recording(template: str, **values: object) -> str:
@@ -52,6 +51,14 @@ def test_template_renders_to_one_duckdb_statement(
         return render_sql(template, **values)
 
     monkeypatch.setattr(module, "render_sql", recording)
+    return module, rendered
+
+
+@pytest.mark.parametrize("name", DETECTOR_TEMPLATES)
+def test_template_renders_to_one_duckdb_statement(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, rendered = recorded(name, monkeypatch)
     sql = DETECTORS[name].sql(default_params()[name], WINDOW)
     assert rendered == [name]
     statements = sqlglot.parse(sql, read="duckdb")
