@@ -1,0 +1,1 @@
+"""Vessel risk: a transparent additive model, each factor with its evidence (issue 13)."""
