@@ -37,6 +37,10 @@ class ListShrinkError(InputError):
     """A new list version with no usable entity, or one removing most of the previous one."""
 
 
+class RiskParamsError(InputError):
+    """A risk factor file naming an unknown factor or key, or giving a negative weight."""
+
+
 class StoreError(SanctionwatchError):
     """The embedded store cannot be opened, or a version asked for does not exist."""
 
