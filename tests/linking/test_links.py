@@ -69,7 +69,9 @@ def test_a_listed_imo_under_another_name_and_flag_is_the_listed_ship(
         "17069",
     )
     assert link.via == "imo" and link.confidence == 1.0
-    assert link.laundering == "name SUNNY BAY (listed: CHONG CHON GANG); flag PA by MID 352 (listed: KP)"
+    assert link.laundering == (
+        "name SUNNY BAY (listed: CHONG CHON GANG); flag PA by MID 352 (listed: KP)"
+    )
     assert "IMO 7937317 (check digit valid)" in link.reason
     identity, record = link.evidence
     assert identity["kind"] == "identity" and identity["field"] == "imo"
