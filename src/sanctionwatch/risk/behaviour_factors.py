@@ -1,0 +1,170 @@
+"""Factors from what a vessel did at sea: going dark, port calls at DPRK ports and on the
+documented route, loitering in known transfer areas, and draught changes soon after a
+meeting or a dark period (cargo moved out of sight)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sanctionwatch.behaviour.events import Event
+from sanctionwatch.geo.units import hours_ms
+from sanctionwatch.risk.evidence import Factor, capped, event_evidence, listing, when
+from sanctionwatch.risk.params import RiskParams
+from sanctionwatch.risk.zones import Zone, zones_at
+
+DPRK_COUNTRY = "KP"
+
+
+def dark(gap: Event) -> bool:
+    """A gap that is the vessel's silence, not a receiver's (an outage silences many)."""
+    return not gap.details.get("probable_reception_outage")
+
+
+def gap_factors(gaps: Sequence[Event], params: RiskParams) -> list[Factor]:
+    out = []
+    disabling = [g for g in gaps if dark(g) and g.details.get("likely_disabling")]
+    if disabling:
+        table = params["dark_gap"]
+        items = [f"{when(g)} ({g.details.get('hours', '?')} h)" for g in disabling]
+        out.append(
+            capped(
+                "dark_gap",
+                table,
+                [table["points"]] * len(disabling),
+                f"{len(disabling)} likely disablings of AIS (12 h or more, starting"
+                f" 50 nm or more from shore): {listing(items)}",
+                map(event_evidence, disabling),
+            )
+        )
+    port_calls = [g for g in gaps if dark(g) and g.details.get("likely_dark_port_call")]
+    if port_calls:
+        table = params["dark_port_call"]
+        items = [f"{g.details['likely_dark_port_call']} at {when(g)}" for g in port_calls]
+        out.append(
+            capped(
+                "dark_port_call",
+                table,
+                [table["points"]] * len(port_calls),
+                f"{len(port_calls)} likely dark port calls at watched ports: {listing(items)}",
+                map(event_evidence, port_calls),
+            )
+        )
+    return out
+
+
+def port_call_factors(calls: Sequence[Event], params: RiskParams) -> list[Factor]:
+    out = []
+    dprk = [c for c in calls if _in_dprk(c)]
+    if dprk:
+        table = params["dprk_port_call"]
+        items = [f"{c.port} at {when(c)}" for c in dprk]
+        out.append(
+            capped(
+                "dprk_port_call",
+                table,
+                [table["points"]] * len(dprk),
+                f"{len(dprk)} port calls in the DPRK: {listing(items)}",
+                map(event_evidence, dprk),
+            )
+        )
+    route = [c for c in calls if c.details.get("watched") and not _in_dprk(c)]
+    if route:
+        table = params["route_port_call"]
+        items = [f"{c.port} at {when(c)}" for c in route]
+        out.append(
+            capped(
+                "route_port_call",
+                table,
+                [table["points"]] * len(route),
+                f"{len(route)} port calls at watched ports on the documented route:"
+                f" {listing(items)}",
+                map(event_evidence, route),
+            )
+        )
+    return out
+
+
+def _in_dprk(call: Event) -> bool:
+    return str(call.details.get("country") or "").upper() == DPRK_COUNTRY
+
+
+def loitering_factor(
+    loitering: Sequence[Event], zones: tuple[Zone, ...], params: RiskParams
+) -> list[Factor]:
+    inside = [(e, zones_at(e.lat, e.lon, zones)) for e in loitering]
+    inside = [(e, found) for e, found in inside if found]
+    if not inside:
+        return []
+    table = params["loitering_zone"]
+    items = [
+        f"{found[0].name} at {when(e)} ({e.details.get('hours', '?')} h)" for e, found in inside
+    ]
+    return [
+        capped(
+            "loitering_zone",
+            table,
+            [table["points"]] * len(inside),
+            f"{len(inside)} times loitering in known ship-to-ship transfer areas: {listing(items)}",
+            (event_evidence(e) for e, _ in inside),
+        )
+    ]
+
+
+def draught_factor(
+    mmsi: int,
+    changes: Sequence[Event],
+    encounters: Sequence[Event],
+    gaps: Sequence[Event],
+    params: RiskParams,
+) -> list[Factor]:
+    """Draught changes first broadcast during or within ``within_hours`` after one of the
+    vessel's encounters or dark gaps (a gap is over before the change can be broadcast; an
+    encounter still going has no end). Each change cites itself and the latest such event."""
+    if not changes:
+        return []
+    table = params["draught_after"]
+    within_ms = hours_ms(table["within_hours"])
+    windows = [(e.start_ms, e.end_ms, e) for e in encounters]
+    windows += [(g.start_ms, g.end_ms, g) for g in gaps if dark(g) and g.end_ms is not None]
+    windows.sort(key=lambda w: w[0])
+    found = []
+    for change in changes:
+        before = None
+        for start_ms, end_ms, event in windows:
+            if start_ms > change.start_ms:
+                break
+            if end_ms is None or change.start_ms <= end_ms + within_ms:
+                before = event
+        if before is not None:
+            found.append((change, before))
+    if not found:
+        return []
+    items = []
+    for change, before in found:
+        if before.type == "encounter":
+            other = before.other_mmsi if before.mmsi == mmsi else before.mmsi
+            after = f"the encounter with {other} from {when(before)}"
+        else:
+            after = f"the dark gap from {when(before)}"
+        items.append(
+            f"{change.details.get('from_m', '?')} -> {change.details.get('to_m', '?')}"
+            f" m at {when(change)}, after {after}"
+        )
+    evidence = [
+        cited
+        for change, before in found
+        for cited in (event_evidence(change), event_evidence(before))
+    ]
+    return [
+        capped(
+            "draught_after",
+            table,
+            [table["points"]] * len(found),
+            f"{len(found)} draught changes within {table['within_hours']:g} h of a meeting"
+            f" or a dark period: {listing(items)}",
+            evidence,
+        )
+    ]
+
+
+__all__ = ["draught_factor", "gap_factors", "loitering_factor", "port_call_factors"]

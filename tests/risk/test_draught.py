@@ -1,0 +1,51 @@
+"""Draught changes soon after an encounter or a dark period: cargo moved out of sight."""
+
+from __future__ import annotations
+
+from sanctionwatch.behaviour.events import Event
+from sanctionwatch.risk.evidence import Factor
+from sanctionwatch.risk.model import score_vessels
+from sanctionwatch.risk.params import default_risk_params
+from tests.risk.support import CLEAN_A, CLEAN_B, encounter, event
+
+
+def draught(mmsi: int, at_h: float) -> Event:
+    return event("draught_change", mmsi, at_h, from_m=6.0, to_m=9.0, change_m=3.0)
+
+
+def factors(events: list[Event]) -> dict[int, dict[str, Factor]]:
+    params = default_risk_params()
+    return {
+        r.mmsi: {f.factor: f for f in r.factors} for r in score_vessels([], events, [], [], params)
+    }
+
+
+def test_within_n_hours_after_an_encounter() -> None:
+    within = default_risk_params()["draught_after"]["within_hours"]
+    # The encounter ends at hour 13; B's change comes within the window, A's long after.
+    found = factors(
+        [
+            encounter(CLEAN_A, CLEAN_B, 10, 13),
+            draught(CLEAN_B, 13 + within - 1),
+            draught(CLEAN_A, 13 + within + 1),
+        ]
+    )
+    b = found[CLEAN_B]["draught_after"]
+    assert b.points == default_risk_params()["draught_after"]["points"]
+    assert [e["type"] for e in b.evidence] == ["draught_change", "encounter"]
+    assert str(CLEAN_A) in b.reason
+    assert "draught_after" not in found[CLEAN_A]
+
+
+def test_after_a_dark_period_but_not_before_it() -> None:
+    gap = event("gap", CLEAN_A, 0, 20, hours=20.0, likely_disabling=False)
+    found = factors([gap, draught(CLEAN_A, 22)])
+    assert [e["type"] for e in found[CLEAN_A]["draught_after"].evidence] == [
+        "draught_change",
+        "gap",
+    ]
+    before = factors([event("gap", CLEAN_A, 30, 50, hours=20.0), draught(CLEAN_A, 22)])
+    assert "draught_after" not in before[CLEAN_A]
+    # A receiver outage is no dark period.
+    outage = event("gap", CLEAN_A, 0, 20, hours=20.0, probable_reception_outage=True)
+    assert "draught_after" not in factors([outage, draught(CLEAN_A, 22)])[CLEAN_A]
