@@ -212,3 +212,15 @@ def test_a_hull_too_small_for_the_listed_tanker_is_a_zombie(
     link = result.links[0]  # still the listed ship, by its IMO, from another MMSI
     assert (link.entity_id, link.via) == ("ofac-15036", "imo")
     assert link.laundering == "MMSI 422000009 (listed: 572469210)"
+
+
+def test_the_saved_lists_are_read_again_when_a_list_version_changes(tmp_path: Path) -> None:
+    rows = [row(1, 352001235, imo="8914934", name="EVER BRIGHT 88")]
+    with ais(tmp_path / "ais", rows) as store, ListStore(tmp_path / "lists.sqlite") as lists:
+        load_lists(lists, [OFAC_EXCERPT], workers=1)
+        before = link_vessels(store, lists)
+        assert (tmp_path / "linking-lists.pickle").exists()
+        load_lists(lists, [UN_EXCERPT], workers=1)  # the UN lists OMM too
+        after = link_vessels(store, lists)
+    owners = [[k.entity_id for k in r.links if k.via == "owner"] for r in (before, after)]
+    assert owners == [["ofac-17068"], ["ofac-17068", "un-kpe-020"]]

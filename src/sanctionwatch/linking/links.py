@@ -34,9 +34,9 @@ from sanctionwatch.linking.listed import (
     ListedRecord,
     ListedVessel,
     company_keys,
-    load_listed,
     name_key,
 )
+from sanctionwatch.linking.listed_cache import load_listed_cached
 from sanctionwatch.linking.model import IdentityFlag, Link, LinkResult, Via
 from sanctionwatch.linking.params import LinkingParams, load_linking_params
 from sanctionwatch.lists.identifiers import is_ship_imo
@@ -64,13 +64,15 @@ def link_vessels(
     *,
     params: LinkingParams | None = None,
     stats: LinkStats | None = None,
+    listed: ListedData | None = None,
 ) -> LinkResult:
     """Link every vessel with an identity history in ``ais_store`` to the listed entities
     of the current versions in ``list_store``. Links are ordered by MMSI, most confident
-    first; flags by MMSI. ``stats``, if given, is filled in."""
+    first; flags by MMSI. ``stats``, if given, is filled in. ``listed``: the lists as read
+    by ``load_listed`` (default: read, or the copy saved beside the list store)."""
     params = params or load_linking_params()
     stats = stats if stats is not None else LinkStats()
-    listed = load_listed(list_store)
+    listed = listed or load_listed_cached(list_store)
     linker = _Linker(listed, Screener(listed.index), params, stats)
     history: dict[int, list[IdentityRow]] = defaultdict(list)
     for row in ais_store.identities():
