@@ -11,6 +11,7 @@ import pytest
 from sanctionwatch.ais.ingest import Source, ingest_file
 from sanctionwatch.ais.store import PositionStore, open_store
 from sanctionwatch.linking.links import LinkStats, link_vessels
+from sanctionwatch.linking.listed import load_listed
 from sanctionwatch.linking.model import LinkResult
 from sanctionwatch.lists.loader import load_lists
 from sanctionwatch.lists.store import ListStore
@@ -19,6 +20,7 @@ from tests.conftest import FIXTURES
 
 OFAC_EXCERPT = Path(__file__).parent / "data" / "sdn_2024-05-03.csv"
 UN_EXCERPT = FIXTURES / "un" / "un_dprk_excerpt.xml"
+FTM_EXCERPT = "opensanctions_us_ofac_sdn_dprk_excerpt.ftm.json"
 DAY = "01/03/2024"
 
 
@@ -61,7 +63,7 @@ def test_a_listed_imo_under_another_name_and_flag_is_the_listed_ship(
     # CHONG CHON GANG (OFAC 17069, IMO 7937317, DPRK flag) as "SUNNY BAY" from a Panama MMSI
     rows = [row(h, 352001234, imo="7937317", name="SUNNY BAY", type="Cargo") for h in (1, 5)]
     result, _ = run(tmp_path, lists, rows)
-    [link] = result.links
+    link, *owners = result.links
     assert (link.mmsi, link.entity_id, link.list, link.record) == (
         352001234,
         "ofac-17069",
@@ -87,6 +89,13 @@ def test_a_listed_imo_under_another_name_and_flag_is_the_listed_ship(
         "source": "sdn_2024-05-03.csv:5",
     }
     assert result.flags == ()  # a cargo type for a general cargo ship: no contradiction
+    # The UN record of OMM says it is "the operator/manager of the vessel Chong Chon Gang";
+    # OFAC lists OMM too, under the same name.
+    assert [(o.entity_id, o.via, o.confidence) for o in owners] == [
+        ("ofac-17068", "owner", 0.8),
+        ("un-kpe-020", "owner", 0.8),
+    ]
+    assert "'operator (the text of un record KPe.020)'" in owners[1].reason
 
 
 def test_a_listed_ship_by_name_only_is_a_weak_name_link(tmp_path: Path, lists: ListStore) -> None:
@@ -224,3 +233,23 @@ def test_the_saved_lists_are_read_again_when_a_list_version_changes(tmp_path: Pa
         after = link_vessels(store, lists)
     owners = [[k.entity_id for k in r.links if k.via == "owner"] for r in (before, after)]
     assert owners == [["ofac-17068"], ["ofac-17068", "un-kpe-020"]]
+
+
+def test_owners_named_only_in_list_text_are_read_both_ways(tmp_path: Path) -> None:
+    with ListStore(tmp_path / "lists.sqlite") as lists:
+        for path in (FIXTURES / "eu" / "eu_fsf_excerpt.xml", FIXTURES / "ftm" / FTM_EXCERPT):
+            load_lists(lists, [path], workers=1)
+        data = load_listed(lists)
+    # EU CHON MA SAN: "Registered owner: Korea Achim Shipping Co." in its remark
+    [owner] = data.by_entity["eu-13618"].owners
+    assert owner.names == ("Korea Achim Shipping Co",)
+    assert owner.role == "registered owner (the text of eu record 13618)"
+    assert owner.listed is None  # a name; the OFAC (FtM) company of that name is found by it
+    assert data.companies["korea achim shipping co"][0].entity_id == "ofac-23707"
+    # EU Korea Samjong Shipping: "Registered owner of DPRK tankers SAM JONG 1 and SAM JONG 2";
+    # the FtM excerpt lists SAM JONG 1 (with its "Linked To" company, KOREA SAMJONG SHIPPING CO)
+    owners = data.by_entity["ofac-23733"].owners
+    assert [(o.entity_id, o.role) for o in owners] == [
+        ("ofac-23712", "Linked To"),
+        ("eu-13613", "registered owner (the text of eu record 13613)"),
+    ]

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sanctionwatch.ais.tables import IdentityRow
-from sanctionwatch.linking.listed import ListedVessel
+from sanctionwatch.linking.listed_records import ListedVessel
 from sanctionwatch.linking.model import IdentityFlag
 from sanctionwatch.linking.params import LinkingParams
 

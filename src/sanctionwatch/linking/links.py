@@ -29,14 +29,9 @@ from sanctionwatch.ais.store import PositionStore
 from sanctionwatch.ais.tables import IdentityRow
 from sanctionwatch.errors import InputError
 from sanctionwatch.linking.identity_flags import borrowed_flags, identity_evidence, zombie_flag
-from sanctionwatch.linking.listed import (
-    ListedData,
-    ListedRecord,
-    ListedVessel,
-    company_keys,
-    name_key,
-)
+from sanctionwatch.linking.listed import ListedData
 from sanctionwatch.linking.listed_cache import load_listed_cached
+from sanctionwatch.linking.listed_records import ListedRecord, ListedVessel, company_keys, name_key
 from sanctionwatch.linking.model import IdentityFlag, Link, LinkResult, Via
 from sanctionwatch.linking.params import LinkingParams, load_linking_params
 from sanctionwatch.lists.identifiers import is_ship_imo
@@ -45,7 +40,7 @@ from sanctionwatch.screening.engine import Match, Screener
 from sanctionwatch.screening.model import Query
 
 _VIA_ORDER: dict[str, int] = {"imo": 0, "mmsi": 1, "name": 2, "former_name": 3, "owner": 4}
-_OWNER_ROLES = frozenset({"owner", "operator", "Ownership"})
+_OWNER_WORDS = ("owner", "operator", "manager")  # roles that say how (Ownership too)
 
 
 @dataclass
@@ -230,7 +225,8 @@ class _Linker:
             for key in {k for name in owner.names for k in company_keys(name)}:
                 for record in self.listed.companies.get(key, []):
                     targets.setdefault(record.entity_id, record)
-            weight = self.params.owner if owner.role in _OWNER_ROLES else self.params.linked_to
+            named = any(word in owner.role.lower() for word in _OWNER_WORDS)
+            weight = self.params.owner if named else self.params.linked_to
             links.extend(
                 _owner_link(ship_link, vessel, owner.role, owner.names, record, weight)
                 for record in targets.values()

@@ -16,11 +16,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from rigour.text import ascii_text
-
+from sanctionwatch.linking.listed_records import (
+    ListedRecord,
+    ListedVessel,
+    Owner,
+    company_keys,
+)
+from sanctionwatch.linking.narrative import add_company_named_ships, ship_note_owners
 from sanctionwatch.lists.identifiers import is_ship_imo
 from sanctionwatch.lists.store import ListStore, ListVersion, StoredEntity
 from sanctionwatch.screening.index import (
@@ -34,55 +38,7 @@ from sanctionwatch.screening.names import analyse_name
 
 COMPANY_SCHEMATA = frozenset({"Organization", "Company", "LegalEntity", "PublicBody"})
 _LENGTH_NOTE = re.compile(r"\blength(?: of ship)?\s*[:=]?\s*(\d+(?:\.\d+)?)\s*m\b", re.IGNORECASE)
-_PARENTHESISED = re.compile(r"\([^()]*\)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-@dataclass(frozen=True)
-class ListedRecord:
-    """Where a listed entity comes from: the list-record evidence of a link."""
-
-    entity_id: str
-    caption: str
-    schema: str
-    list_name: str
-    version: str
-    record_id: str
-    source: str  # "file:first_line-last_line" as the store keeps it
-
-    def evidence(self) -> dict[str, Any]:
-        return {
-            "kind": "list_record",
-            "list": self.list_name,
-            "record": self.record_id,
-            "entity_id": self.entity_id,
-            "version": self.version,
-            "source": self.source,
-        }
-
-
-@dataclass(frozen=True)
-class Owner:
-    """A party a list names as a listed ship's owner, operator or manager (``role``)."""
-
-    entity_id: str
-    names: tuple[str, ...]
-    role: str  # "owner", "operator", "Ownership", "Linked To", ...
-    listed: ListedRecord | None  # the party itself, when it is listed
-
-
-@dataclass
-class ListedVessel:
-    record: ListedRecord
-    names: list[tuple[str, str]]  # (property, value): name, alias, weakAlias
-    previous_names: list[str]
-    imo_numbers: list[str]  # seven digits, ship check digit valid
-    mmsis: list[int]
-    flags: list[str]  # ISO 3166 alpha-2, lower case
-    types: list[str]
-    gross_tonnage: float | None
-    length_m: float | None  # only where the list says it (UK notes)
-    owners: list[Owner] = field(default_factory=list)
 
 
 @dataclass
@@ -95,19 +51,6 @@ class ListedData:
     index: ScreeningIndex  # the ships, for the screening engine
 
 
-def name_key(name: str) -> str:
-    """Lower-case ASCII words: "Ocean Maritime Management Company, Limited" and "OCEAN
-    MARITIME MANAGEMENT COMPANY LIMITED" have one key."""
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_text(name).lower()))
-
-
-def company_keys(name: str) -> set[str]:
-    """The name's key, and its key without parenthesised parts: the UN writes "OCEAN
-    MARITIME MANAGEMENT COMPANY, LIMITED (OMM)" where OFAC has no "(OMM)"."""
-    keys = {name_key(name), name_key(_PARENTHESISED.sub(" ", name))}
-    return {key for key in keys if key}
-
-
 def current_versions(store: ListStore) -> list[ListVersion]:
     """The latest version of every loaded list: what ``screen`` screens against."""
     return [store.find_version(name) for name in store.list_names()]
@@ -117,6 +60,7 @@ def load_listed(store: ListStore) -> ListedData:
     """Read every listed ship and company of the current list versions (one pass each)."""
     vessels: list[ListedVessel] = []
     companies: dict[str, list[ListedRecord]] = defaultdict(list)
+    company_notes: list[tuple[ListedRecord, list[str]]] = []
     for version in current_versions(store):
         entities = list(store.iter_entities(version.id))
         listed_ids = _listed_ids(entities)
@@ -127,12 +71,16 @@ def load_listed(store: ListStore) -> ListedData:
                 names = _props(by_id[entity_id], *NAME_PROPERTIES)
                 for key in {k for name in names for k in company_keys(name)}:
                     companies[key].append(record)
+                if notes := _props(by_id[entity_id], "notes"):
+                    company_notes.append((record, notes))
         owners = _owners(entities, by_id, records)
         for entity_id, record in records.items():
             if record.schema == "Vessel":
                 vessel = _vessel(by_id[entity_id], record)
                 vessel.owners = owners.get(entity_id, [])
+                vessel.owners += ship_note_owners(vessel, _props(by_id[entity_id], "notes"))
                 vessels.append(vessel)
+    add_company_named_ships(vessels, company_notes)
     by_imo: dict[str, list[ListedVessel]] = defaultdict(list)
     by_mmsi: dict[int, list[ListedVessel]] = defaultdict(list)
     for vessel in vessels:

@@ -16,7 +16,7 @@ from pathlib import Path
 from sanctionwatch.linking.listed import ListedData, load_listed
 from sanctionwatch.lists.store import ListStore
 
-CACHE_FORMAT = 1  # bump when ListedData or what load_listed reads changes
+CACHE_FORMAT = 2  # bump when ListedData or what load_listed reads changes
 CACHE_NAME = "linking-lists.pickle"
 
 Signature = tuple[tuple[str, int, str], ...]
