@@ -8,11 +8,11 @@ The AIS store is written from a generated DMA CSV: each vessel reports two to fo
 fifth of them change name once, most broadcast a random valid IMO number; names are drawn
 from words common in real ship names ("OCEAN", "STAR", "GOLD" ...), so that many share words
 with listed ships and the screening engine has real work. Planted among them (1 in 200):
-vessels using a listed IMO under a new name, a listed name, a listed former name, or a new
-name after their own. Loading
-the lists and the AIS file is not timed; one link_vessels call is, three times: the first
-reads the listed ships and companies from the list store (and saves them beside it), the
-others read that saved copy, as every run does until a list changes.
+vessels using a listed IMO under a new name, a listed name, a listed former name, or a listed
+name after their own. Loading the lists and the AIS file is not timed; one link_vessels call
+is, three times: the first reads the listed ships and companies from the list store (and
+saves them beside it), the others read that saved copy, as every run does until a list
+changes.
 """
 
 from __future__ import annotations
