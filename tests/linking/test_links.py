@@ -253,3 +253,21 @@ def test_owners_named_only_in_list_text_are_read_both_ways(tmp_path: Path) -> No
         ("ofac-23712", "Linked To"),
         ("eu-13613", "registered owner (the text of eu record 13613)"),
     ]
+
+
+def test_a_length_or_type_against_the_length_and_type_a_list_gives(tmp_path: Path) -> None:
+    # UK sample ANGARA (RUS1790, IMO 9179842): "Length of ship: 133m", type "General cargo"
+    rows = [
+        row(1, 273000001, imo="9179842", name="ANGARA", type="Cargo", length="130"),
+        row(2, 273000002, imo="9179842", name="ANGARA", type="Cargo", length="60"),
+        row(3, 273000003, imo="9179842", name="ANGARA", type="Tanker", length="133"),
+    ]
+    with ListStore(tmp_path / "lists.sqlite") as lists:
+        load_lists(lists, [FIXTURES / "uk" / "uk_sanctions_list_sample.csv"], workers=1)
+        result, _ = run(tmp_path, lists, rows)
+    zombies = {f.mmsi: f.reason for f in result.flags if f.kind == "zombie_identity"}
+    assert sorted(zombies) == [273000002, 273000003]  # 130 m of cargo is the listed ship
+    assert "broadcast length 60 m but the list gives 133 m" in zombies[273000002]
+    assert "ship type 80 (tanker) but the list gives General cargo" in zombies[273000003]
+    # single reports at 01:00, 02:00 and 03:00 do not overlap: no borrowed identity
+    assert [f for f in result.flags if f.kind == "borrowed_identity"] == []
