@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.risk.evidence import Factor
 from sanctionwatch.risk.model import score_vessels
@@ -49,3 +50,26 @@ def test_after_a_dark_period_but_not_before_it() -> None:
     # A receiver outage is no dark period.
     outage = event("gap", CLEAN_A, 0, 20, hours=20.0, probable_reception_outage=True)
     assert "draught_after" not in factors([outage, draught(CLEAN_A, 22)])[CLEAN_A]
+
+
+def test_a_long_dark_period_behind_a_later_meeting_still_counts() -> None:
+    # The gap began first and lasts past the change; the meeting began later but ended too
+    # long before the change: the change follows the gap.
+    within = default_risk_params()["draught_after"]["within_hours"]
+    gap = event("gap", CLEAN_A, 0, 200, hours=200.0)
+    meeting = encounter(CLEAN_A, CLEAN_B, 10, 13)
+    change = draught(CLEAN_A, 13 + within + 20)
+    found = factors([meeting, gap, change])
+    cited = found[CLEAN_A]["draught_after"].evidence
+    assert [(e["type"], e["start"]) for e in cited] == [
+        ("draught_change", iso_utc(change.start_ms)),
+        ("gap", "2024-01-01T00:00:00Z"),
+    ]
+
+
+def test_a_short_silence_is_no_dark_period_unless_deliberate() -> None:
+    short = default_risk_params()["draught_after"]["min_gap_hours"] - 2
+    gap = event("gap", CLEAN_A, 0, short, hours=short)
+    assert "draught_after" not in factors([gap, draught(CLEAN_A, short + 1)])[CLEAN_A]
+    dark_call = event("gap", CLEAN_A, 0, short, hours=short, likely_dark_port_call="Nampo")
+    assert "draught_after" in factors([dark_call, draught(CLEAN_A, short + 1)])[CLEAN_A]

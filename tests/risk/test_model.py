@@ -252,3 +252,11 @@ def test_to_dict_contract() -> None:
         "NEW NAME",
         "lr",
     )
+
+
+def test_event_times_print_as_everywhere_else() -> None:
+    from sanctionwatch.ais import model as ais_model
+    from sanctionwatch.risk import evidence
+
+    for ms in (0, 1_704_067_200_999, 1_709_269_199_500, 4_102_444_800_000):
+        assert evidence.iso_utc(ms) == ais_model.iso_utc(ms)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sanctionwatch.risk.evidence import Factor
 from sanctionwatch.risk.model import VesselRisk, score_vessels
 from sanctionwatch.risk.params import default_risk_params
-from tests.risk.support import CLEAN_A, CLEAN_B, CLEAN_C, CLEAN_D, LISTED, encounter, link
+from tests.risk.support import CLEAN_A, CLEAN_B, CLEAN_C, CLEAN_D, LISTED, encounter, event, link
 
 
 def factor_of(risk: VesselRisk, name: str) -> Factor:
@@ -52,8 +52,6 @@ def test_propagation_stops_after_max_hops() -> None:
 def test_a_low_risk_ship_passes_nothing_on() -> None:
     params = default_risk_params()
     # A name change alone is below source_min_score: meeting that ship inherits nothing.
-    from tests.risk.support import event
-
     events = [
         event("identity", CLEAN_A, 0, kind="name_change", reasons=["name_change"]),
         encounter(CLEAN_A, CLEAN_B, 10),
@@ -74,3 +72,19 @@ def test_two_sources_add_up_to_the_cap() -> None:
         2 * 100.0 * params["encounter"]["share"], params["encounter"]["max_points"]
     )
     assert str(LISTED) in a.reason and str(other_listed) in a.reason
+
+
+def test_each_vessel_keeps_its_largest_sources() -> None:
+    params = default_risk_params()
+    params["encounter"]["max_sources"] = 1.0
+    small = 211000009  # a DPRK port call only: a source, smaller than the listed ship
+    events = [
+        event("port_call", small, 0, 10, port="Najin", country="KP", watched=True),
+        encounter(small, CLEAN_A, 20),
+        encounter(LISTED, CLEAN_A, 30),
+    ]
+    risks = {r.mmsi: r for r in score_vessels([], events, [link(LISTED)], [], params)}
+    a = factor_of(risks[CLEAN_A], "encounter")
+    assert a.points == 100.0 * params["encounter"]["share"]
+    assert str(LISTED) in a.reason and str(small) not in a.reason
+    assert [(e["mmsi"], e["other_mmsi"]) for e in a.evidence] == [(CLEAN_A, LISTED)]

@@ -4,6 +4,7 @@ meeting or a dark period (cargo moved out of sight)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from sanctionwatch.behaviour.events import Event
@@ -25,27 +26,26 @@ def gap_factors(gaps: Sequence[Event], params: RiskParams) -> list[Factor]:
     disabling = [g for g in gaps if dark(g) and g.details.get("likely_disabling")]
     if disabling:
         table = params["dark_gap"]
-        items = [f"{when(g)} ({g.details.get('hours', '?')} h)" for g in disabling]
         out.append(
             capped(
                 "dark_gap",
                 table,
                 [table["points"]] * len(disabling),
                 f"{len(disabling)} likely disablings of AIS (12 h or more, starting"
-                f" 50 nm or more from shore): {listing(items)}",
+                f" 50 nm or more from shore): {listing(disabling, _timed)}",
                 map(event_evidence, disabling),
             )
         )
     port_calls = [g for g in gaps if dark(g) and g.details.get("likely_dark_port_call")]
     if port_calls:
         table = params["dark_port_call"]
-        items = [f"{g.details['likely_dark_port_call']} at {when(g)}" for g in port_calls]
         out.append(
             capped(
                 "dark_port_call",
                 table,
                 [table["points"]] * len(port_calls),
-                f"{len(port_calls)} likely dark port calls at watched ports: {listing(items)}",
+                f"{len(port_calls)} likely dark port calls at watched ports:"
+                f" {listing(port_calls, _dark_call)}",
                 map(event_evidence, port_calls),
             )
         )
@@ -57,31 +57,50 @@ def port_call_factors(calls: Sequence[Event], params: RiskParams) -> list[Factor
     dprk = [c for c in calls if _in_dprk(c)]
     if dprk:
         table = params["dprk_port_call"]
-        items = [f"{c.port} at {when(c)}" for c in dprk]
         out.append(
             capped(
                 "dprk_port_call",
                 table,
                 [table["points"]] * len(dprk),
-                f"{len(dprk)} port calls in the DPRK: {listing(items)}",
+                f"{len(dprk)} port calls in the DPRK: {listing(dprk, _port_call)}",
                 map(event_evidence, dprk),
             )
         )
     route = [c for c in calls if c.details.get("watched") and not _in_dprk(c)]
     if route:
         table = params["route_port_call"]
-        items = [f"{c.port} at {when(c)}" for c in route]
         out.append(
             capped(
                 "route_port_call",
                 table,
                 [table["points"]] * len(route),
                 f"{len(route)} port calls at watched ports on the documented route:"
-                f" {listing(items)}",
+                f" {listing(route, _port_call)}",
                 map(event_evidence, route),
             )
         )
     return out
+
+
+def _deliberate(gap: Event) -> bool:
+    return bool(gap.details.get("likely_disabling") or gap.details.get("likely_dark_port_call"))
+
+
+def _timed(event: Event) -> str:
+    return f"{when(event)} ({event.details.get('hours', '?')} h)"
+
+
+def _dark_call(gap: Event) -> str:
+    return f"{gap.details['likely_dark_port_call']} at {when(gap)}"
+
+
+def _port_call(call: Event) -> str:
+    return f"{call.port} at {when(call)}"
+
+
+def _loitering(found: tuple[Event, list[Zone]]) -> str:
+    event, zones = found
+    return f"{zones[0].name} at {when(event)} ({event.details.get('hours', '?')} h)"
 
 
 def _in_dprk(call: Event) -> bool:
@@ -96,15 +115,13 @@ def loitering_factor(
     if not inside:
         return []
     table = params["loitering_zone"]
-    items = [
-        f"{found[0].name} at {when(e)} ({e.details.get('hours', '?')} h)" for e, found in inside
-    ]
     return [
         capped(
             "loitering_zone",
             table,
             [table["points"]] * len(inside),
-            f"{len(inside)} times loitering in known ship-to-ship transfer areas: {listing(items)}",
+            f"{len(inside)} times loitering in known ship-to-ship transfer areas:"
+            f" {listing(inside, _loitering)}",
             (event_evidence(e) for e, _ in inside),
         )
     ]
@@ -119,37 +136,54 @@ def draught_factor(
 ) -> list[Factor]:
     """Draught changes first broadcast during or within ``within_hours`` after one of the
     vessel's encounters or dark gaps (a gap is over before the change can be broadcast; an
-    encounter still going has no end). Each change cites itself and the latest such event."""
+    encounter still going has no end). A dark gap: ``min_gap_hours`` or longer, or a likely
+    disabling or dark port call, and no reception outage. Each change cites itself and the
+    latest such event."""
     if not changes:
         return []
     table = params["draught_after"]
     within_ms = hours_ms(table["within_hours"])
     windows = [(e.start_ms, e.end_ms, e) for e in encounters]
-    windows += [(g.start_ms, g.end_ms, g) for g in gaps if dark(g) and g.end_ms is not None]
+    min_gap_ms = hours_ms(table["min_gap_hours"])
+    windows += [
+        (g.start_ms, g.end_ms, g)
+        for g in gaps
+        if dark(g)
+        and g.end_ms is not None
+        and (g.end_ms - g.start_ms >= min_gap_ms or _deliberate(g))
+    ]
     windows.sort(key=lambda w: w[0])
+    starts = [w[0] for w in windows]
+    # How far back a window can start and still reach a change (an open encounter: always).
+    reach_ms = max((end - start for start, end, _ in windows if end is not None), default=0)
+    if any(end is None for _, end, _ in windows):
+        reach_ms = 2**62
     found = []
     for change in changes:
-        before = None
-        for start_ms, end_ms, event in windows:
-            if start_ms > change.start_ms:
+        # The latest-starting window that began by the change and ended at most
+        # within_hours before it, walking back from the last one that began by then.
+        for index in range(bisect_right(starts, change.start_ms) - 1, -1, -1):
+            start_ms, end_ms, event = windows[index]
+            if start_ms + reach_ms + within_ms < change.start_ms:
                 break
             if end_ms is None or change.start_ms <= end_ms + within_ms:
-                before = event
-        if before is not None:
-            found.append((change, before))
+                found.append((change, event))
+                break
     if not found:
         return []
-    items = []
-    for change, before in found:
+
+    def said(pair: tuple[Event, Event]) -> str:
+        change, before = pair
         if before.type == "encounter":
             other = before.other_mmsi if before.mmsi == mmsi else before.mmsi
             after = f"the encounter with {other} from {when(before)}"
         else:
             after = f"the dark gap from {when(before)}"
-        items.append(
+        return (
             f"{change.details.get('from_m', '?')} -> {change.details.get('to_m', '?')}"
             f" m at {when(change)}, after {after}"
         )
+
     evidence = [
         cited
         for change, before in found
@@ -161,7 +195,7 @@ def draught_factor(
             table,
             [table["points"]] * len(found),
             f"{len(found)} draught changes within {table['within_hours']:g} h of a meeting"
-            f" or a dark period: {listing(items)}",
+            f" or a dark period: {listing(found, said)}",
             evidence,
         )
     ]

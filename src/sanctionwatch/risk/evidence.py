@@ -8,14 +8,16 @@ and for identity events the kind of trick.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
-from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.behaviour.events import Event
 
 Evidence = dict[str, Any]
+T = TypeVar("T")
 
 # How many items a reason lists before "and N more" (the evidence always has them all).
 REASON_ITEMS = 3
@@ -73,15 +75,31 @@ def capped(
     return Factor(name, round(total, 2), reason, tuple(evidence))
 
 
-def listing(items: list[str]) -> str:
-    """``items`` joined for a reason, the first few and how many more."""
-    shown = ", ".join(items[:REASON_ITEMS])
-    more = len(items) - REASON_ITEMS
+def listing(things: Sequence[T], describe: Callable[[T], str]) -> str:
+    """The first few of ``things`` described for a reason, and how many more (only those
+    shown are described: a vessel may have thousands of events)."""
+    shown = ", ".join(describe(thing) for thing in things[:REASON_ITEMS])
+    more = len(things) - REASON_ITEMS
     return f"{shown} and {more} more" if more > 0 else shown
 
 
 def when(event: Event) -> str:
     return iso_utc(event.start_ms)
+
+
+def iso_utc(ms: int) -> str:
+    """``ais.model.iso_utc`` (the form every command prints: "2024-03-01T05:00:00Z"), five
+    times faster: called twice per cited event, up to a million events in a run; the date
+    part is formatted once per day."""
+    day, second = divmod(ms // 1000, 86_400)
+    hour, second = divmod(second, 3600)
+    minute, second = divmod(second, 60)
+    return f"{_day(day)}T{hour:02d}:{minute:02d}:{second:02d}Z"
+
+
+@lru_cache(maxsize=4096)
+def _day(day: int) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(day * 86_400))
 
 
 __all__ = ["Evidence", "Factor", "capped", "event_evidence", "identity_evidence", "listing"]

@@ -174,13 +174,13 @@ def identity_factors(
     shared = [e for e, k in zip(identity_events, kinds, strict=True) if k & set(SHARED_KINDS)]
     if shared:
         table = params["shared_mmsi"]
-        items = [f"{e.details.get('kind')} at {when(e)}" for e in shared]
         out.append(
             capped(
                 "shared_mmsi",
                 table,
                 [table["points"]] * len(shared),
-                f"{len(shared)} times one MMSI or IMO used by two ships at once: {listing(items)}",
+                f"{len(shared)} times one MMSI or IMO used by two ships at once:"
+                f" {listing(shared, _kind_at)}",
                 map(event_evidence, shared),
             )
         )
@@ -193,24 +193,24 @@ def identity_factors(
 
 def _changes(changes: list[Event], data_end_ms: int, table: dict[str, float]) -> Factor:
     recent_ms = table["recent_days"] * MS_PER_DAY
-    points = []
-    items = []
-    for event in changes:
-        recent = data_end_ms - event.start_ms <= recent_ms
-        points.append(table["points"] * (1.0 if recent else table["older_share"]))
-        what = "/".join(
-            k
-            for k in event.details.get("reasons") or [event.details.get("kind")]
-            if k in CHANGE_KINDS
-        )
-        items.append(
-            f"{what or event.details.get('kind')} at {when(event)}{'' if recent else ' (older)'}"
-        )
+    recent = [data_end_ms - event.start_ms <= recent_ms for event in changes]
+    points = [table["points"] * (1.0 if new else table["older_share"]) for new in recent]
+
+    def said(index: int) -> str:
+        event = changes[index]
+        reasons = event.details.get("reasons") or [event.details.get("kind")]
+        what = "/".join(k for k in reasons if k in CHANGE_KINDS) or event.details.get("kind")
+        return f"{what} at {when(event)}{'' if recent[index] else ' (older)'}"
+
     reason = (
-        f"{len(changes)} identity changes ({sum(p == table['points'] for p in points)}"
-        f" within {table['recent_days']:g} days of the end of the data): {listing(items)}"
+        f"{len(changes)} identity changes ({sum(recent)} within {table['recent_days']:g} days"
+        f" of the end of the data): {listing(range(len(changes)), said)}"
     )
     return capped("identity_changes", table, points, reason, map(event_evidence, changes))
+
+
+def _kind_at(event: Event) -> str:
+    return f"{event.details.get('kind')} at {when(event)}"
 
 
 def _kinds(event: Event) -> set[str]:

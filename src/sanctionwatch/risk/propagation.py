@@ -24,8 +24,10 @@ from sanctionwatch.behaviour.events import Event
 from sanctionwatch.risk.evidence import Evidence, Factor, capped, event_evidence, listing
 from sanctionwatch.risk.params import RiskParams
 
-# Per vessel: source MMSI -> (amount inherited, the neighbour it came through).
-Held = dict[int, dict[int, tuple[float, int]]]
+# Per vessel: source MMSI -> (amount inherited, the vessels it came through: the neighbour
+# first, the source last). Kept, not rebuilt from each neighbour's best at the end, since
+# a neighbour may have found a better path, or dropped the source, since.
+Held = dict[int, dict[int, tuple[float, tuple[int, ...]]]]
 
 
 def encounter_factors(
@@ -55,18 +57,19 @@ def encounter_factors(
         ranked = sorted(got.items(), key=lambda item: (-item[1][0], item[0]))
         items: list[str] = []
         evidence: list[Evidence] = []
-        for source, (amount, _) in ranked:
-            path = _path(vessel, source, held, int(table["max_hops"]))
+        cited: set[tuple[int, int]] = set()  # each meeting once, though on several paths
+        for source, (amount, via) in ranked:
+            path = [vessel, *via]
             items.append(_say(path, source, amount, base[source], first, count))
             for a, b in pairwise(path):
-                cited = event_evidence(first[_pair(a, b)])
-                if cited not in evidence:
-                    evidence.append(cited)
+                if _pair(a, b) not in cited:
+                    cited.add(_pair(a, b))
+                    evidence.append(event_evidence(first[_pair(a, b)]))
         out[vessel] = capped(
             "encounter",
             table,
             [amount for _, (amount, _) in ranked],
-            f"met ships of high risk, directly or through others: {listing(items)}",
+            f"met ships of high risk, directly or through others: {listing(items, str)}",
             evidence,
         )
     return out
@@ -78,51 +81,50 @@ def _propagate(
     sources: set[int],
     table: dict[str, float],
 ) -> Held:
-    share, floor = table["share"], table["min_points"]
+    """Round by round, each vessel passes on what it received in the round before (a
+    source, in the first round, its own score), times ``share``, to every vessel it met.
+    An offer is taken when it beats what the taker holds for that source and, once the
+    taker holds ``max_sources``, its smallest; so in a dense graph most offers cost one
+    comparison."""
+    share, min_points = table["share"], table["min_points"]
     keep = max(1, int(table["max_sources"]))
     held: Held = {}
-    frontier = set(sources)
+    smallest: dict[int, float] = {}  # a full taker's smallest amount
+    passing: list[tuple[int, int, float, tuple[int, ...]]] = [
+        (source, source, base[source], ()) for source in sorted(sources)
+    ]
     for _ in range(int(table["max_hops"])):
-        offers: Held = {}
-        for giver in frontier:
-            own = [(giver, base[giver])] if giver in sources else []
-            passed_on = [(s, amount) for s, (amount, _) in held.get(giver, {}).items()]
-            for source, amount in own + passed_on:
-                amount *= share
-                if amount < floor:
+        changed: dict[int, set[int]] = {}  # taker -> sources it took this round
+        for giver, source, amount, via in passing:
+            amount *= share
+            if amount < min_points:
+                continue
+            path = (giver, *via)
+            for taker in neighbours[giver]:
+                if taker == source or amount <= smallest.get(taker, 0.0):
                     continue
-                for taker in neighbours[giver]:
-                    if taker == source:
-                        continue
-                    old = held.get(taker, {}).get(source)
-                    offer = offers.setdefault(taker, {}).get(source)
-                    if (old is None or amount > old[0]) and (offer is None or amount > offer[0]):
-                        offers[taker][source] = (amount, giver)
-        frontier = set()
-        for taker, got in offers.items():
-            mine = held.setdefault(taker, {})
-            for source, offer in got.items():
-                if source not in mine or offer[0] > mine[source][0]:
-                    mine[source] = offer
-                    frontier.add(taker)
-            if len(mine) > keep:
-                best = sorted(mine.items(), key=lambda item: (-item[1][0], item[0]))[:keep]
-                held[taker] = dict(best)
-        if not frontier:
+                mine = held.setdefault(taker, {})
+                old = mine.get(source)
+                if old is not None and old[0] >= amount:
+                    continue
+                mine[source] = (amount, path)
+                changed.setdefault(taker, set()).add(source)
+                if len(mine) > keep:
+                    dropped = min(mine, key=lambda s: (mine[s][0], -s))
+                    del mine[dropped]
+                if len(mine) == keep:
+                    smallest[taker] = min(amount for amount, _ in mine.values())
+        # What each taker passes on next round: its current amount for each source it
+        # took (read now, after the round, so every path has one more hop per round).
+        passing = [
+            (taker, source, *held[taker][source])
+            for taker, taken in changed.items()
+            for source in sorted(taken)
+            if source in held[taker]
+        ]
+        if not passing:
             break
     return {v: got for v, got in held.items() if got}
-
-
-def _path(vessel: int, source: int, held: Held, max_hops: int) -> list[int]:
-    """The meetings from ``vessel`` to ``source``, following each step's neighbour."""
-    path = [vessel]
-    while path[-1] != source and len(path) <= max_hops + 1:
-        step = held.get(path[-1], {}).get(source)
-        if step is None:  # the neighbour dropped this source since (max_sources)
-            path.append(source)
-            break
-        path.append(step[1])
-    return path
 
 
 def _say(
