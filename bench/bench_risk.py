@@ -8,9 +8,10 @@ Input: SYNTHETIC, made here with a seeded random generator, no store. MMSIs draw
 flag MIDs (one in a hundred DPRK's 445, one in two hundred an unallocated MID), one vessel in
 ten without any identity, 2 % with an IMO number whose check digit is (almost always) wrong.
 Event types in the proportions of a detection run over busy waters (our choice): 30 % gaps,
-33 % port calls, 15 % loitering, 10 % encounters between random pairs (so the encounter
-graph is one large component, the hard case for propagation), about 11 % draught changes, 0.5 %
-identity events (renames and new call signs), all over 90 days. Three vessels in a hundred
+41 % port calls, 15 % loitering, 2 % encounters between random pairs (so the encounter graph
+is one large component, the hard case for propagation), about 11 % draught changes (one in
+ten at sea), 0.5 % identity events (renames and new call signs), all over 90 days, in the
+open sea east of Japan (no transfer zone). Three vessels in a hundred
 are suspects: their gaps, port calls, loitering and identity events are far more often the
 suspicious kind (likely disablings, dark port calls at Nampo, calls at Najin and
 Vostochnyy, loitering off Nampo, shared MMSIs, re-flags, invalid IMO numbers), and they send
@@ -75,14 +76,14 @@ def make_events(mmsis: list[int], count: int, rng: random.Random) -> list[Event]
         mmsi = rng.choice(mmsis)
         suspect = mmsi in suspects
         start = T0 + int(rng.random() * span_h * HOUR_MS)
-        where = (rng.uniform(20, 45), rng.uniform(110, 145))
+        where = (rng.uniform(20, 45), rng.uniform(135, 160))  # open sea, in no zone
         roll = rng.random()
         if roll < 0.30:
-            hours = rng.uniform(6, 48)
+            hours = rng.uniform(6, 48) if suspect else rng.uniform(6, 14)  # mostly reception
             details: dict[str, Any] = {
                 "hours": round(hours, 2),
                 "open": False,
-                "likely_disabling": rng.random() < (0.3 if suspect else 0.02),
+                "likely_disabling": rng.random() < (0.3 if suspect else 0.003),
             }
             port = None
             if rng.random() < (0.1 if suspect else 0.0005):
@@ -100,8 +101,8 @@ def make_events(mmsis: list[int], count: int, rng: random.Random) -> list[Event]
                     details=details,
                 )
             )
-        elif roll < 0.63:
-            place = rng.random() * (0.1 if suspect else 1.0)
+        elif roll < 0.71:
+            place = rng.random() * (0.1 if suspect else 25.0)
             port, country, watched = (
                 ("Najin", "KP", True)
                 if place < 0.005
@@ -120,7 +121,7 @@ def make_events(mmsis: list[int], count: int, rng: random.Random) -> list[Event]
                     details={"country": country, "watched": watched},
                 )
             )
-        elif roll < 0.78:
+        elif roll < 0.86:
             at = OFF_NAMPO if rng.random() < (0.3 if suspect else 0.005) else where
             events.append(
                 Event("loitering", mmsi, start, start + 6 * HOUR_MS, *at, details={"hours": 6.0})
@@ -157,7 +158,7 @@ def make_events(mmsis: list[int], count: int, rng: random.Random) -> list[Event]
                     start,
                     None,
                     *where,
-                    details={"from_m": 6.0, "to_m": 9.0},
+                    details={"from_m": 6.0, "to_m": 9.0, "at_sea": rng.random() < 0.1},
                 )
             )
     return events

@@ -73,3 +73,13 @@ def test_a_short_silence_is_no_dark_period_unless_deliberate() -> None:
     assert "draught_after" not in factors([gap, draught(CLEAN_A, short + 1)])[CLEAN_A]
     dark_call = event("gap", CLEAN_A, 0, short, hours=short, likely_dark_port_call="Nampo")
     assert "draught_after" in factors([dark_call, draught(CLEAN_A, short + 1)])[CLEAN_A]
+
+
+def test_a_change_in_port_is_trade() -> None:
+    in_port = event("draught_change", CLEAN_B, 14, from_m=6.0, to_m=9.0, at_sea=False)
+    at_sea = event("draught_change", CLEAN_B, 15, from_m=9.0, to_m=6.0, at_sea=True)
+    found = factors([encounter(CLEAN_A, CLEAN_B, 10, 13), in_port, at_sea])
+    assert [e["start"] for e in found[CLEAN_B]["draught_after"].evidence] == [
+        "2024-01-01T15:00:00Z",
+        "2024-01-01T10:00:00Z",
+    ]

@@ -68,23 +68,31 @@ def test_two_sources_add_up_to_the_cap() -> None:
     links = [link(LISTED), link(other_listed, record="KPi.080")]
     risks = {r.mmsi: r for r in score_vessels([], events, links, [], params)}
     a = factor_of(risks[CLEAN_A], "encounter")
-    assert a.points == min(
-        2 * 100.0 * params["encounter"]["share"], params["encounter"]["max_points"]
-    )
+    # Two listed ships met: 50 + 50, cut to the cap (below high: meetings alone are medium).
+    assert a.points == params["encounter"]["max_points"] < 2 * 100.0 * params["encounter"]["share"]
+    assert risks[CLEAN_A].level == "medium"
     assert str(LISTED) in a.reason and str(other_listed) in a.reason
+    params["encounter"]["max_points"] = 500.0
+    risks = {r.mmsi: r for r in score_vessels([], events, links, [], params)}
+    assert factor_of(risks[CLEAN_A], "encounter").points == 2 * 100.0 * params["encounter"]["share"]
 
 
 def test_each_vessel_keeps_its_largest_sources() -> None:
     params = default_risk_params()
     params["encounter"]["max_sources"] = 1.0
-    small = 211000009  # a DPRK port call only: a source, smaller than the listed ship
+    small = 211000009  # two DPRK port calls: a source, smaller than the listed ship
     events = [
         event("port_call", small, 0, 10, port="Najin", country="KP", watched=True),
+        event("port_call", small, 50, 60, port="Najin", country="KP", watched=True),
         encounter(small, CLEAN_A, 20),
         encounter(LISTED, CLEAN_A, 30),
     ]
     risks = {r.mmsi: r for r in score_vessels([], events, [link(LISTED)], [], params)}
+    assert risks[small].score >= params["encounter"]["source_min_score"]
     a = factor_of(risks[CLEAN_A], "encounter")
     assert a.points == 100.0 * params["encounter"]["share"]
     assert str(LISTED) in a.reason and str(small) not in a.reason
+    params["encounter"]["max_sources"] = 2.0
+    risks = {r.mmsi: r for r in score_vessels([], events, [link(LISTED)], [], params)}
+    assert str(small) in factor_of(risks[CLEAN_A], "encounter").reason
     assert [(e["mmsi"], e["other_mmsi"]) for e in a.evidence] == [(CLEAN_A, LISTED)]

@@ -137,8 +137,9 @@ def draught_factor(
     """Draught changes first broadcast during or within ``within_hours`` after one of the
     vessel's encounters or dark gaps (a gap is over before the change can be broadcast; an
     encounter still going has no end). A dark gap: ``min_gap_hours`` or longer, or a likely
-    disabling or dark port call, and no reception outage. Each change cites itself and the
-    latest such event."""
+    disabling or dark port call, and no reception outage. A change the detector placed in
+    port (``details.at_sea`` false) is trade, not a transfer. Each change cites itself and
+    the latest such event."""
     if not changes:
         return []
     table = params["draught_after"]
@@ -160,6 +161,8 @@ def draught_factor(
         reach_ms = 2**62
     found = []
     for change in changes:
+        if change.details.get("at_sea") is False:
+            continue  # cargo handled in port is trade, whatever came before
         # The latest-starting window that began by the change and ended at most
         # within_hours before it, walking back from the last one that began by then.
         for index in range(bisect_right(starts, change.start_ms) - 1, -1, -1):
