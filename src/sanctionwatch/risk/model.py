@@ -47,7 +47,6 @@ from sanctionwatch.risk.propagation import encounter_factors
 from sanctionwatch.risk.zones import Zone, default_zones
 
 Level = Literal["high", "medium", "low"]
-EVENT_TYPES = ("gap", "encounter", "loitering", "port_call", "identity", "draught_change")
 
 
 @dataclass(frozen=True)
@@ -187,4 +186,4 @@ def _int_or_none(value: object) -> int | None:
         return None
 
 
-__all__ = ["EVENT_TYPES", "Level", "VesselRisk", "score_vessels"]
+__all__ = ["Level", "VesselRisk", "score_vessels"]
