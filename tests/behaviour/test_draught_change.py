@@ -77,12 +77,14 @@ def underway(
     mmsi: str, minutes: list[int], draught_at: dict[int, str], sog: str = "9.4"
 ) -> list[str]:
     """Sailing north at ``sog`` knots (about 0.03 degrees per 10 minutes), reporting at
-    ``minutes`` after 13:00; the draught broadcast from each minute of ``draught_at`` on."""
+    ``minutes`` after 00:00 on 1 March; the draught broadcast from each minute of
+    ``draught_at`` on."""
     out, draught = [], ""
     for minute in minutes:
         draught = draught_at.get(minute, draught)
-        out.append(dma_row(f"01/03/2024 {13 + minute // 60:02d}:{minute % 60:02d}:00", mmsi,
-                           f"{8.0 + minute * 0.003:.4f}", "-79.9000", **IDENTITY,
+        day, hour, rest = 1 + minute // 1440, minute % 1440 // 60, minute % 60
+        out.append(dma_row(f"{day:02d}/03/2024 {hour:02d}:{rest:02d}:00", mmsi,
+                           f"{8.0 + minute * 0.0003:.4f}", "-79.9000", **IDENTITY,
                            draught=draught, sog=sog))  # fmt: skip
     return out
 
@@ -90,13 +92,19 @@ def underway(
 def test_a_draught_retyped_under_way_is_not_cargo(tmp_path: Path) -> None:
     # Real traffic (Panama, 2014): TAAGBORG broadcast 6.3 m, then 9.6 m at 9.4 kn in the
     # report that also changed its destination, never having stopped: a correction. Cargo
-    # moves when the ship lies still or out of sight since the old draught was first sent.
-    every_10 = list(range(0, 180, 10))
+    # moves when the ship lies still or out of sight: one of the two must show in the 24 h
+    # (since_max_hours) before the change. Here 26 h under way, in sight, before it.
+    every_10 = list(range(0, 2880, 10))
+    change = 1560  # 02:00 on 2 March
     rows = [
-        *underway("273000040", every_10, {0: "6.3", 90: "9.6"}),
-        # The same, but silent for two hours before the new draught: it may have loaded.
-        *underway("273000041", [0, 10, 20, 140, 150, 160], {0: "6.3", 140: "9.6"}),
+        *underway("273000040", every_10, {0: "6.3", change: "9.6"}),
+        # The same, but silent for 2 h 10 min before the new draught: it may have loaded.
+        *underway(
+            "273000041",
+            [m for m in every_10 if not 1430 < m < change],
+            {0: "6.3", change: "9.6"},
+        ),
     ]
     found = changes(store_with(tmp_path, rows))
     assert [e.mmsi for e in found] == [273000041]
-    assert found[0].details["since_old_draught"] == {"slowest_kn": 9.4, "longest_silence_h": 2.0}
+    assert found[0].details["since_old_draught"] == {"slowest_kn": 9.4, "longest_silence_h": 2.17}

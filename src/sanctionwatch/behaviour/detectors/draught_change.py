@@ -10,7 +10,9 @@ arrival-versus-departure comparison. A change undone within ``flap_hours`` (1 h)
 reported: that is two ships broadcasting one MMSI, which the identity detector reports.
 Nor is a change made under way: cargo moves when a ship lies still (at or below
 ``still_kn``, 5 kn: in port, at a transfer, fishing) or out of sight (silent ``silent_hours``, 1 h,
-or more) at some time since the old draught was first broadcast. On real traffic (Panama,
+or more), so one of the two must show in the ``since_max_hours`` (24 h) before the change
+(a fixed span: when the old draught was first seen moves with data ingested late, and
+incremental runs look back 48 h). On real traffic (Panama,
 2014) a ship sailing at 9.4 kn, never stopped, retyped 6.3 m as 9.6 m in the report that
 changed its destination: a correction. ``details.since_old_draught`` gives the slowest speed
 and the longest silence that make a change cargo.
@@ -32,6 +34,7 @@ def sql(params: dict[str, float], window: Window) -> str:
         min_metres=float(params["min_metres"]),
         min_fraction=float(params["min_fraction"]),
         lookback_ms=hours_ms(params["lookback_hours"]),
+        since_max_ms=hours_ms(params["since_max_hours"]),
     )
 
 
