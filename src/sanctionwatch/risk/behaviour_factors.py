@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.geo.units import hours_ms
-from sanctionwatch.risk.evidence import Factor, capped, event_evidence, listing, when
+from sanctionwatch.risk.evidence import Factor, capped, event_evidence, listing, per_event, when
 from sanctionwatch.risk.params import RiskParams
 from sanctionwatch.risk.zones import Zone, zones_at
 
@@ -25,30 +25,12 @@ def gap_factors(gaps: Sequence[Event], params: RiskParams) -> list[Factor]:
     out = []
     disabling = [g for g in gaps if dark(g) and g.details.get("likely_disabling")]
     if disabling:
-        table = params["dark_gap"]
-        out.append(
-            capped(
-                "dark_gap",
-                table,
-                [table["points"]] * len(disabling),
-                f"{len(disabling)} likely disablings of AIS (12 h or more, starting"
-                f" 50 nm or more from shore): {listing(disabling, _timed)}",
-                map(event_evidence, disabling),
-            )
-        )
+        what = "likely disablings of AIS (12 h or more, starting 50 nm or more from shore)"
+        out.append(per_event("dark_gap", params, disabling, what, _timed))
     port_calls = [g for g in gaps if dark(g) and g.details.get("likely_dark_port_call")]
     if port_calls:
-        table = params["dark_port_call"]
-        out.append(
-            capped(
-                "dark_port_call",
-                table,
-                [table["points"]] * len(port_calls),
-                f"{len(port_calls)} likely dark port calls at watched ports:"
-                f" {listing(port_calls, _dark_call)}",
-                map(event_evidence, port_calls),
-            )
-        )
+        what = "likely dark port calls at watched ports"
+        out.append(per_event("dark_port_call", params, port_calls, what, _dark_call))
     return out
 
 
@@ -56,29 +38,11 @@ def port_call_factors(calls: Sequence[Event], params: RiskParams) -> list[Factor
     out = []
     dprk = [c for c in calls if _in_dprk(c)]
     if dprk:
-        table = params["dprk_port_call"]
-        out.append(
-            capped(
-                "dprk_port_call",
-                table,
-                [table["points"]] * len(dprk),
-                f"{len(dprk)} port calls in the DPRK: {listing(dprk, _port_call)}",
-                map(event_evidence, dprk),
-            )
-        )
+        out.append(per_event("dprk_port_call", params, dprk, "port calls in the DPRK", _port_call))
     route = [c for c in calls if c.details.get("watched") and not _in_dprk(c)]
     if route:
-        table = params["route_port_call"]
-        out.append(
-            capped(
-                "route_port_call",
-                table,
-                [table["points"]] * len(route),
-                f"{len(route)} port calls at watched ports on the documented route:"
-                f" {listing(route, _port_call)}",
-                map(event_evidence, route),
-            )
-        )
+        what = "port calls at watched ports on the documented route"
+        out.append(per_event("route_port_call", params, route, what, _port_call))
     return out
 
 

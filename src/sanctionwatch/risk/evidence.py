@@ -9,7 +9,7 @@ and for identity events the kind of trick.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -73,6 +73,25 @@ def capped(
     """A counted factor: the sum of ``points``, at most the table's ``max_points``."""
     total = min(sum(points), table.get("max_points", float("inf")))
     return Factor(name, round(total, 2), reason, tuple(evidence))
+
+
+def per_event(
+    name: str,
+    params: Mapping[str, dict[str, float]],
+    events: Sequence[Event],
+    what: str,
+    describe: Callable[[Event], str],
+) -> Factor:
+    """A factor worth the table's ``points`` per event (capped), its reason "N <what>: ..."
+    listing the first few, its evidence every event."""
+    table = params[name]
+    return capped(
+        name,
+        table,
+        [table["points"]] * len(events),
+        f"{len(events)} {what}: {listing(events, describe)}",
+        map(event_evidence, events),
+    )
 
 
 def listing(things: Sequence[T], describe: Callable[[T], str]) -> str:

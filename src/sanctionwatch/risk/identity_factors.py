@@ -17,6 +17,7 @@ from sanctionwatch.risk.evidence import (
     event_evidence,
     identity_evidence,
     listing,
+    per_event,
     when,
 )
 from sanctionwatch.risk.params import RiskParams
@@ -173,17 +174,8 @@ def identity_factors(
 
     shared = [e for e, k in zip(identity_events, kinds, strict=True) if k & set(SHARED_KINDS)]
     if shared:
-        table = params["shared_mmsi"]
-        out.append(
-            capped(
-                "shared_mmsi",
-                table,
-                [table["points"]] * len(shared),
-                f"{len(shared)} times one MMSI or IMO used by two ships at once:"
-                f" {listing(shared, _kind_at)}",
-                map(event_evidence, shared),
-            )
-        )
+        what = "times one MMSI or IMO used by two ships at once"
+        out.append(per_event("shared_mmsi", params, shared, what, _kind_at))
 
     changes = [e for e, k in zip(identity_events, kinds, strict=True) if k & set(CHANGE_KINDS)]
     if changes:
