@@ -72,27 +72,20 @@ def test_loitering_inside_a_zone_scores_outside_does_not() -> None:
     assert none.factors == ()
 
 
+def zones_file(path: Path, properties: dict[str, str], ring: list[list[float]]) -> Path:
+    """A GeoJSON file of one polygon zone."""
+    feature = {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    return path
+
+
 def test_user_zones_file(tmp_path: Path) -> None:
-    path = tmp_path / "zones.geojson"
-    path.write_text(
-        json.dumps(
-            {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "properties": {"name": "Box", "source": "our choice"},
-                        "geometry": {
-                            "type": "Polygon",
-                            "coordinates": [
-                                [[149, 34], [151, 34], [151, 36], [149, 36], [149, 34]]
-                            ],
-                        },
-                    }
-                ],
-            }
-        )
-    )
+    ring = [[149, 34], [151, 34], [151, 36], [149, 36], [149, 34]]
+    path = zones_file(tmp_path / "zones.geojson", {"name": "Box", "source": "our choice"}, ring)
     zones = load_zones(path)
     assert [z.name for z in zones] == ["Box"]
     assert point_in_zone(*PACIFIC, zones[0])
@@ -103,23 +96,7 @@ def test_user_zones_file(tmp_path: Path) -> None:
 
 
 def test_a_zone_without_a_source_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "zones.geojson"
-    path.write_text(
-        json.dumps(
-            {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "properties": {"name": "Box"},
-                        "geometry": {
-                            "type": "Polygon",
-                            "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]],
-                        },
-                    }
-                ],
-            }
-        )
-    )
+    ring = [[0, 0], [1, 0], [1, 1], [0, 0]]
+    path = zones_file(tmp_path / "zones.geojson", {"name": "Box"}, ring)
     with pytest.raises(InputError, match=r"Box.*source"):
         load_zones(path)
