@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def test_loitering_inside_a_zone_scores_outside_does_not() -> None:
     assert none.factors == ()
 
 
-def zones_file(path: Path, properties: dict[str, str], ring: list[list[float]]) -> Path:
+def zones_file(path: Path, properties: dict[str, str], ring: Sequence[Sequence[float]]) -> Path:
     """A GeoJSON file of one polygon zone."""
     feature = {
         "type": "Feature",
