@@ -31,7 +31,7 @@ from sanctionwatch.screening.index import (
     NAME_PROPERTIES,
     IndexedParty,
     ScreeningIndex,
-    blocking_keys,
+    assemble_index,
     index_signature,
 )
 from sanctionwatch.screening.names import analyse_name
@@ -196,8 +196,6 @@ def _vessel_index(vessels: list[ListedVessel], store: ListStore) -> ScreeningInd
     """A screening index of the listed ships only, built as ``screening.index`` builds its
     own (same name analysis and blocking keys), so the engine scores them the same way."""
     parties: list[IndexedParty] = []
-    postings: dict[str, list[int]] = defaultdict(list)
-    imo: dict[str, list[int]] = defaultdict(list)
     for vessel in vessels:
         record = vessel.record
         names = [(p, analyse_name(n, "Vessel")) for p, n in _indexed_names(vessel)]
@@ -214,14 +212,8 @@ def _vessel_index(vessels: list[ListedVessel], store: ListStore) -> ScreeningInd
             countries=vessel.flags,
             imo_numbers=vessel.imo_numbers,
         )
-        party.name_keys = [frozenset(blocking_keys(form)) for _, form in names]
-        position = len(parties)
         parties.append(party)
-        for key in frozenset().union(*party.name_keys):
-            postings[key].append(position)
-        for number in party.imo_numbers:
-            imo[number].append(position)
-    return ScreeningIndex(parties, dict(postings), dict(imo), index_signature(store))
+    return assemble_index(parties, index_signature(store))
 
 
 def _indexed_names(vessel: ListedVessel) -> list[tuple[str, str]]:

@@ -122,8 +122,6 @@ def index_signature(store: ListStore) -> tuple[tuple[str, int], ...]:
 def build_index(store: ListStore) -> ScreeningIndex:
     """Index the parties of the latest version of every list in ``store``."""
     parties: list[IndexedParty] = []
-    postings: dict[str, list[int]] = defaultdict(list)
-    imo: dict[str, list[int]] = defaultdict(list)
     for list_name in store.list_names():
         version = store.find_version(list_name)
         for entity in store.iter_entities(version.id):
@@ -156,14 +154,25 @@ def build_index(store: ListStore) -> ScreeningIndex:
                 imo_numbers=[v.removeprefix("IMO") for v in props.get("imoNumber", [])],
                 programs=props.get("program", []),
             )
-            party.name_keys = [frozenset(blocking_keys(form)) for _, form in names]
-            index = len(parties)
             parties.append(party)
-            for key in frozenset().union(*party.name_keys):
-                postings[key].append(index)
-            for number in party.imo_numbers:
-                imo[number].append(index)
-    return ScreeningIndex(parties, dict(postings), dict(imo), index_signature(store))
+    return assemble_index(parties, index_signature(store))
+
+
+def assemble_index(
+    parties: list[IndexedParty], signature: tuple[tuple[str, int], ...]
+) -> ScreeningIndex:
+    """The index of ``parties``: each party's blocking keys, and the postings from each key
+    and each IMO number to the parties that have it (linking indexes the listed ships alone
+    with this, so the engine scores them as it scores everything)."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    imo: dict[str, list[int]] = defaultdict(list)
+    for position, party in enumerate(parties):
+        party.name_keys = [frozenset(blocking_keys(form)) for _, form in party.names]
+        for key in frozenset().union(*party.name_keys):
+            postings[key].append(position)
+        for number in party.imo_numbers:
+            imo[number].append(position)
+    return ScreeningIndex(parties, dict(postings), dict(imo), signature)
 
 
 def load_index(store: ListStore, path: Path) -> ScreeningIndex:
