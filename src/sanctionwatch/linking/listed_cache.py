@@ -8,13 +8,12 @@ and read again only when a version changes. On a read-only home they are read ev
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from sanctionwatch.linking.listed import ListedData, load_listed
 from sanctionwatch.lists.store import ListStore
+from sanctionwatch.screening.index import save_pickle
 
 CACHE_FORMAT = 2  # bump when ListedData or what load_listed reads changes
 CACHE_NAME = "linking-lists.pickle"
@@ -46,20 +45,5 @@ def load_listed_cached(store: ListStore, path: Path | None = None) -> ListedData
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass  # unreadable or from another version of the code: read anew
     data = load_listed(store)
-    _save(path, (CACHE_FORMAT, signature, data))
+    save_pickle(path, (CACHE_FORMAT, signature, data))
     return data
-
-
-def _save(path: Path, content: object) -> None:
-    """Write to a file of this process's own, renamed into place whole; skip on a home that
-    cannot be written."""
-    try:
-        handle, partial = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(content, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
-    except OSError:
-        Path(partial).unlink(missing_ok=True)

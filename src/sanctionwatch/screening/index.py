@@ -188,21 +188,21 @@ def load_index(store: ListStore, path: Path) -> ScreeningIndex:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass  # unreadable or from another version: rebuild
     index = build_index(store)
-    _save_index(index, path)
+    save_pickle(path, (INDEX_FORMAT, index))
     return index
 
 
-def _save_index(index: ScreeningIndex, path: Path) -> None:
-    """Save for the next run, if the home can be written. A file of this process's own
-    (screens run side by side, each may rebuild), renamed into place whole. On a read-only
-    home the index just built is used and not kept."""
+def save_pickle(path: Path, content: object) -> None:
+    """Save ``content`` for the next run, if the home can be written. A file of this
+    process's own (screens run side by side, each may rebuild), renamed into place whole. On
+    a read-only home what was just built is used and not kept."""
     try:
         handle, partial = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
     except OSError:
         return
     try:
         with os.fdopen(handle, "wb") as out:
-            pickle.dump((INDEX_FORMAT, index), out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(content, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
     except OSError:
         Path(partial).unlink(missing_ok=True)
