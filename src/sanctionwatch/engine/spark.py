@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -160,6 +161,8 @@ def start_session(master: str | None = None, remote: str | None = None) -> Spark
         if local:
             # Else Spark warns that the host name is a loopback address, and looks further.
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+            # Python workers (mapPartitions) run this interpreter, which has sanctionwatch.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     try:
         session: SparkSession = builder.getOrCreate()
     except Exception as exc:
