@@ -119,7 +119,7 @@ def _clear_previous(out_dir: Path) -> None:
 def simulate(
     out_dir: Path,
     *,
-    scenario: str = "rajin",
+    scenario: str | Scenario = "rajin",
     seed: int = 0,
     start: datetime | None = None,
     days: float = 7,
@@ -132,10 +132,11 @@ def simulate(
     """Generate synthetic AIS traffic with ground truth into ``out_dir``.
 
     ``scenario``: a built-in scenario (see :func:`scenario_names`: ``rajin``, ``yellow_sea``,
-    ``east_china_sea``). ``seed``: same seed and arguments, same
-    bytes. ``start``: UTC start (naive = UTC; default: the scenario's). ``days``: length of
-    the run. ``vessels``: total ships, the scenario's cast included (the rest is ordinary
-    traffic). ``formats``: any of ``nmea``, ``dma``, ``marinecadastre``.
+    ``east_china_sea``), or a :class:`Scenario` made from one (``simulate.evaders``).
+    ``seed``: same seed and arguments, same bytes. ``start``: UTC start (naive = UTC;
+    default: the scenario's). ``days``: length of the run. ``vessels``: total ships, the
+    scenario's cast included (the rest is ordinary traffic). ``formats``: any of ``nmea``,
+    ``dma``, ``marinecadastre``.
     ``corrupt_share`` / ``duplicate_share``: share of NMEA lines corrupted, and of received
     messages heard twice (NMEA only). ``progress(done_s, total_s)`` is called after each
     window. Raises :class:`InputError` for bad arguments.
@@ -143,7 +144,8 @@ def simulate(
     _check(
         days, vessels, formats, {"corrupt_share": corrupt_share, "duplicate_share": duplicate_share}
     )
-    plan_scenario = load_scenario(scenario)
+    plan_scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    scenario = plan_scenario.name
     check_cast(plan_scenario)
     if days < plan_scenario.minimum_days:
         raise InputError(f"Scenario {scenario!r} needs at least {plan_scenario.minimum_days} days.")

@@ -13,7 +13,9 @@ where, so any scenario can use any role (``docs/ais.md`` lists the keys each one
   (traps, :mod:`.traps`);
 - ``impostor`` and ``loiterer``: slow far offshore, again and again; an impostor then sends
   its ``victim``'s identity (:mod:`.loitering`);
-- ``renamed``, ``flag_hopper``, ``imo_changer``: identity changes (:mod:`.identities`).
+- ``renamed``, ``flag_hopper``, ``imo_changer``: identity changes (:mod:`.identities`);
+- ``crosser``: crosses the track of a ship in its ``crosses`` list at speed (a decoy,
+  :mod:`.crossing`), planned last.
 
 Planning order: trade and fishing roles, shuttles, meetings, impostors, loiterers, identity
 changes (an impostor needs its victim's plan and keeps away from the run's encounters). Each
@@ -27,6 +29,7 @@ from dataclasses import replace
 from typing import Any
 
 from sanctionwatch.errors import InputError
+from sanctionwatch.simulate.cast.crossing import plan_crossing
 from sanctionwatch.simulate.cast.identities import (
     plan_flag_hopper,
     plan_imo_changer,
@@ -57,7 +60,7 @@ IDENTITY_PLANNERS: dict[str, Callable[[PlanContext, VesselSpec], VesselPlan]] = 
     "imo_changer": plan_imo_changer,
 }
 ROLES = frozenset(
-    {*TRADE_ROLES, "fishing", "shuttle", "impostor", "loiterer", *IDENTITY_PLANNERS}
+    {*TRADE_ROLES, "fishing", "shuttle", "impostor", "loiterer", "crosser", *IDENTITY_PLANNERS}
     | {role for roles in MEETING_ROLES.values() for role in roles}
 )
 
@@ -136,6 +139,8 @@ def check_cast(scenario: Scenario) -> None:
         key, role = str(raw["key"]), str(raw["role"])
         if role in meeting_roles and key not in met:
             raise InputError(f"Scenario {name!r}, cast {key!r}: role {role!r} needs a meeting.")
+        if role == "crosser" and not set(map(str, raw.get("crosses", []))) <= set(roles):
+            raise InputError(f"Scenario {name!r}, cast {key!r}: 'crosses' names no cast entry.")
         if role == "impostor" and roles.get(str(raw.get("victim"))) not in TRADE_ROLES:
             raise InputError(
                 f"Scenario {name!r}, cast {key!r}: an impostor needs a 'victim' that trades."
@@ -175,6 +180,9 @@ def plan_cast(ctx: PlanContext, specs: list[VesselSpec]) -> list[VesselPlan]:
     for role, planner in IDENTITY_PLANNERS.items():
         for spec in by_role.get(role, []):
             plans[spec.key] = planner(ctx, spec)
+    for spec in by_role.get("crosser", []):
+        targets = [plans[str(key)] for key in spec.extra.get("crosses", []) if str(key) in plans]
+        plans[spec.key] = plan_crossing(ctx, spec, targets)
     for spec in specs:
         if spec.key not in plans:
             plans[spec.key] = trade(spec)
