@@ -55,12 +55,14 @@ class PortfolioStore:
         self.writable = writable
         self._writer = writer
         self._lock_timeout_s = lock_timeout_s
+        # Not bound to this thread: a screen on several processes reads the counterparties
+        # in the worker pool's feeder thread (while this one only waits for results).
         try:
             if writable:
-                self.db = connect_writable(self.path, SCHEMA_SQL)
+                self.db = connect_writable(self.path, SCHEMA_SQL, check_same_thread=False)
                 self.db.execute("PRAGMA synchronous=NORMAL")
             else:
-                self.db = connect_read_only(self.path, SCHEMA_SQL)
+                self.db = connect_read_only(self.path, SCHEMA_SQL, check_same_thread=False)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the portfolio: {exc}") from exc
 
