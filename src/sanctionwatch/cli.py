@@ -17,8 +17,9 @@ from rich.table import Table
 from sanctionwatch import __version__
 from sanctionwatch.cli_ais import ais, detect_command, simulate_command
 from sanctionwatch.cli_support import Group, progress_bar, stderr, stdout
+from sanctionwatch.cli_watch import alerts, run_command, vessels
 from sanctionwatch.config import Settings, load_settings
-from sanctionwatch.home_lock import home_writer
+from sanctionwatch.home_lock import WriterLock, home_writer
 from sanctionwatch.lists.diff import ListDiff, diff_versions, from_first_difference
 from sanctionwatch.lists.loader import LoadOutcome, load_lists
 from sanctionwatch.lists.store import ListStore
@@ -27,18 +28,10 @@ from sanctionwatch.safe_text import terminal_safe
 
 
 @contextmanager
-def open_store(ctx: click.Context, writing: str | None = None) -> Iterator[ListStore]:
-    """The list store, read-only; or, for the command named by ``writing``, writable under
-    the home's writer lock (waiting for another writer, with a message on stderr)."""
+def open_store(ctx: click.Context) -> Iterator[ListStore]:
+    """The list store, read-only (the commands that write take the writer lock first)."""
     settings: Settings = ctx.obj
-    if writing is None:
-        with ListStore(settings.store_path, writable=False) as store:
-            yield store
-        return
-    with (
-        home_writer(settings, writing, notify=lambda m: click.echo(m, err=True)) as lock,
-        ListStore(settings.store_path, writer=lock) as store,
-    ):
+    with ListStore(settings.store_path, writable=False) as store:
         yield store
 
 
@@ -82,11 +75,33 @@ def lists_load(
     A version with no listed party is refused; one removing more than half of the previous
     version's entities needs --force.
     """
-    with open_store(ctx, "lists load") as store, progress_bar() as progress:
-        outcomes = load_lists(
-            store, list(files), version=list_version, progress=progress, force=force
+    settings: Settings = ctx.obj
+    with home_writer(settings, "lists load", notify=_say) as lock:
+        with ListStore(settings.store_path, writer=lock) as store, progress_bar() as progress:
+            outcomes = load_lists(
+                store, list(files), version=list_version, progress=progress, force=force
+            )
+        print_outcomes(outcomes, as_json)
+        if any(outcome.created for outcome in outcomes):
+            rescreen_after_list_change(settings, lock)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def rescreen_after_list_change(settings: Settings, lock: WriterLock) -> None:
+    """New list versions: link and score every known vessel again and screen the portfolio
+    again, raising alerts for new or changed hits (on stderr: stdout carries the outcome)."""
+    from sanctionwatch.chain import refresh
+
+    done = refresh(settings, lock)
+    if done.vessels or done.portfolio_screened:
+        screened = " and the portfolio" if done.portfolio_screened else ""
+        stderr.print(
+            f"re-screened {done.vessels:,} vessels{screened} against the new lists: "
+            f"{len(done.alerts):,} new alerts (sanctionwatch alerts list)"
         )
-    print_outcomes(outcomes, as_json)
 
 
 def print_outcomes(outcomes: list[LoadOutcome], as_json: bool) -> None:
@@ -295,8 +310,11 @@ def lists_update(ctx: click.Context, sources: tuple[str, ...], force: bool) -> N
     from sanctionwatch.lists.update import update_lists
 
     settings: Settings = ctx.obj
-    with open_store(ctx, "lists update") as store, progress_bar() as progress:
-        results = update_lists(settings, store, list(sources), progress, force=force)
+    with home_writer(settings, "lists update", notify=_say) as lock:
+        with ListStore(settings.store_path, writer=lock) as store, progress_bar() as progress:
+            results = update_lists(settings, store, list(sources), progress, force=force)
+        if any(o.created for result in results for o in result.outcomes):
+            rescreen_after_list_change(settings, lock)
     failed = 0
     for result in results:
         if result.error:
@@ -430,7 +448,7 @@ def serve(ctx: click.Context, host: str, port: int, no_auth: bool) -> None:
     uvicorn.run(app, host=host, port=port, server_header=False, proxy_headers=False)
 
 
-for command in (ais, detect_command, simulate_command):
+for command in (ais, detect_command, simulate_command, vessels, alerts, run_command):
     cli.add_command(command)
 
 

@@ -12,6 +12,13 @@ environment variables prefixed ``SANCTIONWATCH_``. Nothing is read at import tim
     [store]
     lock_timeout_seconds = 600   # how long a second writer waits for the first (0: refuse)
 
+    [risk]                # your own weights or transfer zones (paths relative to the home)
+    factors = "my-factors.toml"
+    zones = "my-zones.geojson"
+
+    [alerts]
+    rules = "my-rules.toml"
+
     [sources.un]          # override an official URL (a mirror, or a local server in tests)
     url = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
 """
@@ -46,6 +53,12 @@ class Settings:
     # Overrides of the AIS ingest limits in ais/limits.toml ([ais.limits] in config.toml),
     # checked by ais.input_limits.IngestLimits.from_mapping when an ingest starts.
     ais_limits: Mapping[str, Any] = field(default_factory=dict)
+    # Files replacing the bundled risk weights (risk/factors.toml), transfer zones
+    # (risk/zones.geojson) and alert rules (alerts/rules.toml): [risk] factors, [risk] zones
+    # and [alerts] rules in config.toml, relative to the home. None: the bundled ones.
+    risk_factors: Path | None = None
+    risk_zones: Path | None = None
+    alert_rules: Path | None = None
 
     @property
     def store_path(self) -> Path:
@@ -94,11 +107,23 @@ def load_settings(home: Path | None = None, environ: Mapping[str, str] | None = 
             lock_timeout_seconds=_seconds(lock_timeout, "lock_timeout_seconds"),
             source_overrides=dict(config.get("sources", {})),
             ais_limits=dict(config.get("ais", {}).get("limits", {})),
+            risk_factors=_path(home, config.get("risk", {}).get("factors")),
+            risk_zones=_path(home, config.get("risk", {}).get("zones")),
+            alert_rules=_path(home, config.get("alerts", {}).get("rules")),
         )
     except (TypeError, ValueError) as exc:
         raise InputError(
             f"invalid download setting in {config_path} or environment: {exc}"
         ) from exc
+
+
+def _path(home: Path, value: object) -> Path | None:
+    """A file named in config.toml, relative to the home unless absolute."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise InputError(f"{home / 'config.toml'}: {value!r} is not a file name")
+    return home / Path(value).expanduser()
 
 
 def _seconds(value: object, name: str) -> float:

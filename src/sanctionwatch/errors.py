@@ -41,6 +41,10 @@ class RiskParamsError(InputError):
     """A risk factor file naming an unknown factor or key, or giving a negative weight."""
 
 
+class AlertRulesError(InputError):
+    """An alert rules file that cannot be used (unknown kind or key, bad value); names it."""
+
+
 class StoreError(SanctionwatchError):
     """The embedded store cannot be opened, or a version asked for does not exist."""
 

@@ -109,6 +109,22 @@ class EventStore:
         found.sort(key=_order)
         return found
 
+    def states(self) -> list[tuple[str, str, int]]:
+        """Each detector's stored state: (detector, its parameters as JSON, last ingest)."""
+        rows = self.db.execute(select_sql(DetectorStateRow) + " ORDER BY detector")
+        return [(s.detector, s.params, s.ingest_id) for s in map(_state, rows)]
+
+    def stale(self, snapshot: CatalogueSnapshot, params: Params) -> bool:
+        """Whether ``update`` with ``params`` would change anything for ``snapshot``: a
+        detector never run, run with other parameters, or before the last ingest."""
+        stored = {name: (wanted, ingest) for name, wanted, ingest in self.states()}
+        return any(
+            stored.get(name) is None
+            or stored[name][0] != json.dumps(params[name], sort_keys=True)
+            or stored[name][1] < snapshot.last_ingest_id
+            for name in DETECTORS
+        )
+
     # -- updating ----------------------------------------------------------------------
 
     def update(
@@ -226,6 +242,10 @@ def _event(row: EventRow) -> Event:
         port=row.port,
         details=json.loads(row.details),
     )
+
+
+def _state(row: sqlite3.Row | tuple[object, ...]) -> DetectorStateRow:
+    return from_row(DetectorStateRow, row)
 
 
 def open_events(store: PositionStore) -> EventStore:

@@ -1,0 +1,198 @@
+"""The whole chain, kept up to date: detect, link, score, alert (issue 13).
+
+``refresh`` runs under the home's writer lock and does only what changed:
+
+1. detect: the stored events are brought up to date when an ingest (or new detector
+   parameters) came after them (``EventStore.stale``);
+2. link and score: when the signature of their inputs differs from the stored one
+   (``risk/stored.py``): the last ingest, the detectors' states, the list versions, the
+   risk and linking parameters, the zones;
+3. alerts: the vessel rules are evaluated when the scores or the rules changed, and raise
+   only what is new (``alerts/store.py``);
+4. the portfolio is screened again when the list versions changed since its last screen,
+   and new or changed matches raise alerts.
+
+Each step commits on its own and records what it ran on; a run killed at any point leaves
+every store as it was after its last commit, and the next run redoes exactly what is
+missing. Run twice on the same data, the second run changes nothing.
+
+``up_to_date`` says, without taking the lock, whether ``refresh`` would do anything: the
+readers (``vessels risk``, ``vessels show``) refresh only when it would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, field
+from typing import Any
+
+from sanctionwatch.ais.store import open_store as open_ais_store
+from sanctionwatch.alerts.evaluate import portfolio_candidates, vessel_candidates
+from sanctionwatch.alerts.rules import Rule, load_rules
+from sanctionwatch.alerts.store import Alert, AlertStore
+from sanctionwatch.behaviour.params import load_params
+from sanctionwatch.behaviour.stored import EventStore, RunReport
+from sanctionwatch.config import Settings
+from sanctionwatch.home_lock import WriterLock
+from sanctionwatch.linking.listed_cache import versions_signature
+from sanctionwatch.linking.params import load_linking_params
+from sanctionwatch.lists.store import ListStore
+from sanctionwatch.portfolio.model import PortfolioHitChange
+from sanctionwatch.portfolio.store import PortfolioStore
+from sanctionwatch.risk.params import load_risk_params
+from sanctionwatch.risk.stored import (
+    RiskInputs,
+    RiskStore,
+    compute_risks,
+    filter_bodies,
+    risk_bodies,
+    signature,
+)
+from sanctionwatch.risk.zones import default_zones, load_zones
+
+Notify = Callable[[str], None]
+
+
+@dataclass
+class Refreshed:
+    """What one ``refresh`` did."""
+
+    detected: list[RunReport] = field(default_factory=list)
+    rescored: bool = False
+    vessels: int = 0
+    portfolio_screened: bool = False
+    alerts: list[Alert] = field(default_factory=list)
+
+
+def risk_inputs(settings: Settings) -> RiskInputs:
+    """The weights, linking parameters and zones: the bundled ones, or the home's own
+    (``[risk] factors`` and ``zones`` in config.toml)."""
+    zones = load_zones(settings.risk_zones) if settings.risk_zones else default_zones()
+    return RiskInputs(load_risk_params(settings.risk_factors), load_linking_params(), zones)
+
+
+def rules_signature(rules: tuple[Rule, ...]) -> str:
+    text = json.dumps([[r.name, r.kind, r.title, r.severity, r.settings] for r in rules])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def refresh(settings: Settings, lock: WriterLock) -> Refreshed:
+    """Bring events, scores, alerts and the portfolio screen up to date (see the module
+    docstring). ``lock``: the home's writer lock, held by the caller."""
+    from sanctionwatch.engine.duckdb import DuckDBEngine
+
+    inputs = risk_inputs(settings)
+    rules = load_rules(settings.alert_rules)
+    params = load_params(None)
+    out = Refreshed()
+    with (
+        open_ais_store(settings.home, writer=lock) as ais,
+        EventStore(ais) as stored,
+        ais.snapshot() as snapshot,
+    ):
+        if snapshot.last_ingest_id > 0 and stored.stale(snapshot, params):
+            with closing(DuckDBEngine(ais)) as runner:
+                out.detected = stored.update(runner, params, snapshot=snapshot)
+        with (
+            ListStore(settings.store_path, writable=False) as lists,
+            RiskStore(settings.home, writable=True) as risks,
+            AlertStore(settings.home, writable=True) as alerts,
+        ):
+            wanted = signature(snapshot, stored.states(), lists, inputs)
+            events = None
+            if risks.signature() != wanted:
+                events = stored.events()
+                # No vessel yet: nothing to link (reading the lists for linking takes seconds).
+                found, flags = (
+                    compute_risks(ais, lists, events, inputs)
+                    if snapshot.last_ingest_id > 0
+                    else ([], [])
+                )
+                out.vessels = risks.replace(risk_bodies(found, flags), wanted)
+                out.rescored = True
+            alert_inputs = f"{wanted}\n{rules_signature(rules)}"
+            if risks.state("alerts") != alert_inputs:
+                events = events if events is not None else stored.events()
+                candidates = vessel_candidates(rules, risks.risks(), events)
+                out.alerts += alerts.raise_alerts(candidates)
+                risks.set_state("alerts", alert_inputs)
+            out.alerts += _rescreen_portfolio(settings, lock, lists, risks, alerts, rules, out)
+    return out
+
+
+def _rescreen_portfolio(
+    settings: Settings,
+    lock: WriterLock,
+    lists: ListStore,
+    risks: RiskStore,
+    alerts: AlertStore,
+    rules: tuple[Rule, ...],
+    out: Refreshed,
+) -> list[Alert]:
+    """Screen the portfolio again if the lists changed since its last screen."""
+    if not (settings.home / "portfolio.sqlite").exists() or not lists.list_names():
+        return []
+    wanted = json.dumps(versions_signature(lists))
+    if risks.state("portfolio") == wanted:
+        return []
+    with PortfolioStore(settings.home, writer=lock) as portfolio:
+        changes = screen_portfolio_now(settings, portfolio)
+    raised = alerts.raise_alerts(portfolio_candidates(rules, changes))
+    risks.set_state("portfolio", wanted)
+    out.portfolio_screened = True
+    return raised
+
+
+def screen_portfolio_now(settings: Settings, portfolio: PortfolioStore) -> list[PortfolioHitChange]:
+    """Screen every counterparty against the current lists; the new or changed matches."""
+    from sanctionwatch.portfolio.screen import screen_portfolio, signature_text
+    from sanctionwatch.screening.service import open_screener
+
+    screener = open_screener(settings)
+    result = screen_portfolio(portfolio, screener, signature_text(screener.index.signature))
+    return list(result.changes)
+
+
+def up_to_date(settings: Settings) -> bool:
+    """Whether ``refresh`` would change nothing, judged from the stores read-only."""
+    inputs = risk_inputs(settings)
+    rules = load_rules(settings.alert_rules)
+    with (
+        open_ais_store(settings.home, writable=False) as ais,
+        EventStore(ais) as stored,
+        ais.snapshot() as snapshot,
+        ListStore(settings.store_path, writable=False) as lists,
+        RiskStore(settings.home, writable=False) as risks,
+    ):
+        if snapshot.last_ingest_id > 0 and stored.stale(snapshot, load_params(None)):
+            return False
+        wanted = signature(snapshot, stored.states(), lists, inputs)
+        portfolio_done = (
+            not (settings.home / "portfolio.sqlite").exists()
+            or not lists.list_names()
+            or risks.state("portfolio") == json.dumps(versions_signature(lists))
+        )
+        return (
+            risks.signature() == wanted
+            and risks.state("alerts") == f"{wanted}\n{rules_signature(rules)}"
+            and portfolio_done
+        )
+
+
+def risks_in_memory(
+    settings: Settings, min_level: str = "low", limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Scores computed now from what is stored, storing nothing (a home that cannot be
+    written): the stored events as they are, whether or not they are up to date."""
+    inputs = risk_inputs(settings)
+    with (
+        open_ais_store(settings.home, writable=False) as ais,
+        EventStore(ais) as stored,
+        ais.snapshot(),
+        ListStore(settings.store_path, writable=False) as lists,
+    ):
+        found, flags = compute_risks(ais, lists, stored.events(), inputs)
+    return filter_bodies(risk_bodies(found, flags), min_level, limit)
