@@ -12,11 +12,12 @@ from typing import Any
 import click
 from rich.table import Table
 
-from sanctionwatch.cli_support import Group, stderr, stdout
+from sanctionwatch.cli_support import Group, stdout
 from sanctionwatch.config import Settings
 from sanctionwatch.home_lock import home_writer
 from sanctionwatch.portfolio.model import AddOutcome, PortfolioHit, PortfolioScreenResult
 from sanctionwatch.portfolio.store import PortfolioStore
+from sanctionwatch.safe_text import terminal_safe
 from sanctionwatch.screening.engine import DEFAULT_THRESHOLD
 
 REJECTED_SHOWN = 20  # rejected rows listed after an add (all of them: `portfolio rejected`)
@@ -24,6 +25,11 @@ REJECTED_SHOWN = 20  # rejected rows listed after an add (all of them: `portfoli
 
 def _notify(message: str) -> None:
     click.echo(message, err=True)
+
+
+def _to_stderr(message: str) -> None:
+    """A summary line, unwrapped (rich would wrap it at 80 columns when not a terminal)."""
+    click.echo(terminal_safe(message), err=True)
 
 
 def _json_line(data: dict[str, Any]) -> None:
@@ -203,10 +209,10 @@ def _print_screen(result: PortfolioScreenResult, fmt: str) -> None:
             )  # fmt: skip
         stdout.print(table)
     new = sum(c.change == "new" for c in result.changes)
-    stderr.print(
+    _to_stderr(
         f"{result.screened:,} counterparties screened against {result.signature} "
         f"(threshold {result.threshold:.2f}): {len(result.hits):,} hits, {new:,} new, "
         f"{len(result.changes) - new:,} changed, {len(result.removed):,} removed"
     )
     for counterparty_id, reason in result.errors[:REJECTED_SHOWN]:
-        stderr.print(f"  {counterparty_id}: not screened: {reason}")
+        _to_stderr(f"  {counterparty_id}: not screened: {reason}")
