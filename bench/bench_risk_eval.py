@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import tempfile
 import time
@@ -96,6 +97,12 @@ def report(seed: int, ev: Evaluation) -> str:
             f"  {p.kind:6} {p.trick:14} mmsi {p.mmsi} rank {p.rank} score {p.score} "
             f"{p.level}{cited} [{', '.join(p.factors)}]"
         )
+    planted = {p.mmsi for p in ev.placed}
+    for rank, (mmsi, score, level, factors) in enumerate(ev.top, start=1):
+        if mmsi not in planted:
+            lines.append(
+                f"  other  rank {rank}: mmsi {mmsi} score {score} {level} [{', '.join(factors)}]"
+            )
     goals = ev.goals_met
     lines.append(
         "  goals: " + "; ".join(f"{g}: {'met' if ok else 'MISSED'}" for g, ok in goals.items())
@@ -111,9 +118,8 @@ def main() -> None:
     parser.add_argument("--vessels", type=int, default=60)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    print(
-        f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}"
-    )
+    machine = f"{platform.machine()} {platform.processor() or ''}".strip()
+    print(f"machine: {machine}, {os.cpu_count()} cores, python {platform.python_version()}")
     out: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

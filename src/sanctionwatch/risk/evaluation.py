@@ -62,7 +62,8 @@ class Evaluation:
     recall_at_k: float
     placed: tuple[Placed, ...]
     vessels: int  # ranked in all
-    top: tuple[tuple[int, float, str], ...] = field(default_factory=tuple)  # (mmsi, score, level)
+    # the top of the ranking: (mmsi, score, level, factor names), at least DECOY_TOP long
+    top: tuple[tuple[int, float, str, tuple[str, ...]], ...] = field(default_factory=tuple)
 
     @property
     def evaders(self) -> list[Placed]:
@@ -92,6 +93,7 @@ class Evaluation:
             "vessels": self.vessels,
             "goals": self.goals_met,
             "placed": [p.__dict__ for p in self.placed],
+            "top": [list(entry) for entry in self.top],
         }
 
 
@@ -128,7 +130,10 @@ def evaluate(risks: Sequence[VesselRisk], planted: Sequence[PlantedShip]) -> Eva
         recall_at_k=found / len(evaders) if evaders else 0.0,
         placed=tuple(placed),
         vessels=len(risks),
-        top=tuple((r.mmsi, r.score, r.level) for r in risks[: max(k, DECOY_TOP)]),
+        top=tuple(
+            (r.mmsi, r.score, r.level, tuple(f.factor for f in r.factors))
+            for r in risks[: max(k, DECOY_TOP)]
+        ),
     )
 
 
