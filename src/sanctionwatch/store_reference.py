@@ -9,11 +9,17 @@ from __future__ import annotations
 import sys
 
 from sanctionwatch.ais.tables import CATALOG_TABLES, PositionRow
+from sanctionwatch.alerts.tables import ALERT_TABLES
 from sanctionwatch.behaviour.tables import EVENT_TABLES
 from sanctionwatch.lists.tables import LIST_TABLES
+from sanctionwatch.portfolio.tables import PORTFOLIO_TABLES
+from sanctionwatch.risk.tables import RISK_TABLES
 from sanctionwatch.tables import reference_markdown
 
-ALL_TABLES = (*CATALOG_TABLES, PositionRow, *EVENT_TABLES, *LIST_TABLES)
+ALL_TABLES = (
+    *CATALOG_TABLES, PositionRow, *EVENT_TABLES, *LIST_TABLES, *RISK_TABLES, *ALERT_TABLES,
+    *PORTFOLIO_TABLES,
+)  # fmt: skip
 
 INTRO = """\
 Every table sanctionwatch stores under its home folder (`$SANCTIONWATCH_HOME`, else the
