@@ -73,7 +73,9 @@ def query_keys(form: NameForm) -> set[str]:
     keys = blocking_keys(form)
     if form.pinyin_readable and not form.korean_readable:
         for readings in hanja.pinyin_key_sets(form.original):
-            for sequence in islice(product(*readings), MAX_PINYIN_KEYS):
+            # sorted: which sequences the cap keeps must not follow the hash seed (sets)
+            ordered = [sorted(keys) for keys in readings]
+            for sequence in islice(product(*ordered), MAX_PINYIN_KEYS):
                 keys.add("k:" + "-".join(sequence))
     return keys
 
