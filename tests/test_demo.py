@@ -77,3 +77,20 @@ def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
     assert "HAI FENG 18 (MMSI 355612000) (with SAEBYOL (MMSI 445098760)) identity" in out
     assert "after meeting PATRIOT (MMSI 273447120): cargo loaded where no port saw it" in out
     assert "(likely dark port call at Najin): cargo loaded where no port saw it" in out
+    # The chain: every vessel linked and ranked; the Rajin shuttle at the top, each listed
+    # ship by its IMO number, with its dark calls at Najin among the reasons; and the alerts.
+    assert "9. Linked to the lists and ranked by risk, with reasons" in out
+    ranked = re.findall(r"^\s+(\d+)\. (.+?) \(MMSI (\d+), IMO (\d+|-)\) ([\d.]+) (\w+)", out, re.M)
+    top = {name: (int(rank), level) for rank, name, _mmsi, _imo, _score, level in ranked}
+    for ship in ("ANGARA", "MARIA", "LADY R", "MAIA-1", "PATRIOT", "CHON MA SAN"):
+        assert top[ship][1] == "high" and top[ship][0] <= 12
+    assert "ANGARA (MMSI 273316470, IMO 9179842)" in out
+    assert "listed as ANGARA (ofac_sdn 37059, via imo)" in out
+    assert re.search(r"likely dark port calls at watched ports: Najin at 2023-10-0\dT", out)
+    assert "met ships of high risk, directly or through others: met 273447120" in out
+    assert "10. Alerts raised" in out
+    assert re.search(r"\d+ encounter_with_sanctioned, \d+ sanctioned_vessel_seen", out)
+    assert (
+        "[high] sanctioned_vessel_seen: MMSI 273316470 ANGARA is linked to ANGARA "
+        "(ofac_sdn record 37059) via imo" in out
+    )

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from sanctionwatch.config import Settings
 from sanctionwatch.demo_ais import run_ais_demo
+from sanctionwatch.demo_risk import run_risk_demo
 from sanctionwatch.errors import InputError
 from sanctionwatch.home_lock import WriterLock, home_writer
 from sanctionwatch.lists.diff import diff_versions, from_first_difference
@@ -72,6 +73,7 @@ def run_demo(settings: Settings, out: Console, progress: Progress | None = None)
     with home_writer(settings, "demo") as lock:
         _lists_demo(settings, data, out, progress, lock)
         run_ais_demo(settings, out, first_step=5, writer=lock)
+        run_risk_demo(settings, out, first_step=9, writer=lock)
 
 
 def _lists_demo(
