@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sanctionwatch.cli import cli
+from tests.ais.test_csv_ingest import DMA_HEADER, dma_row, write
 from tests.cli_process import run_cli, start_cli
 from tests.lists.test_store_readonly import _read_only_runner, run_read_only
 from tests.watch_support import (
@@ -282,3 +283,20 @@ def test_a_run_killed_at_any_point_is_completed_by_the_next(
         "day0.csv", "day2.csv", "day4.csv",
     ]  # fmt: skip
     assert not [p for p in inbox.iterdir() if p.is_file()]
+
+
+def test_a_vessel_with_no_identity_at_all_is_scored(tmp_path: Path) -> None:
+    """Position reports only (no name, IMO, call sign, type): scored on its MID and its
+    events, not skipped and not a crash."""
+    home = tmp_path / "home"
+    rows = [
+        dma_row(f"01/03/2024 0{h}:00:00", "445000001", "39.0000", "124.5000", imo="Unknown")
+        for h in range(3)
+    ]
+    sw(home, "ais", "ingest", str(write(tmp_path / "bare.csv", [DMA_HEADER, *rows])))
+    [vessel] = jsonl(sw(home, "vessels", "risk").stdout)
+    assert (vessel["mmsi"], vessel["imo"], vessel["name"], vessel["flag"]) == (
+        445000001, None, None, "kp",
+    )  # fmt: skip
+    assert [f["factor"] for f in vessel["factors"]] == ["dprk_flag"]
+    assert vessel["links"] == [] and vessel["level"] == "medium"
