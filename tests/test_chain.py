@@ -300,3 +300,30 @@ def test_a_vessel_with_no_identity_at_all_is_scored(tmp_path: Path) -> None:
     )  # fmt: skip
     assert [f["factor"] for f in vessel["factors"]] == ["dprk_flag"]
     assert vessel["links"] == [] and vessel["level"] == "medium"
+
+
+def test_zones_named_in_config_are_used_and_rescore(home: Path, tmp_path: Path) -> None:
+    """The two ships drift together in the Yellow Sea, outside every bundled zone; a zone
+    file of the home's own that covers the spot makes it loitering in a transfer area."""
+    sw(home, "ais", "ingest", str(write_day(tmp_path / "day0.csv")))
+    factors = {f["factor"] for r in jsonl(sw(home, "vessels", "risk").stdout) for f in r["factors"]}
+    assert "loitering_zone" not in factors
+    zone = {
+        "type": "Feature",
+        "properties": {"name": "Test box", "source": "drawn for this test"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [
+                [[123.0, 36.0], [124.0, 36.0], [124.0, 37.0], [123.0, 37.0], [123.0, 36.0]]
+            ],
+        },
+    }
+    (home / "zones.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [zone]}), encoding="utf-8"
+    )
+    (home / "config.toml").write_text('[risk]\nzones = "zones.geojson"\n', encoding="utf-8")
+    result = sw(home, "vessels", "risk")
+    assert "linked and scored 3 vessels" in result.stderr
+    [clean] = [r for r in jsonl(result.stdout) if r["mmsi"] == CLEAN]
+    zoned = next(f for f in clean["factors"] if f["factor"] == "loitering_zone")
+    assert "Test box" in zoned["reason"]
