@@ -35,14 +35,14 @@ LISTED = {"list": "uk_ofsi", "record": "13556", "caption": "TONG SAN 2"}
 def generated(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Evaluation, list[VesselRisk]]]:
-    """Two days of the Rajin scenario's ordinary traffic (24 ships in all) with the evaders
+    """Two days of the Rajin scenario's ordinary traffic (40 ships in all) with the evaders
     and decoys, identities from the real OFAC SDN (2024-05-03) and UK (2018-04-13) lists;
     ingested, detected, linked and scored as ``sanctionwatch run`` does."""
     root = tmp_path_factory.mktemp("evaluation")
     with ListStore(root / "lists.sqlite") as lists:
         load_lists(lists, [OFAC_SDN_2024], workers=1)
         load_lists(lists, [UK_OFSI_2018], workers=1)
-        result, planted = simulate_evaders(root / "sim", lists, seed=2, days=2.0, vessels=24)
+        result, planted = simulate_evaders(root / "sim", lists, seed=2, days=2.0, vessels=40)
         with open_store(root / "home") as store:
             for path in result.files["nmea"]:
                 ingest_file(store, Source(path))
@@ -60,7 +60,7 @@ def test_every_evader_ranks_in_the_top_k_and_no_decoy_in_the_top_10(
 ) -> None:
     evaluation, risks = generated
     assert evaluation.k == 8 and len(evaluation.evaders) == 6 and len(evaluation.decoys) == 2
-    assert len(risks) == 24
+    assert len(risks) == 40
     ranks = {p.trick: p.rank or len(risks) + 1 for p in evaluation.placed}  # unranked: last
     assert all(ranks[p.trick] <= 8 for p in evaluation.evaders), ranks
     assert all(ranks[p.trick] > DECOY_TOP for p in evaluation.decoys), ranks

@@ -124,6 +124,11 @@ def test_each_trick_broadcasts_the_identity_it_claims(ships: list[ListedShip]) -
     assert crossing.listed is not None and cast[crossing.key]["role"] == "crosser"
     assert cast[crossing.key]["crosses"][0] == tricks["laundered_imo"].key
     # No hull is used twice, and no clean ship is named like a listed one.
+    # A ship under a listed identity is that ship: its hull is of the listed kind.
+    for trick in ("laundered_imo", "plain_sight", "name_only", "former_name", "listed_mmsi"):
+        said = " ".join(listed(trick).types).lower()
+        tanker = int(cast[tricks[trick].key]["ship_type"]) // 10 == 8
+        assert tanker if "tanker" in said else not tanker if "cargo" in said else True
     used = [listed(t) for t in TRICKS if t != "met_and_dark"]
     assert len({ship.imo or ship.caption for ship in used}) == 5
     captions = {s.caption for s in ships}

@@ -11,7 +11,10 @@ How a link is made, strongest first (confidences in ``linking.toml``):
 - ``name`` / ``former_name``: each name the vessel broadcast, screened by the screening engine
   against listed ships' names, aliases and former names; ``former_name`` when the vessel's
   name was an earlier one of its own or the list's previous name. A name match with a valid
-  IMO number of its own that differs from the listed ship's is a namesake: no link.
+  IMO number of its own that differs from the listed ship's is a namesake: no link; so is
+  one whose broadcast hull contradicts the listed ship's (its AIS type of another kind, its
+  length out of proportion to the listed tonnage: the zombie rule), the name being then the
+  only thing the two share.
 - ``owner``: for each listed ship a vessel is linked to, the listed companies the list names
   as its owner, operator or manager (or "Linked To"), weighted by the ship link's confidence.
 
@@ -28,7 +31,12 @@ from sanctionwatch.ais.mid import mmsi_info
 from sanctionwatch.ais.store import PositionStore
 from sanctionwatch.ais.tables import IdentityRow
 from sanctionwatch.errors import InputError
-from sanctionwatch.linking.identity_flags import borrowed_flags, identity_evidence, zombie_flag
+from sanctionwatch.linking.identity_flags import (
+    borrowed_flags,
+    hull_contradictions,
+    identity_evidence,
+    zombie_flag,
+)
 from sanctionwatch.linking.listed import ListedData
 from sanctionwatch.linking.listed_cache import load_listed_cached
 from sanctionwatch.linking.listed_records import ListedRecord, ListedVessel, company_keys, name_key
@@ -50,7 +58,7 @@ class LinkStats:
     vessels: int = 0
     identity_rows: int = 0
     names_screened: int = 0
-    homonyms: int = 0  # name matches refused: the vessel broadcasts another valid IMO
+    homonyms: int = 0  # name matches refused: another valid IMO, or a contradicting hull
 
 
 def link_vessels(
@@ -170,6 +178,10 @@ class _Linker:
                 vessel = self.listed.by_entity[match.party.entity_id]
                 if imos and vessel.imo_numbers and not set(imos) & set(vessel.imo_numbers):
                     self.stats.homonyms += 1  # a namesake with its own IMO number
+                    continue
+                carrying = [row for row in named if row.name == name]
+                if hull_contradictions(carrying, vessel, self.params):
+                    self.stats.homonyms += 1  # a namesake whose hull cannot be the listed one
                     continue
                 former = match.explanation.name.matched_property == "previousName"
                 via: Via = "name" if name == latest and not former else "former_name"

@@ -301,6 +301,15 @@ class _Maker:
             "speed_kn": round(float(self.rng.uniform(*kind.speed_kn)), 1),
         }
 
+    def _tanker(self, ship: ListedShip | None) -> bool:
+        """A hull of the listed ship's kind (it is that ship); else a tanker 40 % of the time."""
+        said = " ".join(ship.types).lower() if ship is not None else ""
+        if "tanker" in said:
+            return True
+        if any(word in said for word in ("cargo", "bulk", "carrier", "container")):
+            return False
+        return bool(self.rng.random() < 0.4)
+
     def entry(
         self,
         key: str,
@@ -315,8 +324,7 @@ class _Maker:
         **extra: Any,
     ) -> dict[str, Any]:
         """One ``[[cast]]`` table, as a scenario file would give it."""
-        tanker = ship is not None and any("tanker" in t.lower() for t in ship.types)
-        _, hull = self.hull(tanker or bool(self.rng.random() < 0.4))
+        _, hull = self.hull(self._tanker(ship))
         if mmsi is None:
             mmsi, flag, prefix = self.mmsi(flag)
         else:
