@@ -199,6 +199,7 @@ def test_the_crossing_decoy_passes_close_at_speed_without_meeting(
     [note] = [n for n in manifest["notes"] if n.startswith(f"decoy: {crossing.key}")]
     assert "crosses the track of evader-" in note
     target = next(p for p in planted if f"track of {p.key} " in note)
+    assert (crossing.partner, crossing.listed) == (target.key, target.listed)  # in the truth
     table = pq.read_table(
         out_dir / "synthetic-positions.parquet", columns=["mmsi", "ts", "lat", "lon", "sog"]
     )

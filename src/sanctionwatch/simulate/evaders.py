@@ -39,14 +39,13 @@ import numpy as np
 
 from sanctionwatch.ais.mid import mmsi_info
 from sanctionwatch.errors import InputError
-from sanctionwatch.lists.identifiers import is_ship_imo
-from sanctionwatch.lists.store import ListStore, StoredEntity
+from sanctionwatch.lists.store import ListStore
+from sanctionwatch.simulate.listed_ships import ListedShip, listed_dprk_ships
 from sanctionwatch.simulate.run import SimulationResult, simulate
 from sanctionwatch.simulate.scenario import FleetType, Scenario, load_scenario
 from sanctionwatch.simulate.traffic import CALLSIGN_CHARS, imo_check_digit
 
 EVADERS_FILE = "synthetic-evaders.jsonl"
-DPRK_WORDS = ("dprk", "north korea")
 DPRK_MID = 445
 TRICKS = (
     "laundered_imo",
@@ -75,31 +74,6 @@ class NoListedShipsError(InputError):
 
 
 @dataclass(frozen=True)
-class ListedShip:
-    """One listed ship of a DPRK programme, as its list gives it."""
-
-    list_name: str
-    version: str
-    record_id: str
-    entity_id: str
-    caption: str
-    imo: str | None  # seven digits, check digit valid
-    mmsis: tuple[int, ...]
-    previous_names: tuple[str, ...]
-    flags: tuple[str, ...]  # ISO 3166 alpha-2, lower case
-    types: tuple[str, ...]
-
-    def citation(self) -> dict[str, str]:
-        return {
-            "list": self.list_name,
-            "version": self.version,
-            "record": self.record_id,
-            "entity_id": self.entity_id,
-            "caption": self.caption,
-        }
-
-
-@dataclass(frozen=True)
 class Planted:
     """One evader or decoy as planted: what it broadcasts and what it stands for."""
 
@@ -115,43 +89,6 @@ class Planted:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def listed_dprk_ships(store: ListStore) -> list[ListedShip]:
-    """Every ship of a DPRK programme (or DPRK flag) in the current list versions."""
-    ships: list[ListedShip] = []
-    for name in store.list_names():
-        version = store.find_version(name)
-        for entity in store.iter_entities(version.id):
-            if entity.schema == "Vessel" and _dprk(entity):
-                ships.append(_ship(entity, name, version.version))
-    return sorted(ships, key=lambda s: (s.list_name, s.record_id))
-
-
-def _props(entity: StoredEntity, name: str) -> tuple[str, ...]:
-    return tuple(entity.data["properties"].get(name, []))
-
-
-def _dprk(entity: StoredEntity) -> bool:
-    programmes = " ".join(_props(entity, "program")).lower()
-    return any(word in programmes for word in DPRK_WORDS) or "kp" in _props(entity, "flag")
-
-
-def _ship(entity: StoredEntity, list_name: str, version: str) -> ListedShip:
-    imos = ["".join(c for c in v if c.isdigit()) for v in _props(entity, "imoNumber")]
-    valid = [imo for imo in imos if is_ship_imo(imo)]
-    return ListedShip(
-        list_name=list_name,
-        version=version,
-        record_id=entity.record_id,
-        entity_id=entity.entity_id,
-        caption=entity.caption,
-        imo=valid[0] if valid else None,
-        mmsis=tuple(sorted({int(v) for v in _props(entity, "mmsi") if v.strip().isdigit()})),
-        previous_names=_props(entity, "previousName"),
-        flags=tuple(f.lower() for f in _props(entity, "flag")),
-        types=_props(entity, "type"),
-    )
 
 
 def _letters(name: str) -> int:
@@ -371,8 +308,22 @@ def simulate_evaders(
     result = simulate(
         out_dir, scenario=plan_scenario, seed=seed, days=days, vessels=vessels, formats=formats
     )
+    notes = json.loads(result.manifest_path.read_text("utf-8")).get("notes", [])
+    planted = [_crossed(ship, planted, notes) for ship in planted]
     write_planted(Path(out_dir) / EVADERS_FILE, planted)
     return result, planted
+
+
+def _crossed(ship: Planted, planted: Sequence[Planted], notes: Sequence[str]) -> Planted:
+    """The crossing decoy with the ship whose track it did cross (the planner notes it in the
+    manifest: its first choice may have had no moment to cross), or with none."""
+    if ship.trick != "crossing":
+        return ship
+    said = next((n for n in notes if n.startswith(f"decoy: {ship.key} ")), "")
+    target = next((p for p in planted if f" track of {p.key} " in said), None)
+    if target is None:
+        return replace(ship, listed=None, partner=None)
+    return replace(ship, listed=target.listed, partner=target.key)
 
 
 def write_planted(path: Path, planted: Sequence[Planted]) -> None:
