@@ -17,6 +17,9 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import Self
+
+from sanctionwatch.errors import StoreError
 
 BUSY_TIMEOUT_S = 30.0  # a writer's commit can hold SQLite's own lock briefly
 
@@ -107,3 +110,36 @@ def _probe(uri: str, check_same_thread: bool) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+class SqliteFile:
+    """One small SQLite store of a home (risk scores, alerts, the portfolio): opened for
+    writing or for reading only (then never created or changed), closed as a context
+    manager, and a clear StoreError naming the file and what it holds if it cannot be
+    opened. Subclasses add their reads and writes over ``self.db``."""
+
+    def __init__(
+        self, path: Path, schema: str, what: str, *, writable: bool, any_thread: bool = False
+    ) -> None:
+        self.path = path
+        self.writable = writable
+        try:
+            if writable:
+                self.db = connect_writable(path, schema, check_same_thread=not any_thread)
+            else:
+                self.db = connect_read_only(path, schema, check_same_thread=not any_thread)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open {what}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def check_writable(self) -> None:
+        if not self.writable:
+            raise StoreError(f"{self.path} was opened read-only")

@@ -9,7 +9,6 @@ it twice.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,8 +18,7 @@ from typing import Any
 from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.alerts.evaluate import Candidate
 from sanctionwatch.alerts.tables import ALERT_TABLES, AlertRow
-from sanctionwatch.errors import StoreError
-from sanctionwatch.sqlite_files import connect_read_only, connect_writable
+from sanctionwatch.sqlite_files import SqliteFile
 from sanctionwatch.tables import from_row, insert_sql, schema_sql, select_sql, to_params
 
 SCHEMA_SQL = schema_sql(*ALERT_TABLES)
@@ -47,33 +45,15 @@ class Alert:
         }
 
 
-class AlertStore:
+class AlertStore(SqliteFile):
     """``<home>/alerts.sqlite``, writable or for reading only."""
 
     def __init__(self, home: Path, *, writable: bool) -> None:
-        self.path = home / "alerts.sqlite"
-        self.writable = writable
-        try:
-            if writable:
-                self.db = connect_writable(self.path, SCHEMA_SQL)
-            else:
-                self.db = connect_read_only(self.path, SCHEMA_SQL)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot open the alert store: {exc}") from exc
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> AlertStore:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+        super().__init__(home / "alerts.sqlite", SCHEMA_SQL, "the alert store", writable=writable)
 
     def raise_alerts(self, candidates: Iterable[Candidate]) -> list[Alert]:
         """Store the candidates that are new (see the module docstring); the alerts raised."""
-        if not self.writable:
-            raise StoreError(f"{self.path} was opened read-only")
+        self.check_writable()
         raised = []
         now = int(time.time() * 1000)
         with self.db:

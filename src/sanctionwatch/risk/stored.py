@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -28,7 +27,6 @@ from typing import Any
 
 from sanctionwatch.ais.store import CatalogueSnapshot, PositionStore
 from sanctionwatch.behaviour.events import Event
-from sanctionwatch.errors import StoreError
 from sanctionwatch.linking.links import LinkStats, link_vessels
 from sanctionwatch.linking.listed_cache import versions_signature
 from sanctionwatch.linking.model import IdentityFlag
@@ -39,7 +37,7 @@ from sanctionwatch.risk.params import RiskParams
 from sanctionwatch.risk.tables import RISK_TABLES, RiskStateRow, VesselRiskRow
 from sanctionwatch.risk.vessels import summaries_from_identity_rows
 from sanctionwatch.risk.zones import Zone
-from sanctionwatch.sqlite_files import connect_read_only, connect_writable
+from sanctionwatch.sqlite_files import SqliteFile
 from sanctionwatch.tables import from_row, insert_sql, schema_sql, select_sql, to_params
 
 SCHEMA_SQL = schema_sql(*RISK_TABLES)
@@ -107,28 +105,11 @@ def risk_bodies(risks: Iterable[VesselRisk], flags: Iterable[IdentityFlag]) -> l
     return [{**risk.to_dict(), "flags": flags_of.get(risk.mmsi, [])} for risk in risks]
 
 
-class RiskStore:
+class RiskStore(SqliteFile):
     """``<home>/risk.sqlite``: the last scores and what they were computed from."""
 
     def __init__(self, home: Path, *, writable: bool) -> None:
-        self.path = home / "risk.sqlite"
-        self.writable = writable
-        try:
-            if writable:
-                self.db = connect_writable(self.path, SCHEMA_SQL)
-            else:
-                self.db = connect_read_only(self.path, SCHEMA_SQL)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot open the risk store: {exc}") from exc
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> RiskStore:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+        super().__init__(home / "risk.sqlite", SCHEMA_SQL, "the risk store", writable=writable)
 
     def signature(self) -> str | None:
         """The inputs of the stored scores; None before the first run."""
@@ -141,8 +122,7 @@ class RiskStore:
         return from_row(RiskStateRow, row).signature if row is not None else None
 
     def set_state(self, key: str, value: str) -> None:
-        if not self.writable:
-            raise StoreError(f"{self.path} was opened read-only")
+        self.check_writable()
         with self.db:
             self.db.execute(
                 insert_sql(RiskStateRow, conflict="REPLACE"),
@@ -151,8 +131,7 @@ class RiskStore:
 
     def replace(self, bodies: Iterable[dict[str, Any]], inputs_signature: str) -> int:
         """Store these scores (``risk_bodies``) instead of the old ones, at once."""
-        if not self.writable:
-            raise StoreError(f"{self.path} was opened read-only")
+        self.check_writable()
         rows = [
             VesselRiskRow(
                 int(body["mmsi"]),
