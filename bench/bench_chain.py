@@ -210,6 +210,7 @@ def build(home: Path, vessels: int, count: int, seed: int) -> None:
     summary["events"] = len(events)
     params = load_params(None)
     with open_store(home) as ais, EventStore(ais) as stored, stored.db:
+        stored.db.execute("BEGIN")  # one transaction (the connection is in autocommit)
         stored.db.executemany(insert_sql(EventRow), (event_row(e) for e in events))
         for name in DETECTORS:
             state = DetectorStateRow(
