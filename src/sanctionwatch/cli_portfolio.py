@@ -195,7 +195,7 @@ def portfolio_screen(
 
 def _print_screen(result: PortfolioScreenResult, fmt: str) -> None:
     statuses = result.statuses()
-    listed = [(h, statuses.get((h.counterparty_id, h.entity_id), "unchanged")) for h in result.hits]
+    listed = [(h, statuses.get(h.key, "unchanged")) for h in result.hits]
     listed += [(h, "removed") for h in result.removed]
     if fmt == "jsonl":
         for hit, status in listed:

@@ -1,6 +1,7 @@
 """Fixtures of the portfolio tests: a home with the bundled real lists (UN 2026, OFAC SDN
-2024, UK OFSI 2018) and a screener over them, both made once per session (loading the
-lists and building the index take seconds); tests that write get a fresh home of their own.
+2024, OFAC non-SDN 2025, UK OFSI 2018) and a screener over them, both made once per session
+(loading the lists and building the index take seconds); tests that write get a fresh home
+of their own.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sanctionwatch.lists.store import ListStore
 from sanctionwatch.portfolio.store import PortfolioStore
 from sanctionwatch.screening.engine import Screener
 from sanctionwatch.screening.index import load_index
-from tests.conftest import OFAC_SDN_2024, UK_OFSI_2018, UN_2026
+from tests.conftest import OFAC_CONS_2025, OFAC_SDN_2024, UK_OFSI_2018, UN_2026
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +25,7 @@ def lists_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     a test: copy what you change into ``tmp_path``)."""
     home = tmp_path_factory.mktemp("portfolio-lists")
     with ListStore(home / "lists.sqlite") as store:
-        load_batches(store, [[UN_2026], [OFAC_SDN_2024], [UK_OFSI_2018]])
+        load_batches(store, [[UN_2026], [OFAC_SDN_2024], [OFAC_CONS_2025], [UK_OFSI_2018]])
         load_index(store, home / "screening-index.pickle")
     return home
 

@@ -71,6 +71,24 @@ def test_first_screen_finds_new_hits_and_a_second_one_no_change(
     assert all(row.screened == run.finished for row in portfolio.rows())
 
 
+def test_one_party_on_two_lists_is_two_hits(
+    portfolio: PortfolioStore, screener: Screener, tmp_path: Path
+) -> None:
+    """Finding (bench_portfolio.py on every bundled list): OFAC's SDN and non-SDN lists give
+    Sberbank the same entity id (ofac-17018), and storing the second hit failed the whole
+    screen on the hit table's key."""
+    portfolio.add(write(tmp_path / "clients.csv", "id,name\nsber,Sberbank of Russia\n"))
+    first = screen_portfolio(portfolio, screener, signature(screener))
+    sber = {(h.list, h.entity_id) for h in first.hits}
+    assert {("ofac_sdn", "ofac-17018"), ("ofac_cons", "ofac-17018")} <= sber
+    assert {(c.list, c.entity_id, c.change) for c in first.changes} >= {
+        ("ofac_sdn", "ofac-17018", "new"), ("ofac_cons", "ofac-17018", "new"),
+    }  # fmt: skip
+    assert portfolio.hits() == first.hits
+    again = screen_portfolio(portfolio, screener, signature(screener))
+    assert (again.changes, again.removed) == ([], [])
+
+
 def test_several_processes_find_the_same_hits(
     portfolio: PortfolioStore, screener: Screener, tmp_path: Path
 ) -> None:

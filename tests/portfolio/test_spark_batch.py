@@ -10,6 +10,10 @@ tests/engine/test_spark.py; needs the ``spark`` extra and Java 17+, which CI ins
 from __future__ import annotations
 
 import csv
+import json
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,7 @@ from sanctionwatch.portfolio.screen import find_hits, screen_portfolio, signatur
 from sanctionwatch.portfolio.spark_batch import screen_portfolio_spark, spark_find_hits
 from sanctionwatch.portfolio.store import PortfolioStore
 from sanctionwatch.screening.engine import Screener
+from tests.cli_process import cli_env
 from tests.conftest import ROOT
 
 PAIRS = ROOT / "tests" / "data" / "screening"
@@ -95,3 +100,35 @@ def test_a_spark_screen_after_a_local_one_changes_nothing(
     assert (on_spark.changes, on_spark.removed, on_spark.errors) == ([], [], [])
     assert on_spark.hits == local.hits == portfolio.hits()
     assert on_spark.screened == 120
+
+
+def test_the_command_screens_on_spark(lists_home: Path, tmp_path: Path) -> None:
+    """`portfolio screen --engine spark`, in a process of its own (it stops its session)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in ("lists.sqlite", "screening-index.pickle"):
+        shutil.copy(lists_home / name, home / name)
+    clients = tmp_path / "clients.csv"
+    clients.write_text("id,name\nc1,Kim Jong Un\nc2,Jane Q. Nobody\nc3,Chon Ma San\n", "utf-8")
+    command = [
+        sys.executable, "-c",
+        "import sys; from pathlib import Path; from sanctionwatch.cli_portfolio import portfolio;"
+        "from sanctionwatch.config import load_settings;"
+        "portfolio.main(sys.argv[2:], obj=load_settings(Path(sys.argv[1])))",
+        str(home),
+    ]  # fmt: skip
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, *args], capture_output=True, text=True, env=cli_env(), timeout=300
+        )
+
+    assert run("add", str(clients)).returncode == 0
+    on_spark = run("screen", "--engine", "spark")
+    assert on_spark.returncode == 0, on_spark.stderr
+    hits = [json.loads(line) for line in on_spark.stdout.splitlines()]
+    assert {(h["counterparty_id"], h["status"]) for h in hits} >= {("c1", "new"), ("c3", "new")}
+    local = run("screen")
+    assert [json.loads(line) for line in local.stdout.splitlines()] == [
+        {**hit, "status": "unchanged"} for hit in hits
+    ]

@@ -60,6 +60,12 @@ class PortfolioHit:
     score: float
     match: dict[str, Any] = field(compare=True, hash=False)
 
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What makes a hit the same hit: the counterparty and the listed party, named by
+        its list and entity id (OFAC's SDN and non-SDN lists share entity ids)."""
+        return self.counterparty_id, self.list, self.entity_id
+
     def evidence(self) -> tuple[dict[str, Any], ...]:
         """The list record the hit is on, and the screening that found it."""
         return (
@@ -92,7 +98,8 @@ class PortfolioHit:
 class PortfolioHitChange:
     """A hit that is new or changed since the screen before: what an alert is raised on.
 
-    ``change``: "new" when no stored hit was on this entity for this counterparty before;
+    ``change``: "new" when no stored hit was on this listed entity (list and entity id) for
+    this counterparty before;
     "changed" when the score or the list record changed. ``evidence``: the list record
     (``{"kind": "list_record", "list", "record", "entity_id", "version"}``) and the screening
     (``{"kind": "screening", "score", "explanation"}``).
@@ -140,9 +147,10 @@ class PortfolioScreenResult:
     removed: list[PortfolioHit]
     errors: list[tuple[str, str]] = field(default_factory=list)
 
-    def statuses(self) -> dict[tuple[str, str], str]:
-        """(counterparty id, entity id) -> "new" or "changed"; a hit not here is unchanged."""
-        return {(c.counterparty_id, c.entity_id): c.change for c in self.changes}
+    def statuses(self) -> dict[tuple[str, str, str], str]:
+        """(counterparty id, list, entity id) -> "new" or "changed"; a hit not here is
+        unchanged."""
+        return {(c.counterparty_id, c.list, c.entity_id): c.change for c in self.changes}
 
 
 @dataclass(frozen=True)

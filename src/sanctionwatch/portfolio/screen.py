@@ -3,7 +3,7 @@
 A screen finds every counterparty's hits (the matches ``sanctionwatch screen`` would give
 its row), compares them with the stored ones, and stores them in their place:
 
-- **new**: a hit on a listed party this counterparty had no stored hit on;
+- **new**: a hit on a listed party (a list's entity) this counterparty had no stored hit on;
 - **changed**: a hit on the same party whose score or list record changed;
 - **removed**: a stored hit no longer found (the party left the list, or scores below the
   threshold now).
@@ -162,16 +162,16 @@ def diff_hits(
 ) -> tuple[list[PortfolioHitChange], list[PortfolioHit]]:
     """The hits of ``after`` that are new or changed against ``before``, and the hits of
     ``before`` that ``after`` no longer has."""
-    old = {(h.counterparty_id, h.entity_id): h for h in before}
+    old = {h.key: h for h in before}
     changes: list[PortfolioHitChange] = []
     for hit in after:
-        previous = old.pop((hit.counterparty_id, hit.entity_id), None)
+        previous = old.pop(hit.key, None)
         if previous is None:
             changes.append(PortfolioHitChange.of(hit, "new"))
-        elif (previous.score, previous.list, previous.record) != (hit.score, hit.list, hit.record):
+        elif (previous.score, previous.record) != (hit.score, hit.record):
             changes.append(PortfolioHitChange.of(hit, "changed"))
     return changes, sorted(old.values(), key=_order)
 
 
-def _order(hit: PortfolioHit) -> tuple[str, float, str]:
-    return hit.counterparty_id, -hit.score, hit.entity_id
+def _order(hit: PortfolioHit) -> tuple[str, float, str, str]:
+    return hit.counterparty_id, -hit.score, hit.list, hit.entity_id

@@ -95,7 +95,7 @@ class PortfolioStore:
 
     def hits(self) -> list[PortfolioHit]:
         """The current hits, by counterparty, best score first."""
-        sql = select_sql(HitRow) + " ORDER BY counterparty_id, score DESC, entity_id"
+        sql = select_sql(HitRow) + " ORDER BY counterparty_id, score DESC, list, entity_id"
         return [_hit(from_row(HitRow, row)) for row in self.db.execute(sql)]
 
     def rejected(self) -> list[tuple[str, RejectedRow]]:

@@ -47,14 +47,14 @@ class CounterpartyRow(Row):
     "A current hit: a counterparty matching a listed party at or above the last screen's "
     "threshold (every screen replaces them all).",
     [PORTFOLIO],
-    primary_key=["counterparty_id", "entity_id"],
+    primary_key=["counterparty_id", "list", "entity_id"],
     indexes=[Index("hit_entity", ("entity_id",))],
 )
 @dataclass(frozen=True)
 class HitRow(Row):
     counterparty_id: Annotated[str, Column("The counterparty", references="counterparty(id)")]
     counterparty_name: Annotated[str, Column("Its name when screened")]
-    entity_id: Annotated[str, Column("The listed party's entity id")]
+    entity_id: Annotated[str, Column("The listed party's entity id (unique within a list)")]
     caption: Annotated[str, Column("The listed party's caption")]
     schema: Annotated[str, Column("The listed party's schema")]
     list: Annotated[str, Column("The list (un, ofac_sdn, ...)")]
