@@ -147,3 +147,22 @@ def test_a_citation_needs_the_used_record_and_the_field_that_carried_it() -> Non
     inherited = Factor("encounter", 50.0, "met 2", (meeting,))
     assert cites(_risk(5, 50, inherited), met, {"b": 2})
     assert not cites(_risk(5, 50, inherited), met, {"b": 9})  # met someone else
+
+
+def test_ties_count_against_the_model_and_a_score_of_nothing_ranks_nowhere() -> None:
+    planted = [
+        _planted("a", "evader", "laundered_imo", 1, "imo"),
+        _planted("b", "evader", "plain_sight", 2, "imo"),
+        _planted("c", "decoy", "homonym", 3, None),
+        _planted("d", "decoy", "crossing", 4, None),
+    ]
+    # Evader a ties with two others for places 1-3: it is counted third. Decoy c ties with
+    # evader b for places 4-5: c is counted fourth, b fifth. Decoy d and vessel 9 have
+    # nothing against them (score 0): an order among them would only be the MMSIs'.
+    risks = [
+        _risk(1, 90, IMO_FACTOR), _risk(7, 90), _risk(8, 90), _risk(2, 50, IMO_FACTOR),
+        _risk(3, 50), _risk(4, 0), _risk(9, 0),
+    ]  # fmt: skip
+    result = evaluate(risks, planted)
+    assert [(p.key, p.rank) for p in result.placed] == [("a", 3), ("b", 5), ("c", 4), ("d", None)]
+    assert result.k == 4 and result.recall_at_k == 1 / 2

@@ -6,6 +6,10 @@ each evader and decoy ranks, the precision and recall of the evaders in the top 
 whose identity it uses together with the identity field that carried it (IMO number, MMSI,
 name), or, for the ship that met a listed one, that encounter event.
 
+Ties count against the model: an evader ranks last among equal scores, a decoy first. A
+vessel with a score of 0 ranks nowhere: an order among the many vessels with nothing against
+them would only be their MMSIs'.
+
 The goals: every evader in the top k, no decoy in the top 10, every evader's evidence cited.
 """
 
@@ -42,7 +46,8 @@ class PlantedShip(Protocol):
 
 @dataclass(frozen=True)
 class Placed:
-    """One planted ship in the ranking: rank (1 = riskiest; None = not scored at all)."""
+    """One planted ship in the ranking: rank (1 = riskiest; ties count against the model:
+    an evader last among equal scores, a decoy first; None = nothing held against it)."""
 
     key: str
     kind: str
@@ -99,7 +104,6 @@ class Evaluation:
 
 def evaluate(risks: Sequence[VesselRisk], planted: Sequence[PlantedShip]) -> Evaluation:
     """Ranks, precision@k and recall@k of the evaders, and their citations (see module)."""
-    rank = {risk.mmsi: index for index, risk in enumerate(risks, start=1)}
     by_mmsi = {risk.mmsi: risk for risk in risks}
     mmsi_of = {ship.key: ship.mmsi for ship in planted}
     placed = []
@@ -114,7 +118,7 @@ def evaluate(risks: Sequence[VesselRisk], planted: Sequence[PlantedShip]) -> Eva
                 kind=ship.kind,
                 trick=ship.trick,
                 mmsi=ship.mmsi,
-                rank=rank.get(ship.mmsi),
+                rank=_rank(risk, risks, worst=ship.kind == "evader"),
                 score=risk.score if risk else None,
                 level=risk.level if risk else None,
                 cited=cited,
@@ -135,6 +139,17 @@ def evaluate(risks: Sequence[VesselRisk], planted: Sequence[PlantedShip]) -> Eva
             for r in risks[: max(k, DECOY_TOP)]
         ),
     )
+
+
+def _rank(risk: VesselRisk | None, risks: Sequence[VesselRisk], worst: bool) -> int | None:
+    """Where ``risk`` stands: among vessels of equal score, last for an evader and first
+    for a decoy (ties count against the model); None when nothing is held against the
+    vessel (score 0), since an order among those would only be the MMSIs'."""
+    if risk is None or risk.score <= 0:
+        return None
+    above = sum(1 for other in risks if other.score > risk.score)
+    equal = sum(1 for other in risks if other.score == risk.score)
+    return above + (equal if worst else 1)
 
 
 def cites(risk: VesselRisk, ship: PlantedShip, mmsi_of: Mapping[str, int]) -> bool:
