@@ -11,7 +11,9 @@ version), generate the scenario's ordinary traffic with the evaders and decoys o
 with the seed), ingest the NMEA, detect, link, score, and report: k (evaders + 2),
 precision@k and recall@k of the evaders, the rank of every evader and decoy, and whether
 every evader's factors cite its evidence. Goals: every evader in the top k, no decoy in the
-top 10, every evader's evidence cited. Input: SYNTHETIC traffic; the lists are real.
+top 10, every evader's evidence cited. Ties count against the model (an evader ranks last among
+equal scores, a decoy first) and a score of 0 ranks nowhere (risk.evaluation). Input:
+SYNTHETIC traffic; the lists are real.
 """
 
 from __future__ import annotations
@@ -94,12 +96,13 @@ def report(seed: int, ev: Evaluation) -> str:
     for p in ev.placed:
         cited = "" if p.cited is None else f" cited={'yes' if p.cited else 'NO'}"
         lines.append(
-            f"  {p.kind:6} {p.trick:14} mmsi {p.mmsi} rank {p.rank} score {p.score} "
+            f"  {p.kind:6} {p.trick:14} mmsi {p.mmsi} rank {p.rank or 'none (score 0)'} "
+            f"score {p.score} "
             f"{p.level}{cited} [{', '.join(p.factors)}]"
         )
     planted = {p.mmsi for p in ev.placed}
     for rank, (mmsi, score, level, factors) in enumerate(ev.top, start=1):
-        if mmsi not in planted:
+        if mmsi not in planted and score > 0:
             lines.append(
                 f"  other  rank {rank}: mmsi {mmsi} score {score} {level} [{', '.join(factors)}]"
             )
