@@ -13,6 +13,7 @@ executors' Python needs sanctionwatch installed (the workers import it to screen
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any
@@ -51,6 +52,10 @@ def _screen_partition(
 ) -> Iterator[Output]:
     """Runs on the executors: screen one partition's counterparties."""
     index: ScreeningIndex = shared.value
+    # The unpickled index is millions of objects that live as long as the worker: out of
+    # the collector's sight, its passes stop walking them (measured: 390-400 -> 500-560
+    # rows/s on local[2], 6,000 rows, same load).
+    gc.freeze()
     screener = Screener(index)
     versions = list_versions(screener)
     count = 0
