@@ -56,14 +56,15 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_linking import LISTS, WORDS, random_imo  # the bench folder is not a package
+from bench_linking import HEADER, LISTS, MIDS, TYPES, random_imo, random_name  # not a package
 from bench_risk import DAYS, HOUR_MS, T0, make_events
 
 from sanctionwatch.ais.ingest import Source, ingest_file
@@ -90,24 +91,10 @@ from sanctionwatch.risk.vessels import summaries_from_identity_rows
 from sanctionwatch.tables import insert_sql, to_params
 
 T = TypeVar("T")
-MIDS = (351, 352, 353, 370, 371, 412, 413, 440, 441, 477, 511, 538, 636, 667, 273, 219)
 BUILT = "bench-chain.json"  # the build's summary, in the home
-HEADER = (
-    "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,Navigational status,ROT,SOG,COG,"
-    "Heading,IMO,Callsign,Name,Ship type,Cargo type,Width,Length,"
-    "Type of position fixing device,Draught,Destination,ETA,Data source type,A,B,C,D"
-)
-TYPES = ("Cargo", "Tanker", "Fishing", "Tug", "Passenger")
 
 
 # -- building the home (not timed) -------------------------------------------------------
-
-
-def ship_name(rng: random.Random) -> str:
-    words = rng.sample(WORDS, rng.choice((1, 2, 2, 3)))
-    if rng.random() < 0.4:
-        words.append(str(rng.randint(1, 99)))
-    return " ".join(words)
 
 
 def invalid_imo(rng: random.Random) -> str:
@@ -149,7 +136,7 @@ def write_csv(
             kind = "none"
             roll = rng.random()
             if roll >= 0.1:
-                static = {"name": ship_name(rng), "type": rng.choice(TYPES)}
+                static = {"name": random_name(rng), "type": rng.choice(TYPES)}
                 static["length"] = str(rng.randint(30, 300))
                 if len(mmsis) % 200 == 0 and listed:
                     imo, name = listed[(len(mmsis) // 200) % len(listed)]
@@ -209,7 +196,7 @@ def build(home: Path, vessels: int, count: int, seed: int) -> None:
     summary["rejected"] = counts.rejected
     began = time.perf_counter()
     events = make_events(mmsis, count, rng)
-    summary["events_by_type"] = dict(sorted(_count(e.type for e in events).items()))
+    summary["events_by_type"] = dict(sorted(Counter(e.type for e in events).items()))
     summary["events"] = len(events)
     params = load_params(None)
     with open_store(home) as ais, EventStore(ais) as stored, stored.db:
@@ -230,13 +217,6 @@ def build(home: Path, vessels: int, count: int, seed: int) -> None:
     summary["events_s"] = time.perf_counter() - began
     summary["vessels"] = len(mmsis)
     (home / BUILT).write_text(json.dumps(summary), encoding="utf-8")
-
-
-def _count(values: Iterator[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for value in values:
-        out[value] = out.get(value, 0) + 1
-    return out
 
 
 # -- timing ------------------------------------------------------------------------------
@@ -327,7 +307,7 @@ def measure(settings: Settings, profile: Path | None) -> tuple[list[str], dict[s
             return store.risks()
 
     times, bodies = timed(read)
-    facts["levels"] = _count(str(b["level"]) for b in bodies)
+    facts["levels"] = dict(Counter(str(b["level"]) for b in bodies))
     rows.append(f"| (d) `RiskStore.risks()` ({len(bodies):,} lines) | {fmt(times)} |")
     remove(home, CACHE_NAME)
     cold = changed_refresh()[1]
