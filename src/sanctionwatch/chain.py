@@ -22,10 +22,11 @@ readers (``vessels risk``, ``vessels show``) refresh only when it would.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +80,21 @@ def rules_signature(rules: tuple[Rule, ...]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Python's cycle collector off while a million events and their scores are alive: it
+    finds no cycles among them but walks them all, again and again (5-8 s of CPU per
+    refresh on 1 M events, bench/bench_chain.py). What is freed meanwhile still is, by
+    reference counting."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def refresh(settings: Settings, lock: WriterLock) -> Refreshed:
     """Bring events, scores, alerts and the portfolio screen up to date (see the module
     docstring). ``lock``: the home's writer lock, held by the caller."""
@@ -89,6 +105,7 @@ def refresh(settings: Settings, lock: WriterLock) -> Refreshed:
     params = load_params(None)
     out = Refreshed()
     with (
+        paused_gc(),
         open_ais_store(settings.home, writer=lock) as ais,
         EventStore(ais) as stored,
         ais.snapshot() as snapshot,
@@ -189,6 +206,7 @@ def risks_in_memory(
     written): the stored events as they are, whether or not they are up to date."""
     inputs = risk_inputs(settings)
     with (
+        paused_gc(),
         open_ais_store(settings.home, writable=False) as ais,
         EventStore(ais) as stored,
         ais.snapshot(),

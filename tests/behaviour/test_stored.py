@@ -117,3 +117,24 @@ def test_an_empty_store_has_no_events(tmp_path: Path) -> None:
     assert events.events() == []
     _, reports = update(events.store)
     assert {r.mode for r in reports} == {"unchanged"}
+
+
+def test_a_stored_event_of_the_wrong_type_is_refused_not_read(tmp_path: Path) -> None:
+    """The lean read trusts the column types it checked in SQL: a damaged row is a clear
+    StoreError naming the file, never a wrong Event."""
+    from sanctionwatch.errors import StoreError
+
+    store = open_store(tmp_path / "home")
+    with EventStore(store) as events:
+        events.db.execute(
+            "INSERT INTO event VALUES ('gap', 'not a number', NULL, 0, NULL, 1.0, 2.0, NULL,"
+            " 'gap', '{}')"
+        )
+        with pytest.raises(StoreError) as caught:
+            events.events()
+        assert "events.sqlite: an event of 'gap' holds a value of the wrong type" in str(
+            caught.value
+        )
+        events.db.execute("UPDATE event SET mmsi = 244000000")
+        [event] = events.events()
+        assert (event.type, event.mmsi, event.lat, event.details) == ("gap", 244000000, 1.0, {})
