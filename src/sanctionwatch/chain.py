@@ -50,6 +50,7 @@ from sanctionwatch.risk.stored import (
     compute_risks,
     filter_bodies,
     risk_bodies,
+    scoring_events,
     signature,
 )
 from sanctionwatch.risk.zones import default_zones, load_zones
@@ -121,10 +122,10 @@ def refresh(settings: Settings, lock: WriterLock) -> Refreshed:
             wanted = signature(snapshot, stored.states(), lists, inputs)
             events = None
             if risks.signature() != wanted:
-                events = stored.events()
+                events, data_end = scoring_events(stored, inputs)
                 # No vessel yet: nothing to link (reading the lists for linking takes seconds).
                 found, flags = (
-                    compute_risks(ais, lists, events, inputs)
+                    compute_risks(ais, lists, events, inputs, data_end_ms=data_end)
                     if snapshot.last_ingest_id > 0
                     else ([], [])
                 )
@@ -132,7 +133,8 @@ def refresh(settings: Settings, lock: WriterLock) -> Refreshed:
                 out.rescored = True
             alert_inputs = f"{wanted}\n{rules_signature(rules)}"
             if risks.state("alerts") != alert_inputs:
-                events = events if events is not None else stored.events()
+                # The encounter rule reads encounters, which scoring_events keeps whole.
+                events = events if events is not None else scoring_events(stored, inputs)[0]
                 candidates = vessel_candidates(rules, risks.risks(), events)
                 out.alerts += alerts.raise_alerts(candidates)
                 risks.set_state("alerts", alert_inputs)
@@ -212,5 +214,6 @@ def risks_in_memory(
         ais.snapshot(),
         ListStore(settings.store_path, writable=False) as lists,
     ):
-        found, flags = compute_risks(ais, lists, stored.events(), inputs)
+        events, data_end = scoring_events(stored, inputs)
+        found, flags = compute_risks(ais, lists, events, inputs, data_end_ms=data_end)
     return filter_bodies(risk_bodies(found, flags), min_level, limit)

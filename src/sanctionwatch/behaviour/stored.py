@@ -101,10 +101,15 @@ class EventStore:
     # -- reading -----------------------------------------------------------------------
 
     def events(
-        self, window: Window | None = None, only: Iterable[str] | None = None
+        self,
+        window: Window | None = None,
+        only: Iterable[str] | None = None,
+        condition: tuple[str, list[object]] | None = None,
     ) -> list[Event]:
         """Stored events overlapping ``window`` (an open event overlaps everything after its
         start), of the detectors in ``only`` (default all), in (start, mmsi, type) order.
+        ``condition``: a further SQL condition on the event table, with its parameters,
+        for a caller that needs only some events (``risk.relevant``).
 
         Read lean, since risk scoring reads every stored event (a million takes seconds):
         the column types are checked once, in SQL, rather than value by value in Python
@@ -121,6 +126,9 @@ class EventStore:
         if window is not None and window.start_ms is not None:
             chosen += " AND (end_ms IS NULL OR end_ms >= ?)"
             params.append(window.start_ms)
+        if condition is not None:
+            chosen += f" AND {condition[0]}"
+            params += condition[1]
         damaged = self.db.execute(f"{_BAD_TYPES} AND {chosen} LIMIT 1", params)
         if (bad := damaged.fetchone()) is not None:
             raise StoreError(
@@ -134,6 +142,11 @@ class EventStore:
             Event(kind, mmsi, start, end, lat, lon, other, port, loads(details))
             for kind, mmsi, start, end, lat, lon, other, port, details in rows
         ]
+
+    def data_end(self) -> int | None:
+        """The latest start or end of any stored event (None: no event)."""
+        found = self.db.execute("SELECT MAX(COALESCE(end_ms, start_ms)) FROM event").fetchone()
+        return None if found[0] is None else int(found[0])
 
     def states(self) -> list[tuple[str, str, int]]:
         """Each detector's stored state: (detector, its parameters as JSON, last ingest)."""

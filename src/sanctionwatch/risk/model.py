@@ -81,10 +81,13 @@ def score_vessels(
     flags: Iterable[IdentityFlag],
     params: RiskParams,
     zones: tuple[Zone, ...] | None = None,
+    data_end_ms: int | None = None,
 ) -> list[VesselRisk]:
     """Every vessel's score, level and factors, highest score first (then by MMSI).
 
     ``zones``: the transfer areas loitering is tested against (default: the bundled ones).
+    ``data_end_ms``: the end of the data, when ``events`` are only those that can count
+    (``risk.relevant``); default: the latest time the events reach.
     """
     zones = default_zones() if zones is None else zones
     summaries = {int(v["mmsi"]): dict(v) for v in vessels}
@@ -94,7 +97,8 @@ def score_vessels(
     flags_of: dict[int, list[IdentityFlag]] = {}
     for flag in flags:
         flags_of.setdefault(flag.mmsi, []).append(flag)
-    by_vessel, encounters, data_end_ms = _group(events)
+    by_vessel, encounters, events_end_ms = _group(events)
+    data_end_ms = events_end_ms if data_end_ms is None else data_end_ms
 
     mmsis = set(summaries) | set(by_vessel) | set(links_of) | set(flags_of)
     own: dict[int, list[Factor]] = {}

@@ -27,6 +27,7 @@ from typing import Any
 
 from sanctionwatch.ais.store import CatalogueSnapshot, PositionStore
 from sanctionwatch.behaviour.events import Event
+from sanctionwatch.behaviour.stored import EventStore
 from sanctionwatch.linking.links import LinkStats, link_vessels
 from sanctionwatch.linking.listed_cache import versions_signature
 from sanctionwatch.linking.model import IdentityFlag
@@ -34,6 +35,7 @@ from sanctionwatch.linking.params import LinkingParams
 from sanctionwatch.lists.store import ListStore
 from sanctionwatch.risk.model import VesselRisk, score_vessels
 from sanctionwatch.risk.params import RiskParams
+from sanctionwatch.risk.relevant import relevant_events
 from sanctionwatch.risk.tables import RISK_TABLES, RiskStateRow, VesselRiskRow
 from sanctionwatch.risk.vessels import summaries_from_identity_rows
 from sanctionwatch.risk.zones import Zone
@@ -82,9 +84,12 @@ def compute_risks(
     events: list[Event],
     inputs: RiskInputs,
     stats: LinkStats | None = None,
+    data_end_ms: int | None = None,
 ) -> tuple[list[VesselRisk], list[IdentityFlag]]:
     """Link every vessel and score it: every vessel with positions or an identity is in
-    the result (one heard only in position reports scores on its events and MID alone)."""
+    the result (one heard only in position reports scores on its events and MID alone).
+    ``events`` may be only those that can count (``risk.relevant``), with ``data_end_ms``
+    the end of all of them."""
     result = link_vessels(ais_store, list_store, params=inputs.linking, stats=stats)
     summaries = summaries_from_identity_rows(ais_store.identities())
     known = {int(summary["mmsi"]) for summary in summaries}
@@ -93,8 +98,15 @@ def compute_risks(
         for mmsi in sorted(ais_store.activity())
         if mmsi not in known
     ]
-    risks = score_vessels(summaries, events, result.links, result.flags, inputs.risk, inputs.zones)
+    risks = score_vessels(
+        summaries, events, result.links, result.flags, inputs.risk, inputs.zones, data_end_ms
+    )
     return risks, list(result.flags)
+
+
+def scoring_events(stored: EventStore, inputs: RiskInputs) -> tuple[list[Event], int | None]:
+    """The stored events that can count towards a score, and the end of all of them."""
+    return stored.events(condition=relevant_events(inputs.zones)), stored.data_end()
 
 
 def risk_bodies(risks: Iterable[VesselRisk], flags: Iterable[IdentityFlag]) -> list[dict[str, Any]]:
@@ -191,5 +203,6 @@ __all__ = [
     "compute_risks",
     "filter_bodies",
     "risk_bodies",
+    "scoring_events",
     "signature",
 ]
