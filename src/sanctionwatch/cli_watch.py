@@ -189,7 +189,7 @@ def _view(settings: Settings, mmsi: int, risk: dict[str, Any] | None) -> dict[st
 
     with open_ais_store(settings.home, writable=False) as store, EventStore(store) as events:
         histories = vessel_histories(store, mmsi=mmsi)
-        mine = [e for e in events.events() if mmsi in (e.mmsi, e.other_mmsi)]
+        mine = events.events(condition=("(mmsi = ? OR other_mmsi = ?)", [mmsi, mmsi]))
     if not histories and risk is None:
         raise BadInput(f"MMSI {mmsi} is not in the AIS store")
     return {
