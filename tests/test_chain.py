@@ -327,3 +327,36 @@ def test_zones_named_in_config_are_used_and_rescore(home: Path, tmp_path: Path) 
     [clean] = [r for r in jsonl(result.stdout) if r["mmsi"] == CLEAN]
     zoned = next(f for f in clean["factors"] if f["factor"] == "loitering_zone")
     assert "Test box" in zoned["reason"]
+
+
+def test_a_portfolio_is_screened_again_when_a_list_changes(tmp_path: Path) -> None:
+    """A counterparty that matches nothing on the first list, then a new list that names it:
+    the load re-screens the portfolio and the new match raises one alert; screening again
+    raises nothing more."""
+    home = tmp_path / "home"
+    sw(home, "lists", "load", str(UN_EXCERPT))
+    book = tmp_path / "book.csv"
+    book.write_text(
+        "id,name,schema\nc1,Beratex Group Limited,Company\nc2,Acme Tea Traders,Company\n",
+        encoding="utf-8",
+    )
+    sw(home, "portfolio", "add", str(book))
+    sw(home, "portfolio", "screen")
+    assert jsonl(sw(home, "alerts", "list").stdout) == []
+    loaded = sw(home, "lists", "load", str(OFAC_EXCERPT))
+    assert "and the portfolio against the new lists" in loaded.stderr
+    # Two listed parties: the company's own record, and the owner named on its yacht's
+    # record (ST. VITAMIN, 27200), which the OFAC reader makes a party of its own.
+    alerts = jsonl(sw(home, "alerts", "list").stdout)
+    assert [a["rule"] for a in alerts] == ["portfolio_match", "portfolio_match"]
+    assert {a["severity"] for a in alerts} == {"high"}
+    subject = {"kind": "counterparty", "id": "c1", "name": "Beratex Group Limited"}
+    assert [a["subject"] for a in alerts] == [subject, subject]
+    summaries = sorted(a["summary"] for a in alerts)
+    assert "newly matches BERATEX GROUP LIMITED (ofac_sdn record 27194)" in summaries[0]
+    assert "newly matches Beratex Group Limited (ofac_sdn record 27200)" in summaries[1]
+    for alert in alerts:
+        assert {e["kind"] for e in alert["evidence"]} >= {"list_record", "screening"}
+    sw(home, "portfolio", "screen")
+    sw(home, "run")
+    assert len(jsonl(sw(home, "alerts", "list").stdout)) == 2

@@ -154,15 +154,42 @@ def _rescreen_portfolio(
     """Screen the portfolio again if the lists changed since its last screen."""
     if not (settings.home / "portfolio.sqlite").exists() or not lists.list_names():
         return []
-    wanted = json.dumps(versions_signature(lists))
-    if risks.state("portfolio") == wanted:
+    if risks.state("portfolio") == portfolio_lists_signature(lists):
         return []
     with PortfolioStore(settings.home, writer=lock) as portfolio:
         changes = screen_portfolio_now(settings, portfolio)
-    raised = alerts.raise_alerts(portfolio_candidates(rules, changes))
-    risks.set_state("portfolio", wanted)
     out.portfolio_screened = True
+    return record_portfolio_screen(lists, risks, alerts, rules, changes)
+
+
+def portfolio_lists_signature(lists: ListStore) -> str:
+    return json.dumps(versions_signature(lists))
+
+
+def record_portfolio_screen(
+    lists: ListStore,
+    risks: RiskStore,
+    alerts: AlertStore,
+    rules: tuple[Rule, ...],
+    changes: list[PortfolioHitChange],
+) -> list[Alert]:
+    """Raise the alerts of a portfolio screen's new or changed matches, and note the list
+    versions it screened against (so that only a list change screens it again)."""
+    raised = alerts.raise_alerts(portfolio_candidates(rules, changes))
+    risks.set_state("portfolio", portfolio_lists_signature(lists))
     return raised
+
+
+def portfolio_screened(settings: Settings, changes: list[PortfolioHitChange]) -> list[Alert]:
+    """After ``portfolio screen`` (under the writer lock): its alerts raised, its list
+    versions noted."""
+    rules = load_rules(settings.alert_rules)
+    with (
+        ListStore(settings.store_path, writable=False) as lists,
+        RiskStore(settings.home, writable=True) as risks,
+        AlertStore(settings.home, writable=True) as alerts,
+    ):
+        return record_portfolio_screen(lists, risks, alerts, rules, changes)
 
 
 def screen_portfolio_now(settings: Settings, portfolio: PortfolioStore) -> list[PortfolioHitChange]:
@@ -192,7 +219,7 @@ def up_to_date(settings: Settings) -> bool:
         portfolio_done = (
             not (settings.home / "portfolio.sqlite").exists()
             or not lists.list_names()
-            or risks.state("portfolio") == json.dumps(versions_signature(lists))
+            or risks.state("portfolio") == portfolio_lists_signature(lists)
         )
         return (
             risks.signature() == wanted

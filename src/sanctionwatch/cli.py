@@ -16,6 +16,7 @@ from rich.table import Table
 
 from sanctionwatch import __version__
 from sanctionwatch.cli_ais import ais, detect_command, simulate_command
+from sanctionwatch.cli_portfolio import portfolio
 from sanctionwatch.cli_support import Group, progress_bar, stderr, stdout
 from sanctionwatch.cli_watch import alerts, run_command, vessels
 from sanctionwatch.config import Settings, load_settings
@@ -448,7 +449,9 @@ def serve(ctx: click.Context, host: str, port: int, no_auth: bool) -> None:
     uvicorn.run(app, host=host, port=port, server_header=False, proxy_headers=False)
 
 
-for command in (ais, detect_command, simulate_command, vessels, alerts, run_command):
+for command in (
+    ais, detect_command, simulate_command, vessels, alerts, portfolio, run_command
+):  # fmt: skip
     cli.add_command(command)
 
 

@@ -164,6 +164,7 @@ def portfolio_screen(
     changed (score or list record changed) or unchanged; then the hits no longer found
     (removed). The hits are stored in place of the last screen's.
     """
+    from sanctionwatch.chain import portfolio_screened
     from sanctionwatch.lists.loader import default_workers
     from sanctionwatch.portfolio.screen import screen_portfolio, signature_text
     from sanctionwatch.screening.service import open_screener
@@ -190,7 +191,10 @@ def portfolio_screen(
             result = screen_portfolio(
                 store, screener, signature, threshold, workers=workers or default_workers()
             )
+        raised = portfolio_screened(settings, list(result.changes))
     _print_screen(result, fmt)
+    if raised:
+        _to_stderr(f"{len(raised):,} new alerts (sanctionwatch alerts list)")
 
 
 def _print_screen(result: PortfolioScreenResult, fmt: str) -> None:

@@ -86,7 +86,7 @@ def portfolio_candidates(rules: Sequence[Rule], changes: Iterable[HitChange]) ->
             out.append(
                 _candidate(
                     rule,
-                    f"counterparty:{change.counterparty_id}:{change.entity_id}",
+                    f"counterparty:{change.counterparty_id}:{change.list}:{change.entity_id}",
                     {
                         "kind": "counterparty",
                         "id": change.counterparty_id,

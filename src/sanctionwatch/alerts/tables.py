@@ -31,7 +31,7 @@ class AlertRow(Row):
     title: Annotated[str, Column("The rule's title")]
     severity: Annotated[str, Column("high, medium or low")]
     subject_key: Annotated[
-        str, Column("What it is about: vessel:<mmsi> or counterparty:<id>:<entity>")
+        str, Column("What it is about: vessel:<mmsi> or counterparty:<id>:<list>:<entity>")
     ]
     subject: Annotated[str, Column("The subject: kind, mmsi, imo, name or id, name", unit="JSON")]
     summary: Annotated[str, Column("One sentence an analyst reads")]
