@@ -60,6 +60,7 @@ def test_a_laundered_listed_imo_is_high_and_a_ship_it_met_inherits(tmp_path: Pat
     assert identity.points == 100.0
     assert "ofac_sdn record 17069" in identity.reason
     assert "SUNNY BAY (listed: CHONG CHON GANG)" in identity.reason
+    assert identity.reason.count("SUNNY BAY") == 1  # the link's reason says it, once
     assert {
         "kind": "list_record",
         "list": "ofac_sdn",

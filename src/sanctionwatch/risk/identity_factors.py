@@ -53,7 +53,7 @@ def link_factors(links: Sequence[Link], params: RiskParams) -> list[Factor]:
                 f"{link.caption} ({link.list} record {link.record}) via {link.via},"
                 f" confidence {link.confidence:.2f}: {link.reason}"
             )
-            if link.laundering:
+            if link.laundering and link.laundering not in link.reason:
                 said += f"; broadcast under another identity: {link.laundering}"
             reasons.append(said)
             evidence += _link_evidence(link, evidence)
