@@ -114,8 +114,10 @@ def refresh(settings: Settings, lock: WriterLock) -> Refreshed:
         if snapshot.last_ingest_id > 0 and stored.stale(snapshot, params):
             with closing(DuckDBEngine(ais)) as runner:
                 out.detected = stored.update(runner, params, snapshot=snapshot)
+        # Opened as the writer it is: a read-only open leaves an empty WAL behind when it
+        # closes last, which a home published read-only afterwards would carry.
         with (
-            ListStore(settings.store_path, writable=False) as lists,
+            ListStore(settings.store_path, writer=lock) as lists,
             RiskStore(settings.home, writable=True) as risks,
             AlertStore(settings.home, writable=True) as alerts,
         ):
@@ -180,12 +182,14 @@ def record_portfolio_screen(
     return raised
 
 
-def portfolio_screened(settings: Settings, changes: list[PortfolioHitChange]) -> list[Alert]:
-    """After ``portfolio screen`` (under the writer lock): its alerts raised, its list
+def portfolio_screened(
+    settings: Settings, lock: WriterLock, changes: list[PortfolioHitChange]
+) -> list[Alert]:
+    """After ``portfolio screen``, under its writer lock: its alerts raised, its list
     versions noted."""
     rules = load_rules(settings.alert_rules)
     with (
-        ListStore(settings.store_path, writable=False) as lists,
+        ListStore(settings.store_path, writer=lock) as lists,
         RiskStore(settings.home, writable=True) as risks,
         AlertStore(settings.home, writable=True) as alerts,
     ):

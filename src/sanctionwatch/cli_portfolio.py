@@ -191,7 +191,7 @@ def portfolio_screen(
             result = screen_portfolio(
                 store, screener, signature, threshold, workers=workers or default_workers()
             )
-        raised = portfolio_screened(settings, list(result.changes))
+        raised = portfolio_screened(settings, lock, list(result.changes))
     _print_screen(result, fmt)
     if raised:
         _to_stderr(f"{len(raised):,} new alerts (sanctionwatch alerts list)")
