@@ -64,8 +64,8 @@ from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_linking import HEADER, LISTS, MIDS, TYPES, random_imo, random_name  # not a package
-from bench_risk import DAYS, HOUR_MS, T0, make_events
+from bench_linking import HEADER, LISTS, TYPES, random_imo, random_name  # not a package
+from bench_risk import DAYS, HOUR_MS, T0, make_events, new_mmsi
 
 from sanctionwatch.ais.ingest import Source, ingest_file
 from sanctionwatch.ais.store import open_store
@@ -125,12 +125,9 @@ def write_csv(
     with path.open("w", encoding="utf-8") as out:
         out.write(HEADER + "\n")
         while len(mmsis) < vessels:
-            roll = rng.random()
-            mid = 445 if roll < 0.01 else 199 if roll < 0.015 else rng.choice(MIDS)
-            mmsi = mid * 1_000_000 + rng.randint(0, 999_999)
-            if mmsi in seen:
+            mmsi = new_mmsi(rng, seen)
+            if mmsi is None:
                 continue
-            seen.add(mmsi)
             mmsis.append(mmsi)
             static: dict[str, str] = {}
             kind = "none"

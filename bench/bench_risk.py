@@ -50,16 +50,25 @@ def valid_imo(rng: random.Random) -> int:
     return int("".join(map(str, digits)) + str(check))
 
 
+def new_mmsi(rng: random.Random, seen: set[int]) -> int | None:
+    """An MMSI from a real flag's MID (one in a hundred DPRK's 445, one in two hundred the
+    unallocated 199), or None when drawn before (the caller draws again)."""
+    roll = rng.random()
+    mid = 445 if roll < 0.01 else 199 if roll < 0.015 else rng.choice(MIDS)
+    mmsi = mid * 1_000_000 + rng.randint(0, 999_999)
+    if mmsi in seen:
+        return None
+    seen.add(mmsi)
+    return mmsi
+
+
 def make_vessels(count: int, rng: random.Random) -> list[dict[str, Any]]:
     vessels: list[dict[str, Any]] = []
     seen: set[int] = set()
     while len(vessels) < count:
-        roll = rng.random()
-        mid = 445 if roll < 0.01 else 199 if roll < 0.015 else rng.choice(MIDS)
-        mmsi = mid * 1_000_000 + rng.randint(0, 999_999)
-        if mmsi in seen:
+        mmsi = new_mmsi(rng, seen)
+        if mmsi is None:
             continue
-        seen.add(mmsi)
         if rng.random() < 0.1:
             vessels.append({"mmsi": mmsi})  # nothing known but the number
         else:
