@@ -38,6 +38,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_real_traffic.py
 	$(BIN)/python bench/bench_detect.py --sizes 1,5,10,50 --spark
 	$(BIN)/python bench/bench_movingpandas.py --rows 1000000
+	$(BIN)/python bench/bench_linking.py
+	$(BIN)/python bench/bench_risk.py
+	$(BIN)/python bench/bench_chain.py
+	$(BIN)/python bench/bench_risk_eval.py --scenario rajin --seeds 1 2 3 4 5 --days 3 --vessels 60
+	$(BIN)/python bench/bench_risk_eval.py --scenario yellow_sea --seeds 3 4 5 --days 3 --vessels 300
+	$(BIN)/python bench/bench_portfolio.py --sizes 20000,50000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
