@@ -10,7 +10,7 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
@@ -20,6 +20,9 @@ from sanctionwatch.config import Settings
 from sanctionwatch.home_lock import home_writer
 from sanctionwatch.safe_text import spreadsheet_safe_row, terminal_safe
 from sanctionwatch.sqlite_files import home_is_writable
+
+if TYPE_CHECKING:
+    from sanctionwatch.chain import Refreshed
 
 LEVELS = ("low", "medium", "high")
 
@@ -43,7 +46,7 @@ def _bring_up_to_date(settings: Settings, command: str) -> bool:
     return True
 
 
-def _report(done: Any) -> None:
+def _report(done: Refreshed) -> None:
     """What a refresh did, on stderr (stdout carries the results)."""
     for report in done.detected:
         if report.mode != "unchanged":
