@@ -79,7 +79,11 @@ def test_a_listed_imo_under_another_name_and_flag_is_the_listed_ship(
     assert identity["kind"] == "identity" and identity["field"] == "imo"
     assert identity["value"] == 7937317 and identity["mmsi"] == 352001234
     assert identity["source"] == f"{tmp_path / 'in.csv'}:2"  # the first of the two rows
-    assert identity["last_seen"] - identity["first_seen"] == 4 * 3_600_000
+    # Times as the events give theirs: ISO 8601, UTC (DMA's 01/03/2024 is 1 March).
+    assert (identity["first_seen"], identity["last_seen"]) == (
+        "2024-03-01T01:00:00Z",
+        "2024-03-01T05:00:00Z",
+    )
     assert record == {
         "kind": "list_record",
         "list": "ofac_sdn",

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.ais.tables import IdentityRow
 from sanctionwatch.linking.listed_records import ListedVessel
 from sanctionwatch.linking.model import IdentityFlag
@@ -53,8 +54,8 @@ def identity_evidence(row: IdentityRow, field: str, value: object) -> dict[str, 
     return {
         "kind": "identity",
         "mmsi": row.mmsi,
-        "first_seen": row.first_seen,
-        "last_seen": row.last_seen,
+        "first_seen": iso_utc(row.first_seen),  # as events give their times
+        "last_seen": iso_utc(row.last_seen),
         "field": field,
         "value": value,
         "source": row.first_source,

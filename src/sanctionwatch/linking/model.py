@@ -28,10 +28,10 @@ class Link:
     via: Via
     confidence: float  # 0..1
     reason: str  # one sentence an analyst reads ("IMO 8712362 (check digit valid) ...")
-    # {"kind": "identity", "mmsi", "first_seen", "last_seen", "field", "value", "source"} for the
-    # identity rows that carried the value; {"kind": "list_record", "list", "record",
-    # "entity_id", "version", "source"} for the list side; for name links the screening
-    # explanation ({"kind": "screening", "score", "explanation"}).
+    # {"kind": "identity", "mmsi", "first_seen", "last_seen" (ISO 8601, UTC), "field",
+    # "value", "source"} for the identity rows that carried the value; {"kind":
+    # "list_record", "list", "record", "entity_id", "version", "source"} for the list side;
+    # for name links the screening explanation ({"kind": "screening", "score", "explanation"}).
     evidence: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     # Set when the listed identity is broadcast under another name or MMSI than the list
     # gives (identity laundering): what differs.
