@@ -29,7 +29,7 @@ from sanctionwatch.portfolio.tables import (
     ScreenRunRow,
 )
 from sanctionwatch.screening.batch_io import open_queries
-from sanctionwatch.sqlite_files import connect_read_only, connect_writable, is_disk_full
+from sanctionwatch.sqlite_files import SqliteFile, is_disk_full
 from sanctionwatch.tables import from_row, insert_sql, schema_sql, select_sql, to_params
 
 SCHEMA_SQL = schema_sql(*PORTFOLIO_TABLES)
@@ -39,7 +39,7 @@ def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class PortfolioStore:
+class PortfolioStore(SqliteFile):
     """The portfolio of the home ``home``; see the module docstring."""
 
     def __init__(
@@ -50,30 +50,16 @@ class PortfolioStore:
         writable: bool = True,
         lock_timeout_s: float = DEFAULT_TIMEOUT_S,
     ) -> None:
+        # Usable from any thread: a screen on several processes reads the counterparties
+        # in the worker pool's feeder thread (while this one only waits for results).
+        super().__init__(
+            home / PORTFOLIO, SCHEMA_SQL, "the portfolio", writable=writable, any_thread=True
+        )
+        if writable:
+            self.db.execute("PRAGMA synchronous=NORMAL")
         self.home = home
-        self.path = home / PORTFOLIO
-        self.writable = writable
         self._writer = writer
         self._lock_timeout_s = lock_timeout_s
-        # Not bound to this thread: a screen on several processes reads the counterparties
-        # in the worker pool's feeder thread (while this one only waits for results).
-        try:
-            if writable:
-                self.db = connect_writable(self.path, SCHEMA_SQL, check_same_thread=False)
-                self.db.execute("PRAGMA synchronous=NORMAL")
-            else:
-                self.db = connect_read_only(self.path, SCHEMA_SQL, check_same_thread=False)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot open the portfolio: {exc}") from exc
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> PortfolioStore:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
     # -- reading -----------------------------------------------------------------------
 
