@@ -14,10 +14,11 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sanctionwatch.alerts.rules import Rule
 from sanctionwatch.behaviour.events import Event
+from sanctionwatch.portfolio.model import PortfolioHitChange
 from sanctionwatch.risk.evidence import event_evidence, iso_utc
 
 Body = Mapping[str, Any]  # a stored risk line (risk.stored.risk_bodies)
@@ -33,29 +34,6 @@ class Candidate:
     summary: str
     evidence: tuple[dict[str, Any], ...]
     fingerprint: str
-
-
-class HitChange(Protocol):
-    """A portfolio match that is new or changed (``portfolio.model.PortfolioHitChange``)."""
-
-    @property
-    def counterparty_id(self) -> str: ...
-    @property
-    def counterparty_name(self) -> str: ...
-    @property
-    def entity_id(self) -> str: ...
-    @property
-    def caption(self) -> str: ...
-    @property
-    def list(self) -> str: ...
-    @property
-    def record(self) -> str: ...
-    @property
-    def score(self) -> float: ...
-    @property
-    def change(self) -> str: ...
-    @property
-    def evidence(self) -> tuple[dict[str, Any], ...]: ...
 
 
 def vessel_candidates(
@@ -75,7 +53,9 @@ def vessel_candidates(
     return out
 
 
-def portfolio_candidates(rules: Sequence[Rule], changes: Iterable[HitChange]) -> list[Candidate]:
+def portfolio_candidates(
+    rules: Sequence[Rule], changes: Iterable[PortfolioHitChange]
+) -> list[Candidate]:
     """Candidates of the portfolio_match rules: one per counterparty and matched entity."""
     out = []
     for rule in (r for r in rules if r.kind == "portfolio_match"):

@@ -22,7 +22,6 @@ from sanctionwatch.sqlite_files import SqliteFile
 from sanctionwatch.tables import from_row, insert_sql, schema_sql, select_sql, to_params
 
 SCHEMA_SQL = schema_sql(*ALERT_TABLES)
-STATUSES = ("new",)  # the workspace (issue 15) adds triage states
 
 
 @dataclass(frozen=True)

@@ -182,10 +182,6 @@ class RiskStore(SqliteFile):
         row = self.db.execute("SELECT body FROM vessel_risk WHERE mmsi = ?", [mmsi]).fetchone()
         return json.loads(row[0]) if row is not None else None
 
-    def mmsis_with_imo(self, imo: int) -> list[int]:
-        rows = self.db.execute("SELECT mmsi FROM vessel_risk WHERE imo = ? ORDER BY mmsi", [imo])
-        return [int(mmsi) for (mmsi,) in rows]
-
 
 def filter_bodies(
     bodies: Iterable[dict[str, Any]], min_level: str = "low", limit: int | None = None

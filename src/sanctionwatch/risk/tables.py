@@ -41,7 +41,7 @@ class RiskStateRow(Row):
     "One vessel's risk: score, level, factors with their evidence, links, identity flags.",
     [RISK],
     primary_key=["mmsi"],
-    indexes=[Index("vessel_risk_score", ("score",)), Index("vessel_risk_imo", ("imo",))],
+    indexes=[Index("vessel_risk_score", ("score",))],
 )
 @dataclass(frozen=True)
 class VesselRiskRow(Row):
