@@ -16,8 +16,10 @@ from rich.table import Table
 
 from sanctionwatch import __version__
 from sanctionwatch.cli_ais import ais, detect_command, simulate_command
+from sanctionwatch.cli_audit import audit
 from sanctionwatch.cli_portfolio import portfolio
 from sanctionwatch.cli_support import Group, progress_bar, stderr, stdout
+from sanctionwatch.cli_users import users
 from sanctionwatch.cli_watch import alerts, run_command, vessels
 from sanctionwatch.config import Settings, load_settings
 from sanctionwatch.home_lock import WriterLock, home_writer
@@ -450,7 +452,7 @@ def serve(ctx: click.Context, host: str, port: int, no_auth: bool) -> None:
 
 
 for command in (
-    ais, detect_command, simulate_command, vessels, alerts, portfolio, run_command
+    ais, detect_command, simulate_command, vessels, alerts, portfolio, run_command, users, audit
 ):  # fmt: skip
     cli.add_command(command)
 

@@ -19,6 +19,17 @@ environment variables prefixed ``SANCTIONWATCH_``. Nothing is read at import tim
     [alerts]
     rules = "my-rules.toml"
 
+    [cases]               # the team's cases database (docs/team-setup.md)
+    database_url = "postgresql://sanctionwatch:PASSWORD@db.example.org/sanctionwatch"
+    attachments_dir = "/srv/sanctionwatch/attachments"
+    attachments_max_bytes = 26214400
+
+    [accounts]
+    session_ttl_seconds = 43200
+    login_max_failures = 5       # wrong passwords in a row before the account is locked
+    login_lock_seconds = 900     # the first lock-out; each further one doubles it
+    cookie_secure = "auto"       # "auto": Secure unless served over plain http on loopback
+
     [sources.un]          # override an official URL (a mirror, or a local server in tests)
     url = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
 """
@@ -59,6 +70,23 @@ class Settings:
     risk_factors: Path | None = None
     risk_zones: Path | None = None
     alert_rules: Path | None = None
+    # The cases database: None is HOME/cases.sqlite; else a SQLAlchemy URL (PostgreSQL).
+    database_url: str | None = None
+    # Where attachments' bytes go (content-addressed); None is HOME/attachments.
+    attachments_dir: Path | None = None
+    attachments_max_bytes: int = 25 << 20
+    # argon2id parameters for new password hashes (argon2-cffi's defaults: RFC 9106's
+    # second recommended option). Tests lower them; a hash made with others is upgraded at
+    # the next successful sign-in.
+    password_time_cost: int = 3
+    password_memory_kib: int = 65536
+    password_parallelism: int = 4
+    session_ttl_seconds: float = 12 * 3600.0
+    login_max_failures: int = 5
+    login_lock_seconds: float = 900.0
+    # "auto": cookies are Secure unless the request came over plain http to a loopback
+    # address (a browser on the same machine); "always"; "never" (tests only).
+    cookie_secure: str = "auto"
 
     @property
     def store_path(self) -> Path:
@@ -67,6 +95,10 @@ class Settings:
     @property
     def downloads_dir(self) -> Path:
         return self.home / "downloads"
+
+    @property
+    def attachments_path(self) -> Path:
+        return self.attachments_dir or self.home / "attachments"
 
 
 def default_home(environ: Mapping[str, str] | None = None) -> Path:
@@ -99,6 +131,10 @@ def load_settings(home: Path | None = None, environ: Mapping[str, str] | None = 
     lock_timeout = environ.get(
         f"{ENV_PREFIX}LOCK_TIMEOUT_SECONDS", store.get("lock_timeout_seconds", 600.0)
     )
+    cases = config.get("cases", {})
+    accounts = config.get("accounts", {})
+    database_url = environ.get(f"{ENV_PREFIX}DATABASE_URL", cases.get("database_url")) or None
+    attachments_dir = environ.get(f"{ENV_PREFIX}ATTACHMENTS_DIR", cases.get("attachments_dir"))
     try:
         return Settings(
             home=home,
@@ -110,11 +146,22 @@ def load_settings(home: Path | None = None, environ: Mapping[str, str] | None = 
             risk_factors=_path(home, config.get("risk", {}).get("factors")),
             risk_zones=_path(home, config.get("risk", {}).get("zones")),
             alert_rules=_path(home, config.get("alerts", {}).get("rules")),
+            database_url=database_url,
+            attachments_dir=_path(home, attachments_dir),
+            attachments_max_bytes=int(cases.get("attachments_max_bytes", 25 << 20)),
+            session_ttl_seconds=_seconds(
+                accounts.get("session_ttl_seconds", 12 * 3600.0), "session_ttl_seconds"
+            ),
+            login_max_failures=int(accounts.get("login_max_failures", 5)),
+            login_lock_seconds=_seconds(
+                accounts.get("login_lock_seconds", 900.0), "login_lock_seconds"
+            ),
+            cookie_secure=_choice(
+                accounts.get("cookie_secure", "auto"), "cookie_secure", ("auto", "always", "never")
+            ),
         )
     except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"invalid download setting in {config_path} or environment: {exc}"
-        ) from exc
+        raise InputError(f"invalid setting in {config_path} or environment: {exc}") from exc
 
 
 def _path(home: Path, value: object) -> Path | None:
@@ -124,6 +171,12 @@ def _path(home: Path, value: object) -> Path | None:
     if not isinstance(value, str) or not value:
         raise InputError(f"{home / 'config.toml'}: {value!r} is not a file name")
     return home / Path(value).expanduser()
+
+
+def _choice(value: object, name: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise InputError(f"{name}: {value!r} is not one of {', '.join(choices)}")
+    return str(value)
 
 
 def _seconds(value: object, name: str) -> float:

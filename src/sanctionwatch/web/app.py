@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from sanctionwatch import __version__
+from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.config import Settings
 from sanctionwatch.screening.engine import Screener
 from sanctionwatch.screening.service import open_screener
@@ -13,7 +14,19 @@ from sanctionwatch.web.datasets import Datasets
 from sanctionwatch.web.errors import install_error_handlers
 from sanctionwatch.web.limits import BodySizeLimit
 from sanctionwatch.web.responses import SafeJSONResponse
-from sanctionwatch.web.routers import health, match, search
+from sanctionwatch.web.routers import (
+    alerts,
+    attachments,
+    audit,
+    cases,
+    health,
+    match,
+    notes,
+    search,
+    session,
+    users,
+    vessels,
+)
 
 DESCRIPTION = """Screen people, companies and vessels against the sanctions lists loaded in
 sanctionwatch. `/match` and `/search` take and give what OpenSanctions' yente does, so yente
@@ -21,14 +34,19 @@ clients work unchanged. Send the API key as `Authorization: ApiKey <key>`."""
 
 
 def create_app(
-    settings: Settings, *, auth: ApiKeyAuth | None = None, screener: Screener | None = None
+    settings: Settings,
+    *,
+    auth: ApiKeyAuth | None = None,
+    screener: Screener | None = None,
+    cases_db: CasesDatabase | None = None,
 ) -> FastAPI:
     """The API over the lists under ``settings.home``.
 
     ``auth``: the API key to require (default: ``SANCTIONWATCH_API_KEY``, else the key stored
     under home; an error if there is none; ``ApiKeyAuth.disabled()`` turns checks off).
     ``screener``: an already loaded screener (default: the home's index, loaded now; a
-    StoreError if no list is loaded). No CORS headers are sent: browsers on other origins
+    StoreError if no list is loaded). ``cases_db``: the team's cases database (default: the
+    home's, opened and migrated now). No CORS headers are sent: browsers on other origins
     cannot call the API.
     """
     auth = configured_auth(settings) if auth is None else auth
@@ -42,10 +60,13 @@ def create_app(
     app.state.settings = settings
     app.state.auth = auth
     app.state.datasets = Datasets.from_screener(screener)
+    app.state.cases = CasesDatabase.open(settings) if cases_db is None else cases_db
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit)
     protected = [Depends(require_api_key)]
     app.include_router(match.router, dependencies=protected)
     app.include_router(search.router, dependencies=protected)
     app.include_router(health.router)
+    for team in (session, users, alerts, vessels, cases, notes, attachments, audit):
+        app.include_router(team.router)
     return app

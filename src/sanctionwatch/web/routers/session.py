@@ -1,0 +1,7 @@
+"""Team API: session routes (filled in by the issue-14 work)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["session"])
