@@ -115,6 +115,8 @@ class CaseFile(Base):
     __table_args__ = (CheckConstraint("status IN ('open', 'in_review', 'closed')", name="status"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    # What the case is about, in a sentence or two (added by migration 0002).
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_ms: Mapped[int] = mapped_column(BigInteger)

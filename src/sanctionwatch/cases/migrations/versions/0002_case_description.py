@@ -1,0 +1,25 @@
+"""A case's description: what it is about, beside its title.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("case_file") as batch:
+        batch.add_column(sa.Column("description", sa.Text(), nullable=False, server_default=""))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("case_file") as batch:
+        batch.drop_column("description")
