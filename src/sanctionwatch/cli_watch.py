@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.table import Table
 
-from sanctionwatch.cli_support import BadInput, Group, stderr, stdout
+from sanctionwatch.cli_support import Group, stderr, stdout
 from sanctionwatch.config import Settings
 from sanctionwatch.home_lock import home_writer
 from sanctionwatch.safe_text import spreadsheet_safe_row, terminal_safe
 from sanctionwatch.sqlite_files import home_is_writable
+from sanctionwatch.vessel_view import contract_line
 
 if TYPE_CHECKING:
     from sanctionwatch.chain import Refreshed
@@ -87,7 +88,7 @@ def vessels_risk(ctx: click.Context, limit: int | None, min_level: str, fmt: str
             "and lists, not stored"
         )
         bodies = risks_in_memory(settings, min_level, limit)
-    lines = [_contract_line(body) for body in bodies]
+    lines = [contract_line(body) for body in bodies]
     if fmt == "jsonl":
         for line in lines:
             click.echo(terminal_safe(json.dumps(line, ensure_ascii=False)))
@@ -95,11 +96,6 @@ def vessels_risk(ctx: click.Context, limit: int | None, min_level: str, fmt: str
         _write_csv(lines)
     else:
         _risk_table(lines)
-
-
-def _contract_line(body: dict[str, Any]) -> dict[str, Any]:
-    """The stored body as the command-line contract gives it (flags are for ``show``)."""
-    return {key: value for key, value in body.items() if key != "flags"}
 
 
 def _write_csv(lines: list[dict[str, Any]]) -> None:
@@ -145,63 +141,19 @@ def _risk_table(lines: list[dict[str, Any]]) -> None:
 def vessels_show(ctx: click.Context, vessel: str, as_json: bool) -> None:
     """One vessel (an MMSI, or an IMO number: every MMSI that broadcast it): identity
     history, list links, identity flags, risk factors and events, in one view."""
-    from sanctionwatch.chain import risks_in_memory
-    from sanctionwatch.risk.stored import RiskStore
+    from sanctionwatch.vessel_view import vessel_mmsis, vessel_risks, vessel_view
 
     settings: Settings = ctx.obj
     stored = _bring_up_to_date(settings, "vessels show")
-    mmsis = _mmsis(settings, vessel)
-    views = []
-    if stored:
-        with RiskStore(settings.home, writable=False) as store:
-            risks = {mmsi: store.risk_of(mmsi) for mmsi in mmsis}
-    else:
-        everything = {int(b["mmsi"]): b for b in risks_in_memory(settings)}
-        risks = {mmsi: everything.get(mmsi) for mmsi in mmsis}
-    for mmsi in mmsis:
-        views.append(_view(settings, mmsi, risks.get(mmsi)))
+    mmsis = vessel_mmsis(settings, vessel)
+    risks = vessel_risks(settings, mmsis, stored=stored)
+    views = [vessel_view(settings, mmsi, risks.get(mmsi)) for mmsi in mmsis]
     if as_json:
         for view in views:
             click.echo(terminal_safe(json.dumps(view, ensure_ascii=False)))
         return
     for view in views:
         _print_view(view)
-
-
-def _mmsis(settings: Settings, vessel: str) -> list[int]:
-    """The MMSIs ``vessel`` names: itself if nine digits, else those that broadcast the
-    IMO number (seven digits)."""
-    from sanctionwatch.ais.store import open_store as open_ais_store
-
-    text = vessel.strip().upper().removeprefix("IMO").strip()
-    if not text.isdigit() or len(text) not in (7, 9):
-        raise BadInput(f"{vessel!r} is neither an MMSI (nine digits) nor an IMO number (seven)")
-    if len(text) == 9:
-        return [int(text)]
-    with open_ais_store(settings.home, writable=False) as store:
-        found = sorted({row.mmsi for row in store.identities(imo=int(text))})
-    if not found:
-        raise BadInput(f"no vessel in the AIS store ever broadcast IMO {text}")
-    return found
-
-
-def _view(settings: Settings, mmsi: int, risk: dict[str, Any] | None) -> dict[str, Any]:
-    from sanctionwatch.ais.store import open_store as open_ais_store
-    from sanctionwatch.ais.vessels import vessel_histories
-    from sanctionwatch.behaviour.stored import EventStore
-
-    with open_ais_store(settings.home, writable=False) as store, EventStore(store) as events:
-        histories = vessel_histories(store, mmsi=mmsi)
-        mine = events.events(condition=("(mmsi = ? OR other_mmsi = ?)", [mmsi, mmsi]))
-    if not histories and risk is None:
-        raise BadInput(f"MMSI {mmsi} is not in the AIS store")
-    return {
-        "mmsi": mmsi,
-        "identity": histories[0] if histories else None,
-        "risk": _contract_line(risk) if risk else None,
-        "flags": (risk or {}).get("flags", []),
-        "events": [json.loads(event.to_json()) for event in mine],
-    }
 
 
 def _print_view(view: dict[str, Any]) -> None:
