@@ -29,8 +29,35 @@ do not edit by hand. Times are milliseconds since the Unix epoch, UTC, unless th
 otherwise; JSON columns hold text. "null: yes" marks a column that may be missing."""
 
 
+CASES_INTRO = """\
+The team's cases database: `cases.sqlite` under the home, or the PostgreSQL database named by
+`SANCTIONWATCH_DATABASE_URL` (docs/team-setup.md). Declared in `src/sanctionwatch/cases/models.py`,
+created and upgraded by the Alembic migrations beside it. Times are milliseconds since the Unix
+epoch, UTC; JSON columns hold text."""
+
+
+def cases_reference() -> str:
+    """The cases database's tables, from the SQLAlchemy declarations."""
+    from sanctionwatch.cases.models import Base
+
+    out = ["", "# The cases database", "", CASES_INTRO, ""]
+    for mapper in sorted(Base.registry.mappers, key=lambda m: m.local_table.name):
+        table = mapper.local_table
+        doc = " ".join((mapper.class_.__doc__ or "").split())
+        out += [f"## `{table.name}`", ""] + ([doc, ""] if doc else [])
+        keys = [c.name for c in table.primary_key.columns]
+        out.append(f"- primary key ({', '.join(keys)})")
+        out += ["", "| column | type | null | references |", "|---" * 4 + "|"]
+        for column in table.columns:
+            null = "yes" if column.nullable else ""
+            refs = ", ".join(f"`{fk.target_fullname}`" for fk in column.foreign_keys)
+            out.append(f"| `{column.name}` | {column.type} | {null} | {refs} |")
+        out.append("")
+    return "\n".join(out)
+
+
 def store_reference() -> str:
-    return reference_markdown("Store reference", INTRO, ALL_TABLES)
+    return reference_markdown("Store reference", INTRO, ALL_TABLES) + cases_reference()
 
 
 if __name__ == "__main__":

@@ -49,6 +49,8 @@ class Meta(Base):
 
 
 class UserAccount(Base):
+    """A person who signs in: a role (admin, analyst, viewer), failed sign-ins, lock-out."""
+
     __tablename__ = "user_account"
     __table_args__ = (CheckConstraint("role IN ('admin', 'analyst', 'viewer')", name="role"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -111,6 +113,8 @@ class AlertTriage(Base):
 
 
 class CaseFile(Base):
+    """A case: what a team investigates, its status and the version PATCH must name."""
+
     __tablename__ = "case_file"
     __table_args__ = (CheckConstraint("status IN ('open', 'in_review', 'closed')", name="status"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -126,6 +130,8 @@ class CaseFile(Base):
 
 
 class CaseAssignee(Base):
+    """Who works on a case."""
+
     __tablename__ = "case_assignee"
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
@@ -157,6 +163,8 @@ class CaseSubject(Base):
 
 
 class Note(Base):
+    """An analyst's note on a case (its text is in note_version, every version kept)."""
+
     __tablename__ = "note"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
