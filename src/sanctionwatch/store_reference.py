@@ -41,9 +41,9 @@ def cases_reference() -> str:
     from sanctionwatch.cases.models import Base
 
     out = ["", "# The cases database", "", CASES_INTRO, ""]
-    for mapper in sorted(Base.registry.mappers, key=lambda m: m.local_table.name):
-        table = mapper.local_table
-        doc = " ".join((mapper.class_.__doc__ or "").split())
+    docs = {m.class_.__tablename__: m.class_.__doc__ or "" for m in Base.registry.mappers}
+    for name, table in sorted(Base.metadata.tables.items()):
+        doc = " ".join(docs.get(name, "").split())
         out += [f"## `{table.name}`", ""] + ([doc, ""] if doc else [])
         keys = [c.name for c in table.primary_key.columns]
         out.append(f"- primary key ({', '.join(keys)})")
