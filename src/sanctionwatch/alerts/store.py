@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,33 @@ from sanctionwatch.sqlite_files import SqliteFile
 from sanctionwatch.tables import from_row, insert_sql, schema_sql, select_sql, to_params
 
 SCHEMA_SQL = schema_sql(*ALERT_TABLES)
+SORTS = {
+    "created": "created",
+    "severity": "CASE severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1"
+    " ELSE 0 END",
+    "rule": "rule",
+}
+
+
+@dataclass(frozen=True)
+class AlertQuery:
+    """A page of alerts: each filter narrows (None: any). ``among`` keeps only, and
+    ``excluding`` drops, the alerts whose (id, fingerprint) pair is listed (the triage layer
+    filters by decision this way); times are ms since the epoch, ``since`` inclusive,
+    ``until`` exclusive."""
+
+    rule: str | None = None
+    severity: str | None = None
+    mmsi: int | None = None
+    imo: int | None = None
+    since_ms: int | None = None
+    until_ms: int | None = None
+    among: Sequence[tuple[int, str]] | None = None
+    excluding: Sequence[tuple[int, str]] = ()
+    sort: str = "created"
+    descending: bool = True
+    limit: int | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,6 +106,36 @@ class AlertStore(SqliteFile):
                 )
         return raised
 
+    def alert(self, alert_id: int) -> Alert | None:
+        """The alert numbered ``alert_id``, if there is one."""
+        return self.by_ids([alert_id]).get(alert_id)
+
+    def by_ids(self, alert_ids: Iterable[int]) -> dict[int, Alert]:
+        """The alerts of these ids that exist, by id."""
+        ids = json.dumps(sorted(set(alert_ids)))
+        sql = select_sql(AlertRow) + " WHERE id IN (SELECT value FROM json_each(?))"  # noqa: S608
+        return {
+            alert.row.id: alert
+            for alert in (Alert(from_row(AlertRow, row)) for row in self.db.execute(sql, [ids]))
+        }
+
+    def find(self, query: AlertQuery) -> tuple[int, list[Alert]]:
+        """How many alerts match ``query``, and its page of them. Filtered, sorted and paged
+        in SQL; id lists travel as one JSON parameter (no limit on their length)."""
+        where, params = _where(query)
+        # The clauses are fixed text; every value is a parameter.
+        count_sql = f"SELECT count(*) FROM alert{where}"  # noqa: S608
+        total = self.db.execute(count_sql, params).fetchone()[0]
+        direction = "DESC" if query.descending else "ASC"
+        # Ties: newest first, except when oldest first is what was asked.
+        then = direction if query.sort == "created" else "DESC"
+        sql = f"{select_sql(AlertRow)}{where} ORDER BY {SORTS[query.sort]} {direction}, id {then}"
+        page = [*params]
+        if query.limit is not None or query.offset:
+            sql += " LIMIT ? OFFSET ?"
+            page += [-1 if query.limit is None else query.limit, query.offset]
+        return int(total), [Alert(from_row(AlertRow, row)) for row in self.db.execute(sql, page)]
+
     def alerts(self, status: str | None = None) -> list[Alert]:
         """Alerts, newest first, of ``status`` if given."""
         sql = select_sql(AlertRow)
@@ -88,3 +145,29 @@ class AlertStore(SqliteFile):
             params.append(status)
         sql += " ORDER BY id DESC"
         return [Alert(from_row(AlertRow, row)) for row in self.db.execute(sql, params)]
+
+
+_PAIRS = "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))"
+
+
+def _where(query: AlertQuery) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    for clause, value in (
+        ("rule = ?", query.rule),
+        ("severity = ?", query.severity),
+        ("subject_key = ?", None if query.mmsi is None else f"vessel:{query.mmsi}"),
+        ("json_extract(subject, '$.imo') = ?", query.imo),
+        ("created >= ?", query.since_ms),
+        ("created < ?", query.until_ms),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    if query.among is not None:
+        clauses.append(f"(id, fingerprint) IN {_PAIRS}")
+        params.append(json.dumps([list(pair) for pair in query.among]))
+    if query.excluding:
+        clauses.append(f"(id, fingerprint) NOT IN {_PAIRS}")
+        params.append(json.dumps([list(pair) for pair in query.excluding]))
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
