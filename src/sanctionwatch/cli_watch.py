@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from sanctionwatch.chain import Refreshed
 
 LEVELS = ("low", "medium", "high")
+# cases.triage.STATUSES, spelled out: importing the cases layer here would slow every command.
+ALERT_STATUSES = ("new", "accepted", "dismissed", "unsure")
 
 
 def _say(message: str) -> None:
@@ -195,18 +197,31 @@ def alerts() -> None:
 
 
 @alerts.command("list")
-@click.option("--status", help="Only alerts with this status (new, ...).")
+@click.option(
+    "--status",
+    type=click.Choice(ALERT_STATUSES),
+    help="Only alerts with this status: new (not triaged yet), or the team's latest decision.",
+)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
               show_default=True)  # fmt: skip
 @click.pass_context
 def alerts_list(ctx: click.Context, status: str | None, fmt: str) -> None:
     """Alerts, newest first. They are raised by `run`, `vessels risk|show`, `lists
-    load|update` and `portfolio screen`, once per rule and subject until the evidence changes."""
+    load|update` and `portfolio screen`, once per rule and subject until the evidence changes.
+    Their status is the team's latest triage decision (the cases database, if the home has
+    one; it is never created here), else new."""
     from sanctionwatch.alerts.store import AlertStore
+    from sanctionwatch.cases.triage import list_alerts, open_if_present
 
     settings: Settings = ctx.obj
-    with AlertStore(settings.home, writable=False) as store:
-        found = [alert.to_dict() for alert in store.alerts(status)]
+    cases = open_if_present(settings)
+    if cases is None:
+        with AlertStore(settings.home, writable=False) as store:
+            found = [alert.to_dict() for alert in store.alerts(status)]
+    else:
+        with cases, cases.read() as session:
+            _, lines = list_alerts(session, settings, status=status)
+        found = [{k: v for k, v in line.items() if k != "triage"} for line in lines]
     if fmt == "jsonl":
         for alert in found:
             click.echo(terminal_safe(json.dumps(alert, ensure_ascii=False)))

@@ -4,9 +4,11 @@ backends)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from sanctionwatch.cases import audit
@@ -21,6 +23,7 @@ from sanctionwatch.cases.triage import (
     triage,
     triage_history,
 )
+from sanctionwatch.cli import cli
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
 from tests.cases.alerts_support import CLEAN_IMO, LAUNDERED_IMO, seed_alerts
@@ -205,3 +208,33 @@ def test_a_home_without_a_cases_database_gets_none_created(settings: Settings) -
     opened = open_if_present(settings)
     assert opened is not None
     opened.close()
+
+
+def test_alerts_list_shows_the_latest_decision(settings: Settings, db: CasesDatabase) -> None:
+    """The command line's `alerts list` keeps its keys; its status is the team's decision."""
+    ids = seed_alerts(settings.home)
+    with db.begin() as s:
+        triage(s, settings, ANA, [ids[SEEN]], "accepted", new_case_title="SUNNY BAY")
+        triage(s, settings, ANA, [ids[RISK]], "unsure")
+    with db.begin() as s:
+        triage(s, settings, ANA, [ids[RISK]], "dismissed", reason="an outage")
+    env = {"SANCTIONWATCH_DATABASE_URL": settings.database_url}  # None: unset (SQLite)
+
+    def listed(*options: str, code: int = 0) -> list[dict[str, object]]:
+        args = ["--home", str(settings.home), "alerts", "list", *options]
+        result = CliRunner().invoke(cli, args, env=env)
+        assert result.exit_code == code, result.output
+        return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+    everything = listed()
+    assert [(a["id"], a["status"]) for a in everything] == [
+        (ids[BOOK], "new"), (ids[MET], "new"), (ids[RISK], "dismissed"), (ids[SEEN], "accepted"),
+    ]  # fmt: skip
+    assert {frozenset(a) for a in everything} == {
+        frozenset({"id", "rule", "title", "severity", "subject", "summary", "evidence",
+                   "status", "created"})
+    }  # fmt: skip
+    assert ids_of(listed("--status", "new")) == [ids[BOOK], ids[MET]]
+    assert ids_of(listed("--status", "accepted")) == [ids[SEEN]]
+    assert listed("--status", "unsure") == []
+    listed("--status", "closed", code=2)

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from sanctionwatch.ais.model import iso_utc
@@ -31,12 +32,12 @@ from sanctionwatch.alerts.store import SORTS, Alert, AlertQuery, AlertStore
 from sanctionwatch.cases import audit
 from sanctionwatch.cases.audit import now_ms
 from sanctionwatch.cases.cases import create_case, get_case
-from sanctionwatch.cases.db import CasesDatabase, database_url
+from sanctionwatch.cases.db import CasesDatabase, database_url, redacted
 from sanctionwatch.cases.errors import Conflict, NotFound
 from sanctionwatch.cases.models import REASON_MAX, AlertTriage
 from sanctionwatch.cases.principal import Principal
 from sanctionwatch.config import Settings
-from sanctionwatch.errors import InputError
+from sanctionwatch.errors import InputError, StoreError
 
 STATUSES = ("new", "accepted", "dismissed", "unsure")  # new: no decision yet
 DECISIONS = STATUSES[1:]
@@ -295,7 +296,12 @@ def open_if_present(settings: Settings) -> CasesDatabase | None:
     ):
         return None
     database = CasesDatabase(url, migrate=False)
-    if database.revision() is None:
+    try:
+        revision = database.revision()
+    except (OperationalError, DBAPIError) as exc:
+        database.close()
+        raise StoreError(f"cannot open the cases database {redacted(url)}: {exc.orig}") from exc
+    if revision is None:
         database.close()
         return None
     return database
