@@ -52,7 +52,7 @@ def list_attachments(principal: Viewer, db: CasesDb, case_id: CaseId) -> dict[st
         get_case(session, case_id)
         stored = attachments.case_attachments(session, case_id)
         names = user_names(session, {a.added_by_id for a in stored if a.added_by_id})
-    found = [attachments.attachment_json(a, names.get(a.added_by_id or -1)) for a in stored]
+        found = [attachments.attachment_json(a, names.get(a.added_by_id or -1)) for a in stored]
     return {"case_id": case_id, "attachments": found}
 
 
@@ -62,6 +62,7 @@ def download_attachment(
 ) -> FileResponse:
     with db.read() as session:
         attachment = attachments.get_attachment(session, case_id, attachment_id)
+        session.expunge(attachment)  # kept as read (the read's rollback would expire it)
     path = attachments.blob_path(_settings(request), attachment.sha256)
     if not path.is_file():
         raise NotFound(f"attachment {attachment_id}'s content is missing from the store")

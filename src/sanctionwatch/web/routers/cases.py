@@ -107,6 +107,7 @@ def get_case(request: Request, principal: Viewer, db: CasesDb, case_id: CaseId) 
             attachments.attachment_json(a, adders.get(a.added_by_id or -1)) for a in stored
         ]
         case["alerts"] = _triaged(session, case_id)
+        session.expunge_all()  # the subjects as read (the read's rollback would expire them)
     now = Evidence(_settings(request), now_ms(), now_ms()) if rows else None
     case["subjects"] = [subjects.subject_json(s, now, names.get(s.added_by_id or -1)) for s in rows]
     return case
@@ -160,6 +161,7 @@ def get_subject(
     with db.read() as session:
         subject: CaseSubject = subjects.get_subject(session, case_id, subject_id)
         names = cases.user_names(session, {subject.added_by_id} if subject.added_by_id else set())
+        session.expunge(subject)
     now = Evidence(_settings(request), now_ms(), now_ms())
     return subjects.subject_json(subject, now, names.get(subject.added_by_id or -1))
 
