@@ -15,14 +15,12 @@ from datetime import UTC, datetime
 import click
 
 from sanctionwatch.cases import accounts
-from sanctionwatch.cases.audit import now_ms
 from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.principal import ROLES, cli_principal
 from sanctionwatch.cli_support import Group, stdout
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
 
-DAY_MS = 86_400_000
 ROLE_CHOICE = click.Choice(ROLES)
 
 
@@ -110,13 +108,13 @@ def role(ctx: click.Context, name: str, role: str) -> None:
 def token(ctx: click.Context, name: str, label: str, expires_days: int | None) -> None:
     """A new personal token for NAME, printed once as the last word of the output (only
     its SHA-256 is kept). Send it as 'Authorization: Bearer <token>'."""
-    expires_ms = None if expires_days is None else now_ms() + expires_days * DAY_MS
     if label and not label.isprintable():
         raise InputError("a token label is printable text")
     with CasesDatabase.open(ctx.obj) as database, database.begin() as session:
         issued = accounts.issue_token(
-            session, cli_principal(), name, label=label, expires_ms=expires_ms
+            session, cli_principal(), name, label=label, valid_days=expires_days
         )
+    expires_ms = issued.expires_ms
     until = "never expires" if expires_ms is None else f"expires {_iso(expires_ms)}"
     stdout.print(f"token {issued.token_id} for {name} ({until}; shown once): {issued.token}")
 

@@ -33,6 +33,7 @@ from sanctionwatch.errors import InputError
 TOKEN_PREFIX = "swt_"  # noqa: S105 - a prefix, recognisable in logs and secret scanners
 # argon2 pre-hashes any length, but a megabyte "password" is a request to waste CPU.
 PASSWORD_MAX = 1024
+DAY_MS = 86_400_000
 
 
 def password_hasher(settings: Settings) -> PasswordHasher:
@@ -199,20 +200,30 @@ class IssuedToken:
 
 
 def issue_token(
-    session: Session, actor: Principal, name: str, *, label: str = "", expires_ms: int | None = None
+    session: Session,
+    actor: Principal,
+    name: str,
+    *,
+    label: str = "",
+    expires_ms: int | None = None,
+    valid_days: int | None = None,
 ) -> IssuedToken:
-    """A new personal token for user ``name`` (audited ``token_created``)."""
+    """A new personal token for user ``name`` (audited ``token_created``), expiring at
+    ``expires_ms``, or ``valid_days`` after now, or never."""
     user = get_user(session, name)
     if user.disabled:
         raise Conflict(f"user {name!r} is disabled")
-    if expires_ms is not None and expires_ms <= now_ms():
+    created = now_ms()
+    if valid_days is not None:
+        expires_ms = created + valid_days * DAY_MS
+    if expires_ms is not None and expires_ms <= created:
         raise InputError("a token's expiry must be in the future")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
         user_id=user.id,
         token_sha256=token_digest(token),
         label=label[:NAME_MAX],
-        created_ms=now_ms(),
+        created_ms=created,
         expires_ms=expires_ms,
     )
     session.add(row)

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from sanctionwatch.cases import accounts
-from sanctionwatch.cases.audit import now_ms
 from sanctionwatch.cases.errors import Unauthenticated
 from sanctionwatch.cases.identity import (
     IdentityProvider,
@@ -35,7 +34,6 @@ from sanctionwatch.web.security import (
 
 router = APIRouter(tags=["session"])
 _provider_lock = threading.Lock()
-DAY_MS = 86_400_000
 
 
 class LoginRequest(BaseModel):
@@ -140,7 +138,7 @@ def new_own_token(principal: Viewer, body: TokenRequest, db: CasesDb) -> TokenRe
     """A personal token for scripts, acting with the caller's own role."""
     with db.begin() as session:
         issued = accounts.issue_token(
-            session, principal, principal.name, label=body.label, expires_ms=expiry(body)
+            session, principal, principal.name, label=body.label, valid_days=body.expires_days
         )
     return TokenResponse(id=issued.token_id, token=issued.token, expires_ms=issued.expires_ms)
 
@@ -151,7 +149,3 @@ def revoke(principal: Viewer, token_id: int, db: CasesDb) -> Response:
     with db.begin() as session:
         accounts.revoke_token(session, principal, token_id)
     return Response(status_code=204)
-
-
-def expiry(body: TokenRequest) -> int | None:
-    return None if body.expires_days is None else now_ms() + body.expires_days * DAY_MS

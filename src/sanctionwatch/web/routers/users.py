@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sanctionwatch.cases import accounts
 from sanctionwatch.cases.models import NAME_MAX
 from sanctionwatch.config import Settings
-from sanctionwatch.web.routers.session import TokenRequest, TokenResponse, expiry
+from sanctionwatch.web.routers.session import TokenRequest, TokenResponse
 from sanctionwatch.web.security import Admin, CasesDb
 
 router = APIRouter(tags=["users"])
@@ -69,7 +69,7 @@ def new_token(principal: Admin, name: str, body: TokenRequest, db: CasesDb) -> T
     """A token for user ``name`` (shown once), e.g. for a service account's scripts."""
     with db.begin() as session:
         issued = accounts.issue_token(
-            session, principal, name, label=body.label, expires_ms=expiry(body)
+            session, principal, name, label=body.label, valid_days=body.expires_days
         )
     return TokenResponse(id=issued.token_id, token=issued.token, expires_ms=issued.expires_ms)
 
