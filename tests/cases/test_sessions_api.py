@@ -197,3 +197,36 @@ def test_bearer_token_wins_over_a_cookie(
     assert api.get("/api/me", headers=viewer).json()["name"] == "vic"
     bad = {"Authorization": "Bearer swt_not-a-token"}
     assert api.get("/api/me", headers=bad).status_code == 401  # never falls back to the cookie
+
+
+MATCH = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}}}
+
+
+def test_team_members_may_screen_and_the_api_key_still_works(
+    api: TestClient, db: CasesDatabase, settings: Settings
+) -> None:
+    key = {"Authorization": f"ApiKey {API_KEY}"}
+    assert api.post("/match/default", json=MATCH, headers=key).status_code == 200
+    viewer = bearer(db, settings, "vic", "viewer")
+    assert api.post("/match/default", json=MATCH, headers=viewer).status_code == 200
+    assert api.get("/search/default?q=kim", headers=viewer).status_code == 200
+    add_user(db, settings, "ana", "analyst")
+    csrf = sign_in(api, "ana")
+    assert api.get("/search/default?q=kim").status_code == 200
+    assert api.post("/match/default", json=MATCH).status_code == 403  # no CSRF token
+    answer = api.post("/match/default", json=MATCH, headers={"X-CSRF-Token": csrf})
+    assert answer.status_code == 200
+
+
+def test_screening_refuses_what_it_refused_before(
+    api: TestClient, db: CasesDatabase, settings: Settings
+) -> None:
+    anonymous = TestClient(api.app, base_url="https://testserver")
+    for headers in ({}, {"Authorization": "ApiKey wrong"}, {"Authorization": "Bearer wrong"}):
+        answer = anonymous.post("/match/default", json=MATCH, headers=headers)
+        assert answer.status_code == 401
+        assert "API key" in answer.json()["detail"]
+    headers = bearer(db, settings, "vic", "viewer")
+    with db.begin() as session:
+        accounts.disable_user(session, cli_principal(), "vic")
+    assert anonymous.post("/match/default", json=MATCH, headers=headers).status_code == 401

@@ -1,5 +1,6 @@
 """API keys: one key per server, sent as yente clients send it (``Authorization: ApiKey <key>``,
-or ``Authorization: Bearer <key>``).
+or ``Authorization: Bearer <key>``). The screening routes also let in the team's users (a
+personal token or a signed-in browser), with any role.
 
 The key comes from ``SANCTIONWATCH_API_KEY``, else from ``<home>/api-key.sha256``, which holds
 only the key's SHA-256 digest: the plain key is shown once, when ``sanctionwatch serve`` makes
@@ -21,6 +22,7 @@ from typing import Annotated, ClassVar
 from fastapi import Request, Security
 from fastapi.security import APIKeyHeader
 
+from sanctionwatch.cases.accounts import TOKEN_PREFIX
 from sanctionwatch.config import ENV_PREFIX, Settings
 from sanctionwatch.errors import InputError, SanctionwatchError
 
@@ -28,6 +30,8 @@ KEY_ENV = f"{ENV_PREFIX}API_KEY"
 KEY_FILE = "api-key.sha256"
 SCHEMES = ("apikey", "bearer")
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+# The team's browser session cookie (web/security.py); its holders may screen too.
+SESSION_COOKIE = "sw_session"
 
 # Declared as a header scheme so /docs shows an "Authorize" button; checked by require_api_key.
 authorization_header = APIKeyHeader(
@@ -136,9 +140,25 @@ def _read_digest(path: Path) -> str:
     return digest
 
 
-def require_api_key(
+async def require_api_key(
     request: Request, authorization: Annotated[str | None, Security(authorization_header)]
 ) -> None:
-    """FastAPI dependency: the app's :class:`ApiKeyAuth` must accept the request."""
+    """FastAPI dependency: the app's :class:`ApiKeyAuth` must accept the request, or the
+    caller is a signed-in team member (a personal ``swt_`` token, or the session cookie with
+    the CSRF checks of web/security.py); any team role may screen."""
     auth: ApiKeyAuth = request.app.state.auth
-    auth.check(authorization)
+    try:
+        auth.check(authorization)
+    except AuthenticationError:
+        if not _team_credential(request, authorization):
+            raise
+        from sanctionwatch.web.security import current_principal  # it imports this module
+
+        await current_principal(request, request.app.state.cases, authorization)
+
+
+def _team_credential(request: Request, authorization: str | None) -> bool:
+    if authorization:
+        scheme, _, token = authorization.strip().partition(" ")
+        return scheme.lower() == "bearer" and token.strip().startswith(TOKEN_PREFIX)
+    return SESSION_COOKIE in request.cookies

@@ -27,9 +27,8 @@ from sanctionwatch.cases.errors import Forbidden, Unauthenticated
 from sanctionwatch.cases.identity import SessionOwner, session_owner
 from sanctionwatch.cases.principal import Principal, Role
 from sanctionwatch.config import Settings
-from sanctionwatch.web.auth import authorization_header
+from sanctionwatch.web.auth import SESSION_COOKIE, authorization_header
 
-SESSION_COOKIE = "sw_session"
 CSRF_COOKIE = "sw_csrf"  # readable by the pages' scripts, which copy it into the header
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
