@@ -29,10 +29,8 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,13 +44,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.cases_load_support import (  # noqa: E402
     FAST_HASHING,
-    Outcome,
-    Seed,
     Server,
-    Tally,
+    audit_verify,
     check,
     create_pg_database,
     free_port,
+    kill_bursts,
     latency_table,
     list_alerts_op,
     note_op,
@@ -122,54 +119,6 @@ def kill(backend: str, kills: int, clients: int) -> dict[str, Any]:
         "audit_verify_exit": verify.returncode, "audit_verify": verify.stdout.strip(),
         "ok": findings.ok and verify.returncode == 0,
     }  # fmt: skip
-
-
-def kill_bursts(
-    home: Path, url: str | None, seed: Seed, *, kills: int, after: int
-) -> tuple[list[Outcome], int]:
-    """``kills`` times: start the server, write until ``after`` more writes are acknowledged,
-    SIGKILL it; then one last burst on the restarted server, stopped cleanly. All outcomes,
-    and how many requests got no answer (cut by the kills)."""
-    ops = [(triage_op(seed.alert_ids), 1), (note_op(seed.case_ids), 1)]
-    outcomes: list[Outcome] = []
-    port = free_port()
-    for burst in range(kills + 1):
-        server = Server(home, url, port=port)
-        server.start()
-        tally = Tally(target=after)
-        done: list[Outcome] = []
-
-        def clients(
-            burst: int = burst, tally: Tally = tally, done: list[Outcome] = done,
-            base_url: str = server.base_url,
-        ) -> None:  # fmt: skip
-            done.extend(
-                run_clients(
-                    base_url, seed.tokens, ops, tally=tally, stop_on_no_answer=True,
-                    seed=burst + 1, seconds=None if burst < kills else 2.0,
-                )
-            )  # fmt: skip
-
-        thread = threading.Thread(target=clients)
-        thread.start()
-        if burst < kills:
-            if not tally.reached.wait(timeout=120):
-                server.kill()
-                raise RuntimeError(f"burst {burst}: {after} writes not acknowledged in 120 s")
-            server.kill()
-        thread.join()
-        if burst == kills:
-            server.stop()
-        outcomes += done
-    return outcomes, sum(1 for o in outcomes if o.status is None)
-
-
-def audit_verify(home: Path, url: str | None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SANCTIONWATCH_")}
-    if url:
-        env["SANCTIONWATCH_DATABASE_URL"] = url
-    command = [sys.executable, "-m", "sanctionwatch", "--home", str(home), "audit", "verify"]
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
 def _settings(home: Path, url: str | None) -> Settings:

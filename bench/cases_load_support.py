@@ -270,7 +270,7 @@ def run_clients(
                 if deadline is not None and time.monotonic() >= deadline:
                     break
                 op = rng.choices(functions, weights)[0]
-                label = f"{TAG}{n}-{i}"
+                label = f"{TAG}{n}-{seed}.{i}"  # unique across runs on one home
                 started = time.perf_counter()
                 try:
                     outcome = op(client, rng, label)
@@ -294,6 +294,57 @@ def run_clients(
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def kill_bursts(
+    home: Path, url: str | None, seed: Seed, *, kills: int, after: int,
+    final_seconds: float = 2.0,
+) -> tuple[list[Outcome], int]:  # fmt: skip
+    """``kills`` times: start the server, write until ``after`` more writes are acknowledged,
+    SIGKILL it; then one last burst of ``final_seconds`` on the restarted server, stopped
+    cleanly. All outcomes, and how many requests got no answer (cut by the kills)."""
+    ops = [(triage_op(seed.alert_ids), 1), (note_op(seed.case_ids), 1)]
+    outcomes: list[Outcome] = []
+    port = free_port()
+    for burst in range(kills + 1):
+        server = Server(home, url, port=port)
+        server.start()
+        tally = Tally(target=after)
+        done: list[Outcome] = []
+
+        def clients(
+            burst: int = burst, tally: Tally = tally, done: list[Outcome] = done,
+            base_url: str = server.base_url,
+        ) -> None:  # fmt: skip
+            done.extend(
+                run_clients(
+                    base_url, seed.tokens, ops, tally=tally, stop_on_no_answer=True,
+                    seed=burst + 1, seconds=None if burst < kills else final_seconds,
+                )
+            )  # fmt: skip
+
+        thread = threading.Thread(target=clients)
+        thread.start()
+        try:
+            if burst < kills:
+                reached = tally.reached.wait(timeout=120)
+                server.kill()
+                if not reached:
+                    raise RuntimeError(f"burst {burst}: {after} writes not acknowledged in 120 s")
+        finally:
+            thread.join()
+            server.stop()
+        outcomes += done
+    return outcomes, sum(1 for o in outcomes if o.status is None)
+
+
+def audit_verify(home: Path, url: str | None) -> subprocess.CompletedProcess[str]:
+    """``sanctionwatch audit verify`` on the home, run as a team would (its own process)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SANCTIONWATCH_")}
+    if url:
+        env["SANCTIONWATCH_DATABASE_URL"] = url
+    command = [sys.executable, "-m", "sanctionwatch", "--home", str(home), "audit", "verify"]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
 @dataclass
