@@ -28,7 +28,7 @@ class Facets:
     mmsis: set[int] = field(default_factory=set)
     imos: set[str] = field(default_factory=set)
     entities: set[str] = field(default_factory=set)
-    partners: set[int] = field(default_factory=set)
+    partners: set[tuple[int, int]] = field(default_factory=set)  # (own vessel, met)
 
     def add(self, subject: CaseSubject) -> None:
         if subject.mmsi is not None:
@@ -49,7 +49,7 @@ class Facets:
             for event in view.get("events", []):
                 if event.get("type") == "encounter":
                     sides = {event.get("mmsi"), event.get("other_mmsi")} - {None, mmsi}
-                    self.partners.update(int(side) for side in sides)
+                    self.partners.update((mmsi, int(side)) for side in sides)
         for hit in snapshot.get("hits", []):
             self.entities.add(str(hit["entity_id"]))
 
@@ -67,8 +67,12 @@ def reasons(mine: Facets, theirs: Facets) -> list[dict[str, Any]]:
     found += [{"reason": "vessel", "mmsi": m} for m in sorted(mine.mmsis & theirs.mmsis)]
     found += [{"reason": "imo", "imo": i} for i in sorted(mine.imos & theirs.imos)]
     found += [{"reason": "entity", "entity_id": e} for e in sorted(mine.entities & theirs.entities)]
-    met = (mine.partners & theirs.mmsis) | (theirs.partners & mine.mmsis)
-    found += [{"reason": "encounter_partner", "mmsi": m} for m in sorted(met)]
+    # One encounter is in both vessels' events: seen from either case, it is one reason.
+    met = {(own, other) for own, other in mine.partners if other in theirs.mmsis}
+    met |= {(own, other) for other, own in theirs.partners if own in mine.mmsis}
+    found += [
+        {"reason": "encounter_partner", "mmsi": other, "met_by": own} for own, other in sorted(met)
+    ]
     return found
 
 
@@ -78,8 +82,9 @@ def similar_cases(session: Session, case_id: int, limit: int = 50) -> list[dict[
     mine_subjects = _subjects(session, CaseSubject.case_id == case_id)
     mine = facets_of(mine_subjects)
     wanted = []
-    if mine.mmsis | mine.partners:
-        wanted.append(CaseSubject.mmsi.in_(sorted(mine.mmsis | mine.partners)))
+    vessels = mine.mmsis | {other for _, other in mine.partners}
+    if vessels:
+        wanted.append(CaseSubject.mmsi.in_(sorted(vessels)))
     if mine.imos:
         wanted.append(CaseSubject.imo.in_(sorted(mine.imos)))
     if mine.entities:
