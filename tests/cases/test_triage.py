@@ -86,13 +86,15 @@ def test_accept_into_a_new_case_then_an_existing_one(settings: Settings, db: Cas
     with db.begin() as s:
         done = triage(s, settings, ANA, [ids[SEEN]], "accepted", new_case_title="SUNNY BAY")
     assert done.case_id is not None
+    # No AIS in this home: the vessel is named, not added as a subject without evidence.
+    assert (done.subjects_added, done.vessels_unknown) == ([], [LAUNDERED])
     [first] = done.records
     assert (first["alert_id"], first["decision"], first["case_id"], first["by"]) == (
         ids[SEEN], "accepted", done.case_id, "ana",
     )  # fmt: skip
     with db.begin() as s:
         again = triage(s, settings, ANA, [ids[MET], ids[RISK]], "accepted", case_id=done.case_id)
-    assert again.case_id == done.case_id
+    assert again.case_id == done.case_id and again.vessels_unknown == [CLEAN]
     with db.read() as s:
         assert s.get(CaseFile, done.case_id).title == "SUNNY BAY"  # type: ignore[union-attr]
         assert s.scalar(select(func.count()).select_from(CaseFile)) == 1

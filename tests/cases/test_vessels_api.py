@@ -5,14 +5,18 @@ both backends (the cases database holds the callers' tokens)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from sanctionwatch.cases import audit
 from sanctionwatch.cases.db import CasesDatabase
+from sanctionwatch.cases.models import CaseSubject
 from sanctionwatch.cli import cli
 from sanctionwatch.config import Settings
 from sanctionwatch.screening.engine import Screener
@@ -139,3 +143,38 @@ def test_a_home_not_up_to_date_is_scored_in_memory_and_not_written(
     assert computed["risk_stored"] is False and stored["risk_stored"] is True
     assert computed["risk"]["factors"][0]["factor"] == "encounter"
     assert computed["risk"] == stored["risk"]
+
+
+def test_accepted_alerts_bring_their_vessels_into_the_case(
+    on_run: TestClient, db: CasesDatabase, settings: Settings
+) -> None:
+    """The alerts `run` raised on the real home; accepting them adds each vessel once, with
+    its evidence snapshot."""
+    ana = bearer(db, settings, "ana", "analyst")
+    alerts = on_run.get("/api/alerts?sort=created&order=asc", headers=ana).json()["items"]
+    by_rule = {(a["rule"], a["subject"]["mmsi"]): a["id"] for a in alerts}
+    seen = by_rule[("sanctioned_vessel_seen", LAUNDERED)]
+    met = by_rule[("encounter_with_sanctioned", CLEAN)]
+    first = on_run.post(
+        f"/api/alerts/{seen}/triage",
+        json={"decision": "accepted", "new_case_title": "SUNNY BAY"},
+        headers=ana,
+    ).json()
+    assert (first["subjects_added"], first["vessels_unknown"]) == ([LAUNDERED], [])
+    more = on_run.post(
+        "/api/alerts/triage",
+        json={"alert_ids": [met, seen], "decision": "accepted", "case_id": first["case_id"]},
+        headers=ana,
+    ).json()
+    assert (more["subjects_added"], more["vessels_unknown"]) == ([CLEAN], [])
+    with db.read() as s:
+        rows = s.execute(
+            select(CaseSubject.subject_key, CaseSubject.snapshot).where(
+                CaseSubject.case_id == first["case_id"]
+            )
+        ).all()
+        assert [e.action for e in audit.entries(s)].count("subject_added") == 2
+        assert audit.verify(s).intact
+    assert sorted(key for key, _ in rows) == [f"mmsi:{LAUNDERED}", f"mmsi:{CLEAN}"]
+    snapshot = json.loads(dict(rows)[f"mmsi:{LAUNDERED}"])
+    assert snapshot["vessels"][0]["risk"]["level"] == "high"

@@ -16,7 +16,8 @@ still happens in SQL.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import json
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,8 +35,10 @@ from sanctionwatch.cases.audit import now_ms
 from sanctionwatch.cases.cases import create_case, get_case
 from sanctionwatch.cases.db import CasesDatabase, database_url, redacted
 from sanctionwatch.cases.errors import Conflict, NotFound
-from sanctionwatch.cases.models import REASON_MAX, AlertTriage
+from sanctionwatch.cases.evidence import Evidence
+from sanctionwatch.cases.models import REASON_MAX, AlertTriage, CaseSubject
 from sanctionwatch.cases.principal import Principal
+from sanctionwatch.cases.subjects import Prepared, add_prepared, prepare_subject
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError, StoreError
 
@@ -50,11 +53,13 @@ _PAGE_LOOKUP_MAX = 500  # above this many alerts, read every latest decision at 
 @dataclass(frozen=True)
 class Triaged:
     """What one triage did: the case the alerts went into (accepted), each decision stored,
-    and the vessels added to that case as subjects."""
+    the vessels (MMSIs) added to that case as subjects, and those left out because the
+    home knows nothing of them (no AIS, no score)."""
 
     case_id: int | None
     records: list[dict[str, Any]]
     subjects_added: list[int]
+    vessels_unknown: list[int]
 
 
 def record(row: AlertTriage) -> dict[str, Any]:
@@ -182,11 +187,14 @@ def triage(
     reason: str | None = None,
     case_id: int | None = None,
     new_case_title: str | None = None,
+    vessels: Mapping[int, Prepared | None] | None = None,
 ) -> Triaged:
     """Record ``decision`` on each alert, in ``session``'s write transaction: all of them or,
     on any error (an unknown id, a bad case), none. ``accepted`` puts them into case
     ``case_id`` or a new case titled ``new_case_title`` (exactly one of the two) and adds the
-    vessels they are about to that case; ``dismissed`` needs a reason. Each decision is
+    vessels they are about to that case (their evidence from ``vessels``, as
+    :func:`prepare_vessels` read it before the transaction; read now if None); ``dismissed``
+    needs a reason. Each decision is
     audited as ``alert_triaged``. A later decision on the same alert is added, not merged:
     the history keeps every one."""
     _check("decision", decision, DECISIONS)
@@ -238,19 +246,70 @@ def triage(
             "reason": reason,
         }
         audit.append(session, actor, "alert_triaged", "alert", row.alert_id, detail)
-    added = (
-        _add_vessels(session, settings, actor, into, [found[i] for i in ids])
-        if into is not None
-        else []
-    )
-    return Triaged(into, [record(row) for row in rows], added)
+    added: list[int] = []
+    unknown: list[int] = []
+    if into is not None:
+        alerts = [found[i] for i in ids]
+        added, unknown = _add_vessels(session, settings, actor, into, alerts, vessels)
+    return Triaged(into, [record(row) for row in rows], added, unknown)
+
+
+def prepare_vessels(settings: Settings, alert_ids: Sequence[int]) -> dict[int, Prepared | None]:
+    """The evidence snapshot of each vessel (MMSI) the alerts are about, None for one the
+    home knows nothing of. Read before the write transaction (reading the stores can take
+    seconds; the cases database is not held meanwhile) and handed to :func:`triage`."""
+    with AlertStore(settings.home, writable=False) as store:
+        found = store.by_ids(alert_ids)
+    evidence = Evidence(settings, now_ms(), now_ms())
+    prepared: dict[int, Prepared | None] = {}
+    for mmsi in _vessel_mmsis(found[i] for i in alert_ids if i in found):
+        try:
+            prepared[mmsi] = prepare_subject(settings, "vessel", mmsi=mmsi, evidence=evidence)
+        except NotFound:
+            prepared[mmsi] = None
+    return prepared
+
+
+def _vessel_mmsis(alerts: Iterable[Alert]) -> list[int]:
+    """The MMSIs the alerts' subjects name, each once, in order."""
+    mmsis = (json.loads(alert.row.subject).get("mmsi") for alert in alerts)
+    return list(dict.fromkeys(int(mmsi) for mmsi in mmsis if mmsi is not None))
 
 
 def _add_vessels(
-    session: Session, settings: Settings, actor: Principal, case_id: int, alerts: list[Alert]
-) -> list[int]:
-    """The vessels the accepted alerts are about, added to the case as subjects."""
-    return []
+    session: Session,
+    settings: Settings,
+    actor: Principal,
+    case_id: int,
+    alerts: list[Alert],
+    prepared: Mapping[int, Prepared | None] | None,
+) -> tuple[list[int], list[int]]:
+    """Add the vessels the accepted alerts are about to the case as subjects (those it has
+    not got yet); the MMSIs added, and those the home knows nothing of (left out)."""
+    added: list[int] = []
+    unknown: list[int] = []
+    wanted = _vessel_mmsis(alerts)
+    if not wanted:
+        return added, unknown
+    present = set(
+        session.execute(
+            select(CaseSubject.subject_key).where(CaseSubject.case_id == case_id)
+        ).scalars()
+    )
+    wanted = [mmsi for mmsi in wanted if f"mmsi:{mmsi}" not in present]
+    if prepared is None:  # read here, inside the transaction: the caller did not
+        prepared = prepare_vessels(settings, [alert.row.id for alert in alerts])
+    for mmsi in wanted:
+        snapshot = prepared.get(mmsi)
+        if snapshot is None:
+            unknown.append(mmsi)
+            continue
+        try:
+            add_prepared(session, actor, case_id, snapshot)
+        except Conflict:  # added by someone else a moment ago: there it is
+            continue
+        added.append(mmsi)
+    return added, unknown
 
 
 def vessel_key(vessel: str | None) -> tuple[int | None, int | None]:

@@ -11,9 +11,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from sanctionwatch.cases import triage
+from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.models import REASON_MAX, TITLE_MAX
 from sanctionwatch.cases.principal import Principal
 from sanctionwatch.config import Settings
@@ -92,9 +92,13 @@ def triage_alerts(
     request: Request, principal: Analyst, db: CasesDb, body: BulkTriageBody
 ) -> dict[str, Any]:
     """One decision on up to 500 alerts (all or none; an unknown id is a 404 naming it)."""
-    with db.begin() as session:
-        done = _triage(session, request, principal, body.alert_ids, body)
-    return {"case_id": done.case_id, "triaged": done.records, "subjects_added": done.subjects_added}
+    done = _triage(db, request, principal, body.alert_ids, body)
+    return {
+        "case_id": done.case_id,
+        "triaged": done.records,
+        "subjects_added": done.subjects_added,
+        "vessels_unknown": done.vessels_unknown,
+    }
 
 
 @router.post("/api/alerts/{alert_id}/triage")
@@ -102,19 +106,24 @@ def triage_alert(
     request: Request, principal: Analyst, db: CasesDb, alert_id: AlertId, body: TriageBody
 ) -> dict[str, Any]:
     """A decision on one alert; the answer holds the stored decision and its case."""
-    with db.begin() as session:
-        done = _triage(session, request, principal, [alert_id], body)
+    done = _triage(db, request, principal, [alert_id], body)
     return {
         "case_id": done.case_id,
         "triage": done.records[0],
         "subjects_added": done.subjects_added,
+        "vessels_unknown": done.vessels_unknown,
     }
 
 
 def _triage(
-    session: Session, request: Request, principal: Principal, ids: list[int], body: TriageBody
+    db: CasesDatabase, request: Request, principal: Principal, ids: list[int], body: TriageBody
 ) -> triage.Triaged:
-    return triage.triage(
-        session, _settings(request), principal, ids, body.decision,
-        reason=body.reason, case_id=body.case_id, new_case_title=body.new_case_title,
-    )  # fmt: skip
+    """Triage; an accepted alert's vessels are read from the home's stores first, outside
+    the write transaction (which, on SQLite, holds the database's one write lock)."""
+    settings = _settings(request)
+    vessels = triage.prepare_vessels(settings, ids) if body.decision == "accepted" else None
+    with db.begin() as session:
+        return triage.triage(
+            session, settings, principal, ids, body.decision, reason=body.reason,
+            case_id=body.case_id, new_case_title=body.new_case_title, vessels=vessels,
+        )  # fmt: skip
