@@ -9,9 +9,9 @@ decision.
 
 Filters on the alert itself (rule, severity, vessel, time) run in SQL on ``alerts.sqlite``;
 the status filter needs the decisions first: the latest decision of every triaged alert is
-read (one row per alert: a home's alerts number thousands, not millions) and handed to the
-alert store's query as a list of (id, fingerprint) pairs to keep or to leave out, so paging
-still happens in SQL.
+read (one row per alert: a home's alerts number thousands, not millions), checked against
+the alerts' fingerprints, and handed to the alert store's query as a list of ids to keep or
+to leave out, so paging still happens in SQL.
 """
 
 from __future__ import annotations
@@ -106,22 +106,27 @@ def list_alerts(
         raise InputError("limit and offset cannot be negative")
     mmsi, imo = vessel_key(vessel)
     latest: dict[int, AlertTriage] | None = None
-    among: list[tuple[int, str]] | None = None
-    excluding: list[tuple[int, str]] = []
-    if status is not None:
-        latest = latest_decisions(session)
-        pairs = [(row.alert_id, row.alert_fingerprint, row.decision) for row in latest.values()]
-        if status == "new":
-            excluding = [(alert_id, fingerprint) for alert_id, fingerprint, _ in pairs]
-        else:
-            among = [(alert_id, fp) for alert_id, fp, decision in pairs if decision == status]
-    query = AlertQuery(
-        rule=rule, severity=severity, mmsi=mmsi, imo=imo,
-        since_ms=_ms(since, "since"), until_ms=_ms(until, "until"),
-        among=among, excluding=excluding,
-        sort=sort, descending=order == "desc", limit=limit, offset=offset,
-    )  # fmt: skip
+    among: list[int] | None = None
+    excluding: list[int] = []
     with AlertStore(settings.home, writable=False) as store:
+        if status is not None:
+            latest = latest_decisions(session)
+            current = store.fingerprints(latest)
+            decided = {  # decisions taken on these very alerts (same fingerprint)
+                alert_id: row.decision
+                for alert_id, row in latest.items()
+                if current.get(alert_id) == row.alert_fingerprint
+            }
+            if status == "new":
+                excluding = list(decided)
+            else:
+                among = [alert_id for alert_id, d in decided.items() if d == status]
+        query = AlertQuery(
+            rule=rule, severity=severity, mmsi=mmsi, imo=imo,
+            since_ms=_ms(since, "since"), until_ms=_ms(until, "until"),
+            among=among, excluding=excluding,
+            sort=sort, descending=order == "desc", limit=limit, offset=offset,
+        )  # fmt: skip
         total, page = store.find(query)
     if latest is None:
         ids = [alert.row.id for alert in page]
