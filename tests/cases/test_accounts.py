@@ -272,3 +272,38 @@ def test_role_changes_are_logged_and_the_last_admin_stays(
             ("ana", "analyst"),
             ("boss", "admin"),
         ]
+
+
+def test_an_admin_manages_users_through_the_api(
+    api: TestClient, db: CasesDatabase, settings: Settings
+) -> None:
+    admin = bearer(db, settings, "boss", "admin")
+    new = {"name": "ana", "role": "viewer", "password": "s3cret"}
+    made = api.post("/api/users", json=new, headers=admin)
+    assert made.status_code == 201
+    assert (made.json()["name"], made.json()["role"], made.json()["disabled"]) == (
+        "ana",
+        "viewer",
+        False,
+    )
+    assert api.post("/api/users", json=new, headers=admin).status_code == 409
+    assert api.post("/api/users", json={**new, "role": "boss"}, headers=admin).status_code == 422
+    assert login(api, "ana", "s3cret").status_code == 200
+    changed = api.patch("/api/users/ana", json={"role": "analyst"}, headers=admin)
+    assert changed.json()["role"] == "analyst"
+    assert api.get("/api/me").json() == {"name": "ana", "role": "analyst"}  # the live session
+    assert api.patch("/api/users/nobody", json={"role": "viewer"}, headers=admin).status_code == 404
+    issued = api.post("/api/users/ana/tokens", json={"label": "ci"}, headers=admin).json()
+    as_ana = {"Authorization": f"Bearer {issued['token']}"}
+    assert api.get("/api/me", headers=as_ana).json()["name"] == "ana"
+    assert [t["label"] for t in api.get("/api/me/tokens", headers=as_ana).json()] == ["ci"]
+    listed = {row["name"]: row for row in api.get("/api/users", headers=admin).json()}
+    assert (listed["ana"]["role"], listed["ana"]["tokens"]) == ("analyst", 1)
+    assert "password" not in json.dumps(listed)
+    actions = [(a, t) for a, t, _ in log(db) if t == "ana"]
+    assert actions == [
+        ("user_added", "ana"),
+        ("login", "ana"),
+        ("role_changed", "ana"),
+        ("token_created", "ana"),
+    ]

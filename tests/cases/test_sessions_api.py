@@ -230,3 +230,21 @@ def test_screening_refuses_what_it_refused_before(
     with db.begin() as session:
         accounts.disable_user(session, cli_principal(), "vic")
     assert anonymous.post("/match/default", json=MATCH, headers=headers).status_code == 401
+
+
+def test_re_enabling_a_user_does_not_bring_back_their_sessions_or_tokens(
+    api: TestClient, db: CasesDatabase, settings: Settings
+) -> None:
+    headers = bearer(db, settings, "ana", "analyst")
+    sign_in(api, "ana")
+    admin = bearer(db, settings, "boss", "admin")
+    for disabled in (True, False):
+        answer = api.patch("/api/users/ana", json={"disabled": disabled}, headers=admin)
+        assert answer.json()["disabled"] is disabled
+    assert api.get("/api/me").status_code == 401
+    assert api.get("/api/me", headers=headers).status_code == 401
+    sign_in(api, "ana")  # a new sign-in works again
+    assert api.get("/api/me").status_code == 200
+    with db.read() as session:
+        actions = [(e.action, e.target_id) for e in audit.entries(session)]
+    assert actions[-3:] == [("user_disabled", "ana"), ("user_enabled", "ana"), ("login", "ana")]
