@@ -270,3 +270,23 @@ def test_the_library_call_that_triage_uses(
         assert (subject.subject_key, subject.kind) == (f"mmsi:{CLEAN}", "vessel")
     with db.begin() as session, pytest.raises(InputError):
         subjects.add_subject(session, on_home, ana, case.id, "vessel")
+
+
+def test_stale_scores_are_computed_in_memory_and_said_so(
+    settings: Settings, db: CasesDatabase, screener: Screener, watched: Path, tmp_path: Path
+) -> None:
+    """New AIS ingested but not scored yet: the server computes risk in memory (it never
+    writes the home's stores) and the snapshot records that it did."""
+    home = tmp_path / "stale"
+    shutil.copytree(watched, home)
+    sw(home, "ais", "ingest", str(write_day(tmp_path / "day2.csv", day=2)))
+    before = contents(home)
+    with client(settings, db, screener, home) as api:
+        ana = bearer(db, settings, "ana", "analyst")
+        case_id = api.post("/api/cases", json={"title": "t"}, headers=ana).json()["id"]
+        made = add(api, case_id, ana, kind="vessel", mmsi=CLEAN)
+        assert made.status_code == 201, made.text
+        assert api.get(f"/api/cases/{case_id}", headers=ana).status_code == 200
+    sources = made.json()["snapshot"]["sources"]
+    assert (sources["risk"], sources["risk_inputs_sha256"]) == ("computed in memory", None)
+    assert contents(home) == before
