@@ -132,12 +132,13 @@ class Evidence:
         """A vessel by MMSI, or every MMSI that broadcast an IMO number."""
         from sanctionwatch.vessel_view import vessel_mmsis, vessel_risks, vessel_view
 
-        try:
-            mmsis = vessel_mmsis(self.settings, str(mmsi if mmsi is not None else imo))
-        except InputError as exc:
-            if "ever broadcast" in exc.message:
+        if mmsi is not None:
+            mmsis = [mmsi]
+        else:
+            try:  # the number itself was checked (subjects.subject_key): none broadcast it
+                mmsis = vessel_mmsis(self.settings, str(imo))
+            except InputError as exc:
                 raise NotFound(exc.message) from exc
-            raise
         risks = vessel_risks(self.settings, mmsis, stored=self.risk_stored)
         views = []
         for one in mmsis:
