@@ -108,7 +108,8 @@ def get_case(request: Request, principal: Viewer, db: CasesDb, case_id: CaseId) 
         ]
         case["alerts"] = _triaged(session, case_id)
         session.expunge_all()  # the subjects as read (the read's rollback would expire them)
-    now = Evidence(_settings(request), now_ms(), now_ms()) if rows else None
+    at = now_ms()
+    now = Evidence(_settings(request), at, at) if rows else None
     case["subjects"] = [subjects.subject_json(s, now, names.get(s.added_by_id or -1)) for s in rows]
     return case
 
@@ -162,7 +163,8 @@ def get_subject(
         subject: CaseSubject = subjects.get_subject(session, case_id, subject_id)
         names = cases.user_names(session, {subject.added_by_id} if subject.added_by_id else set())
         session.expunge(subject)
-    now = Evidence(_settings(request), now_ms(), now_ms())
+    at = now_ms()
+    now = Evidence(_settings(request), at, at)
     return subjects.subject_json(subject, now, names.get(subject.added_by_id or -1))
 
 
