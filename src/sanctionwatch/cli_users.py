@@ -1,4 +1,4 @@
-"""`sanctionwatch users add|list|disable|role|token`: the team's accounts, from the command line.
+"""`sanctionwatch users add|list|disable|enable|role|token`: the team's accounts, by command.
 
 Every command opens the home's cases database (``SANCTIONWATCH_DATABASE_URL`` for
 PostgreSQL) and calls cases.accounts; every change is audited with the OS user running the
@@ -87,6 +87,16 @@ def disable(ctx: click.Context, name: str) -> None:
     with CasesDatabase.open(ctx.obj) as database, database.begin() as session:
         accounts.disable_user(session, cli_principal(), name)
     stdout.print(f"disabled {name}; their sessions ended and their tokens are revoked")
+
+
+@users.command("enable")
+@click.argument("name")
+@click.pass_context
+def enable(ctx: click.Context, name: str) -> None:
+    """Enable NAME again (and clear any lock-out). Their old tokens stay revoked."""
+    with CasesDatabase.open(ctx.obj) as database, database.begin() as session:
+        accounts.set_disabled(session, cli_principal(), name, False)
+    stdout.print(f"enabled {name}")
 
 
 @users.command("role")

@@ -127,6 +127,12 @@ def test_one_address_guessing_many_names_is_limited(
     refused = login(api, "ana", "pw-ana")  # this address is refused outright for now
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
+    entries = log(db)
+    assert len([a for a, _, _ in entries if a == "login_failed"]) == limit  # refusals: not logged
+    lock_s = int(settings.login_lock_seconds)
+    assert [(t, d) for a, t, d in entries if a == "login_locked"] == [
+        ("testclient", {"failures": limit, "seconds": lock_s})  # TestClient's address
+    ]
 
 
 def test_the_client_limiter_forgets_after_its_window_and_stays_bounded() -> None:

@@ -92,7 +92,7 @@ def test_token_for_an_unknown_user_fails_cleanly(settings: Settings, db: CasesDa
     assert "Traceback" not in result.output
 
 
-def test_disable_shuts_the_user_out_at_once(
+def test_disable_shuts_the_user_out_at_once_and_enable_lets_them_sign_in_again(
     api: TestClient, db: CasesDatabase, settings: Settings
 ) -> None:
     users(settings, "add", "ana", "--role", "analyst", stdin="pw-ana\n")
@@ -103,6 +103,10 @@ def test_disable_shuts_the_user_out_at_once(
     assert api.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     assert not signs_in(api, "ana", "pw-ana")
     assert (cli_principal().name, "user_disabled", "ana") in actions(db)
+    assert users(settings, "enable", "ana").exit_code == 0
+    assert signs_in(api, "ana", "pw-ana")
+    assert api.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (cli_principal().name, "user_enabled", "ana") in actions(db)
 
 
 def test_role_changes_what_the_user_may_do(

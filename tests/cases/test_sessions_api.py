@@ -248,3 +248,18 @@ def test_re_enabling_a_user_does_not_bring_back_their_sessions_or_tokens(
     with db.read() as session:
         actions = [(e.action, e.target_id) for e in audit.entries(session)]
     assert actions[-3:] == [("user_disabled", "ana"), ("user_enabled", "ana"), ("login", "ana")]
+
+
+def test_signing_in_again_replaces_the_browsers_session(
+    api: TestClient, db: CasesDatabase, settings: Settings
+) -> None:
+    add_user(db, settings, "ana", "analyst")
+    sign_in(api, "ana")
+    planted = api.cookies["sw_session"]
+    sign_in(api, "ana")
+    assert api.cookies["sw_session"] != planted
+    assert api.get("/api/me").status_code == 200
+    replay = TestClient(api.app, base_url="https://testserver", cookies={"sw_session": planted})
+    assert replay.get("/api/me").status_code == 401
+    with db.read() as session:
+        assert len(session.execute(select(WebSession.id)).all()) == 1

@@ -322,10 +322,9 @@ def record_failure(settings: Settings, user: UserAccount, now: int) -> int:
     return lock_ms
 
 
-def record_success(settings: Settings, user: UserAccount, password: str) -> None:
-    """A right password: reset the failure count, and re-hash a hash made with older argon2
-    parameters (the one moment the plain password is at hand)."""
+def record_success(user: UserAccount, rehashed: str | None) -> None:
+    """A right password: reset the failure count; ``rehashed`` replaces a hash made with
+    older argon2 parameters (made by the caller, the one moment the password is at hand)."""
     user.failed_logins, user.locked_until_ms = 0, None
-    hasher = password_hasher(settings)
-    if user.password_hash and hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
+    if rehashed is not None:
+        user.password_hash = rehashed

@@ -84,13 +84,15 @@ class ClientLimiter:
                 "too many failed sign-ins from this address; try later", int(retry_after) + 1
             )
 
-    def record(self, client: str) -> None:
+    def record(self, client: str) -> bool:
+        """Count one failure; True when it is the one that reaches the limit."""
         with self._lock:
             started, count = self._current(client)
             self._failures[client] = (started, count + 1)
             self._failures.move_to_end(client)
             while len(self._failures) > self.max_clients:
                 self._failures.popitem(last=False)
+        return count + 1 == self.max_failures
 
     def _current(self, client: str) -> tuple[float, int]:
         now = self._clock()
@@ -144,11 +146,16 @@ class LocalPasswordProvider:
             if lock_ms:
                 raise Locked(f"{name} is locked after failed sign-ins", -(-lock_ms // 1000))
             return None
+        # argon2 outside the transaction: SQLite's write lock is not held while hashing
+        stale = self.hasher.check_needs_rehash(account.password_hash)
+        rehashed = self.hasher.hash(password) if stale else None
         with self.database.begin() as session:
             user = accounts.get_user(session, name, for_update=True)
             locked_ms = accounts.lock_remaining_ms(user, now_ms())
             if not user.disabled and not locked_ms:
-                accounts.record_success(self.settings, user, password)
+                if user.password_hash != account.password_hash:  # changed meanwhile
+                    rehashed = None
+                accounts.record_success(user, rehashed)
                 return accounts.principal_of(user)
         if locked_ms:  # locked by another request while this one was verifying
             raise Locked(f"{name} is locked after failed sign-ins", -(-locked_ms // 1000))
@@ -172,7 +179,7 @@ class LocalPasswordProvider:
             return False
 
     def _count_failure(self, name: str, client: str) -> int:
-        self.limiter.record(client)
+        address_locked = self.limiter.record(client)
         with self.database.begin() as session:
             user = accounts.get_user(session, name, for_update=True)
             lock_ms = accounts.record_failure(self.settings, user, now_ms())
@@ -186,14 +193,27 @@ class LocalPasswordProvider:
             if lock_ms:
                 detail = {"failures": failures, "seconds": -(-lock_ms // 1000)}
                 audit.append(session, actor, "login_locked", "user", name, detail)
+            if address_locked:
+                self._address_locked(session, client)
         return lock_ms
 
     def _refuse(self, name: str, client: str, reason: str) -> None:
-        self.limiter.record(client)
+        address_locked = self.limiter.record(client)
         with self.database.begin() as session:
             audit.append(
                 session, _anonymous(client), "login_failed", "user", name[:200], {"reason": reason}
             )
+            if address_locked:
+                self._address_locked(session, client)
+
+    def _address_locked(self, session: Session, client: str) -> None:
+        """The one entry for an address reaching its limit (what it tries next while
+        refused is not logged: that would let it fill the log)."""
+        detail: dict[str, audit.DetailValue] = {
+            "failures": self.limiter.max_failures,
+            "seconds": int(self.limiter.window_s),
+        }
+        audit.append(session, _anonymous(client), "login_locked", "client", client, detail)
 
 
 def _anonymous(client: str) -> Principal:
@@ -221,13 +241,27 @@ class SessionOwner:
 
 
 def open_session(
-    session: Session, settings: Settings, principal: Principal, *, method: str, client: str = ""
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    *,
+    method: str,
+    client: str = "",
+    replacing: str | None = None,
 ) -> OpenedSession:
     """A session for ``principal``, who has just signed in by ``method`` (audited ``login``).
-    Sessions last ``session_ttl_seconds`` from sign-in; expired rows are dropped here."""
+
+    Sessions last ``session_ttl_seconds`` from sign-in, however active (``last_seen_ms`` is
+    not advanced: that would be a write per request); expired rows are dropped here, and so
+    is the session whose cookie the browser still sent (``replacing``): a sign-in always
+    gets a fresh session id, never one planted earlier.
+    """
     assert principal.user_id is not None, "only accounts have web sessions"
     now = now_ms()
-    session.execute(delete(WebSession).where(WebSession.expires_ms <= now))
+    stale = WebSession.expires_ms <= now
+    if replacing:
+        stale = stale | (WebSession.token_sha256 == accounts.token_digest(replacing))
+    session.execute(delete(WebSession).where(stale))
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     row = WebSession(
         user_id=principal.user_id,

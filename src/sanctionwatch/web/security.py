@@ -10,6 +10,11 @@ makes it send. So a POST/PUT/PATCH/DELETE authenticated by the cookie must also 
 session's CSRF token (header ``X-CSRF-Token``, or form field ``csrf_token``), which another
 site cannot read, and if the browser says where the request comes from (``Origin``), that must
 be this server. A request with a bearer token is exempt: nothing ambient authenticated it.
+
+"This server" is the scheme and host the request arrived with. Behind a reverse proxy that
+terminates TLS, the proxy must pass the ``Host`` header on and the server must trust its
+``X-Forwarded-Proto`` (uvicorn does for a proxy on 127.0.0.1 by default), or every browser
+write is refused as cross-origin, and ``cookie_secure = "auto"`` sees plain http.
 """
 
 from __future__ import annotations

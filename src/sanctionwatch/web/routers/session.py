@@ -24,6 +24,7 @@ from sanctionwatch.cases.identity import (
 )
 from sanctionwatch.cases.models import NAME_MAX
 from sanctionwatch.config import Settings
+from sanctionwatch.web.auth import SESSION_COOKIE
 from sanctionwatch.web.security import (
     CasesDb,
     Viewer,
@@ -102,7 +103,14 @@ def login(body: LoginRequest, request: Request, response: Response, db: CasesDb)
         raise Unauthenticated("wrong user name or password")
     settings = _settings(request)
     with db.begin() as session:
-        opened = open_session(session, settings, principal, method="password", client=client)
+        opened = open_session(
+            session,
+            settings,
+            principal,
+            method="password",
+            client=client,
+            replacing=request.cookies.get(SESSION_COOKIE),
+        )
     set_session_cookies(response, request, settings, opened.token, opened.csrf_token)
     return LoginResponse(
         user=UserView(name=principal.name, role=principal.role), csrf_token=opened.csrf_token
