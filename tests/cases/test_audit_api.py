@@ -80,3 +80,18 @@ def test_only_admins_read_the_log(api: TestClient, db: CasesDatabase, settings: 
     for path in ("/api/audit", "/api/audit/verify"):
         assert api.get(path, headers=analyst).status_code == 403
         assert api.get(path, headers=viewer).status_code == 403
+
+
+def test_a_broken_detail_is_listed_and_reported(
+    api: TestClient, db: CasesDatabase, settings: Settings
+) -> None:
+    admin = bearer(db, settings, "ada", "admin")
+    fill(db, 3)
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_entry SET detail = 'not json' WHERE seq = 3"))
+        connection.execute(text("UPDATE audit_entry SET detail = '[1]' WHERE seq = 4"))
+    page = api.get("/api/audit", headers=admin)
+    assert page.status_code == 200
+    assert [entry["detail"] for entry in page.json()["entries"]][2:4] == ["not json", [1]]
+    verdict = api.get("/api/audit/verify", headers=admin).json()
+    assert verdict["broken_at"] == 3 and "edited" in verdict["reason"]

@@ -130,3 +130,20 @@ def test_export_writes_json_lines_then_logs_itself(
 def test_export_help_says_it_is_logged(settings: Settings) -> None:
     result = run(settings, "export", "--help")
     assert result.exit_code == 0 and "audit_exported" in result.output
+
+
+def test_a_detail_that_is_no_longer_json_is_named_not_a_crash(
+    settings: Settings, db: CasesDatabase, tmp_path: Path
+) -> None:
+    fill(db, 4)
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_entry SET detail = '{\"note\": 3' WHERE seq = 3"))
+    result = run(settings, "verify")
+    assert result.exit_code == 1, result.output
+    assert "entry 3" in result.output and "edited" in result.output
+    # the export still shows every entry, the broken one with its detail as stored
+    out = tmp_path / "audit.jsonl"
+    assert run(settings, "export", "--out", str(out)).exit_code == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["seq"] for line in lines] == [1, 2, 3, 4]
+    assert lines[2]["detail"] == '{"note": 3' and lines[3]["detail"] == {"note": 4}

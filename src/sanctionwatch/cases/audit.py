@@ -57,9 +57,18 @@ def entry_fields(entry: AuditEntry) -> dict[str, Any]:
         "action": entry.action,
         "target_kind": entry.target_kind,
         "target_id": entry.target_id,
-        "detail": json.loads(entry.detail),
+        "detail": _parsed(entry.detail),
         "prev_hash": entry.prev_hash,
     }
+
+
+def _parsed(detail: str) -> Any:
+    """A stored detail parsed; its text as is when it is not JSON (only an edit made outside
+    sanctionwatch does that: the hash then fails, and verify names the entry, not a crash)."""
+    try:
+        return json.loads(detail)
+    except ValueError:
+        return detail
 
 
 def entry_hash(entry: AuditEntry) -> str:

@@ -28,7 +28,7 @@ class AuditEntryOut(BaseModel):
     action: str
     target_kind: str
     target_id: str
-    detail: dict[str, Any]
+    detail: Any  # an object; other JSON or text only in an entry edited outside sanctionwatch
     prev_hash: str
     hash: str
 
