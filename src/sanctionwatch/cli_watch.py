@@ -211,17 +211,16 @@ def alerts_list(ctx: click.Context, status: str | None, fmt: str) -> None:
     Their status is the team's latest triage decision (the cases database, if the home has
     one; it is never created here), else new."""
     from sanctionwatch.alerts.store import AlertStore
-    from sanctionwatch.cases.triage import list_alerts, open_if_present
+    from sanctionwatch.cases.triage import list_alerts, read_if_present
 
     settings: Settings = ctx.obj
-    cases = open_if_present(settings)
-    if cases is None:
-        with AlertStore(settings.home, writable=False) as store:
-            found = [alert.to_dict() for alert in store.alerts(status)]
-    else:
-        with cases, cases.read() as session:
+    with read_if_present(settings) as session:
+        if session is None:
+            with AlertStore(settings.home, writable=False) as store:
+                found = [alert.to_dict() for alert in store.alerts(status)]
+        else:
             _, lines = list_alerts(session, settings, status=status)
-        found = [{k: v for k, v in line.items() if k != "triage"} for line in lines]
+            found = [{k: v for k, v in line.items() if k != "triage"} for line in lines]
     if fmt == "jsonl":
         for alert in found:
             click.echo(terminal_safe(json.dumps(alert, ensure_ascii=False)))

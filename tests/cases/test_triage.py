@@ -19,7 +19,7 @@ from sanctionwatch.cases.principal import Principal, cli_principal
 from sanctionwatch.cases.triage import (
     get_alert,
     list_alerts,
-    open_if_present,
+    read_if_present,
     triage,
     triage_history,
 )
@@ -203,13 +203,14 @@ def test_a_closed_case_takes_no_more_alerts(settings: Settings, db: CasesDatabas
 
 
 def test_a_home_without_a_cases_database_gets_none_created(settings: Settings) -> None:
-    assert open_if_present(settings) is None
+    with read_if_present(settings) as session:
+        assert session is None
     assert not (settings.home / "cases.sqlite").exists()
     with CasesDatabase.open(settings):
         pass
-    opened = open_if_present(settings)
-    assert opened is not None
-    opened.close()
+    with read_if_present(settings) as session:
+        assert session is not None
+        assert list_alerts(session, settings) == (0, [])
 
 
 def test_alerts_list_shows_the_latest_decision(settings: Settings, db: CasesDatabase) -> None:

@@ -17,13 +17,14 @@ to leave out, so paging still happens in SQL.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -33,7 +34,7 @@ from sanctionwatch.alerts.store import SORTS, Alert, AlertQuery, AlertStore
 from sanctionwatch.cases import audit
 from sanctionwatch.cases.audit import now_ms
 from sanctionwatch.cases.cases import create_case, get_case
-from sanctionwatch.cases.db import CasesDatabase, database_url, redacted
+from sanctionwatch.cases.db import database_url, redacted
 from sanctionwatch.cases.errors import Conflict, NotFound
 from sanctionwatch.cases.evidence import Evidence
 from sanctionwatch.cases.models import REASON_MAX, AlertTriage, CaseSubject
@@ -41,6 +42,7 @@ from sanctionwatch.cases.principal import Principal
 from sanctionwatch.cases.subjects import Prepared, add_prepared, prepare_subject
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError, StoreError
+from sanctionwatch.sqlite_files import connect_read_only
 
 STATUSES = ("new", "accepted", "dismissed", "unsure")  # new: no decision yet
 DECISIONS = STATUSES[1:]
@@ -349,23 +351,34 @@ def _check(name: str, value: str | None, allowed: Sequence[str]) -> None:
         raise InputError(f"{name} {value!r} is not one of {', '.join(allowed)}")
 
 
-def open_if_present(settings: Settings) -> CasesDatabase | None:
-    """The home's cases database if it was ever created (None otherwise), opened without
-    creating or migrating anything: ``alerts list`` must not make one on a home that has
-    none (nor on a read-only one)."""
+@contextmanager
+def read_if_present(settings: Settings) -> Iterator[Session | None]:
+    """A read-only session on the home's cases database if it was ever created (None
+    otherwise), creating, migrating and writing nothing: ``alerts list`` must not make a
+    cases database on a home that has none, and works on a read-only home that has one
+    (SQLite opened as the home's other stores are: ``mode=ro``, immutable on a read-only
+    mount)."""
+    from alembic.runtime.migration import MigrationContext
+
     url = database_url(settings)
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and not (
-        parsed.database and Path(parsed.database).exists()
-    ):
-        return None
-    database = CasesDatabase(url, migrate=False)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        if not parsed.database or not path.exists():
+            yield None
+            return
+        engine = create_engine(
+            "sqlite://", creator=lambda: connect_read_only(path, "", check_same_thread=False)
+        )
+    else:
+        engine = create_engine(url)
     try:
-        revision = database.revision()
-    except (OperationalError, DBAPIError) as exc:
-        database.close()
-        raise StoreError(f"cannot open the cases database {redacted(url)}: {exc.orig}") from exc
-    if revision is None:
-        database.close()
-        return None
-    return database
+        try:
+            connection = engine.connect()
+            revision = MigrationContext.configure(connection).get_current_revision()
+        except (OperationalError, DBAPIError) as exc:
+            raise StoreError(f"cannot open the cases database {redacted(url)}: {exc.orig}") from exc
+        with connection, Session(bind=connection) as session:
+            yield None if revision is None else session
+    finally:
+        engine.dispose()
