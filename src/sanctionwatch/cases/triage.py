@@ -201,9 +201,8 @@ def triage(
     ``case_id`` or a new case titled ``new_case_title`` (exactly one of the two) and adds the
     vessels they are about to that case (their evidence from ``vessels``, as
     :func:`prepare_vessels` read it before the transaction; read now if None); ``dismissed``
-    needs a reason. Each decision is
-    audited as ``alert_triaged``. A later decision on the same alert is added, not merged:
-    the history keeps every one."""
+    needs a reason. Each decision is audited as ``alert_triaged``. A later decision on the
+    same alert is added, not merged: the history keeps every one."""
     _check("decision", decision, DECISIONS)
     ids = list(dict.fromkeys(alert_ids))
     if not ids:
