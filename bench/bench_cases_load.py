@@ -138,7 +138,8 @@ def markdown(results: list[dict[str, Any]], command: str) -> str:
             f"**{result['backend']} {result['mode']}**: ok={result['ok']}; acknowledged writes "
             f"{result['acked_writes']}; stored {findings['stored']}; missing "
             f"{len(findings['missing'])}; duplicated {len(findings['duplicated'])}; 5xx "
-            f"{findings['server_errors']}; audit intact={findings['audit_intact']}, entries "
+            f"{findings['server_errors']}; 4xx {findings['refused']}; "
+            f"audit intact={findings['audit_intact']}, entries "
             f"{findings['audit_entries']} (expected {findings['audit_expected']})"
         )
         if result["mode"] == "kill":

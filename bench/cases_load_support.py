@@ -352,6 +352,7 @@ class Findings:
     """What the database holds after a run, against what the clients were told."""
 
     server_errors: int  # answers 5xx
+    refused: int  # answers 4xx: none expected (every request is valid and authorised)
     client_errors: list[str]  # answers the client could not use (see Outcome.status)
     acked: dict[str, int]  # op -> acknowledged writes
     stored: dict[str, int]  # op -> bench rows in the database
@@ -365,6 +366,7 @@ class Findings:
     def ok(self) -> bool:
         return (
             self.server_errors == 0
+            and self.refused == 0
             and not self.client_errors
             and not self.missing
             and not self.duplicated
@@ -405,6 +407,7 @@ def check(settings: Settings, seed: Seed, outcomes: Sequence[Outcome]) -> Findin
     texts = Counter(_label(value) for rows in stored_by_op.values() for value in rows.values())
     return Findings(
         server_errors=sum(1 for o in outcomes if o.status is not None and o.status >= 500),
+        refused=sum(1 for o in outcomes if o.status is not None and 400 <= o.status < 500),
         client_errors=[o.op for o in outcomes if o.status == -1],
         acked=dict(acked),
         stored={op: len(rows) for op, rows in stored_by_op.items()},
