@@ -89,9 +89,12 @@ def load(backend: str, seconds: float, clients: int) -> dict[str, Any]:
                 (note_op(seed.case_ids), 4),
                 (list_alerts_op(), 2),
             ]
-            started = time.perf_counter()
+            started, clients_cpu = time.perf_counter(), time.process_time()
+            server_cpu = cpu_seconds(server)
             outcomes = run_clients(server.base_url, seed.tokens, ops, seconds=seconds)
             elapsed = time.perf_counter() - started
+            clients_cpu = time.process_time() - clients_cpu
+            server_cpu = cpu_seconds(server) - server_cpu
         finally:
             server.stop()
         findings = check(_settings(home, url), seed, outcomes)
@@ -101,8 +104,18 @@ def load(backend: str, seconds: float, clients: int) -> dict[str, Any]:
         "requests": len(outcomes), "requests_per_s": round(len(outcomes) / elapsed, 1),
         "acked_writes": writes, "writes_per_s": round(writes / elapsed, 1),
         "endpoints": latency_table(outcomes, elapsed), "findings": asdict(findings),
+        "cpu_s": {"clients": round(clients_cpu, 1), "server": round(server_cpu, 1)},
+        "load_average": os.getloadavg(),
         "ok": findings.ok,
     }  # fmt: skip
+
+
+def cpu_seconds(server: Server) -> float:
+    """The server process's CPU time so far (Linux /proc), so the CPU its clients took on the
+    same cores can be told apart."""
+    assert server.process is not None
+    fields = Path(f"/proc/{server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def kill(backend: str, kills: int, clients: int) -> dict[str, Any]:
@@ -150,7 +163,9 @@ def markdown(results: list[dict[str, Any]], command: str) -> str:
         else:
             head += (
                 f"; {result['requests']} requests in {result['seconds']} s "
-                f"({result['requests_per_s']} req/s, {result['writes_per_s']} writes/s)"
+                f"({result['requests_per_s']} req/s, {result['writes_per_s']} writes/s); "
+                f"CPU s: clients {result['cpu_s']['clients']}, server {result['cpu_s']['server']}; "
+                f"load average {result['load_average'][0]:.1f}"
             )
         lines += [head, ""]
         if result["mode"] == "load":
