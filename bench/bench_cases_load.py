@@ -42,15 +42,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.cases_load_check import check, latency_table  # noqa: E402
 from bench.cases_load_support import (  # noqa: E402
     FAST_HASHING,
     Server,
     audit_verify,
-    check,
     create_pg_database,
     free_port,
     kill_bursts,
-    latency_table,
     list_alerts_op,
     note_op,
     run_clients,

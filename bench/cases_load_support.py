@@ -1,6 +1,7 @@
 """What the cases load and kill -9 runs share (bench/bench_cases_load.py, tests/cases/test_kill.py):
-a seeded home, the real server in a subprocess, analysts as client threads, and the check
-that every acknowledged write is in the database exactly once and the audit chain holds.
+a seeded home, the real server in a subprocess, analysts as client threads. The check that
+every acknowledged write is in the database exactly once and the audit chain holds is in
+cases_load_check.py.
 
 The home: a small real list (the OFAC SDN DPRK excerpt in FtM: ``serve`` needs a list), an
 admin and N analysts with personal tokens, alerts in ``alerts.sqlite`` (raised through
@@ -8,7 +9,7 @@ admin and N analysts with personal tokens, alerts in ``alerts.sqlite`` (raised t
 ``sanctionwatch serve`` on 127.0.0.1 (one process, uvicorn; sync routes in its thread pool).
 
 Each client thread is one analyst with a token. A write carries a text unique to it (note
-text, triage reason ``bench c<client>-<n>``), so a duplicated write shows as a text stored
+text, triage reason ``bench c<client>-<run>.<n>``), so a duplicated write shows as a text stored
 twice, and the ids the server answered with are the acknowledged writes. Every committed
 write appends one audit entry in its own transaction, so after any run:
 audit entries == setup entries + triage rows + note rows.
@@ -24,7 +25,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +38,7 @@ from sanctionwatch.alerts.evaluate import Candidate
 from sanctionwatch.alerts.store import AlertStore
 from sanctionwatch.cases import accounts, audit
 from sanctionwatch.cases.cases import create_case
-from sanctionwatch.cases.db import CasesDatabase, database_url
+from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.principal import cli_principal
 from sanctionwatch.config import Settings
 from sanctionwatch.lists.loader import load_lists
@@ -345,105 +345,3 @@ def audit_verify(home: Path, url: str | None) -> subprocess.CompletedProcess[str
         env["SANCTIONWATCH_DATABASE_URL"] = url
     command = [sys.executable, "-m", "sanctionwatch", "--home", str(home), "audit", "verify"]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-
-
-@dataclass
-class Findings:
-    """What the database holds after a run, against what the clients were told."""
-
-    server_errors: int  # answers 5xx
-    refused: int  # answers 4xx: none expected (every request is valid and authorised)
-    client_errors: list[str]  # answers the client could not use (see Outcome.status)
-    acked: dict[str, int]  # op -> acknowledged writes
-    stored: dict[str, int]  # op -> bench rows in the database
-    missing: list[str]  # acknowledged writes not in the database
-    duplicated: list[str]  # a write's text stored more than once
-    audit_intact: bool
-    audit_entries: int
-    audit_expected: int  # setup + every stored bench row
-
-    @property
-    def ok(self) -> bool:
-        return (
-            self.server_errors == 0
-            and self.refused == 0
-            and not self.client_errors
-            and not self.missing
-            and not self.duplicated
-            and self.audit_intact
-            and self.audit_entries == self.audit_expected
-        )
-
-
-def check(settings: Settings, seed: Seed, outcomes: Sequence[Outcome]) -> Findings:
-    """Compare the database with the acknowledged writes (see the module docstring)."""
-    like = {"tag": TAG + "%"}
-    with CasesDatabase(database_url(settings), migrate=False) as database:
-        with database.engine.connect() as connection:
-            triage_rows: dict[int, str] = dict(
-                connection.execute(
-                    text("SELECT id, reason FROM alert_triage WHERE reason LIKE :tag"), like
-                ).all()
-            )
-            note_rows: dict[int, str] = dict(
-                connection.execute(
-                    text(
-                        "SELECT v.note_id, v.text FROM note_version v"
-                        " WHERE v.version = 1 AND v.text LIKE :tag"
-                    ),
-                    like,
-                ).all()
-            )
-        with database.read() as session:
-            verdict = audit.verify(session)
-    stored_by_op = {"triage": triage_rows, "note": note_rows}
-    missing, acked = [], Counter[str]()
-    for outcome in outcomes:
-        rows = stored_by_op.get(outcome.op, {})
-        for row_id in outcome.acked:
-            acked[outcome.op] += 1
-            if _label(rows.get(row_id, "")) != outcome.text:
-                missing.append(f"{outcome.op} {row_id} ({outcome.text})")
-    texts = Counter(_label(value) for rows in stored_by_op.values() for value in rows.values())
-    return Findings(
-        server_errors=sum(1 for o in outcomes if o.status is not None and o.status >= 500),
-        refused=sum(1 for o in outcomes if o.status is not None and 400 <= o.status < 500),
-        client_errors=[o.op for o in outcomes if o.status == -1],
-        acked=dict(acked),
-        stored={op: len(rows) for op, rows in stored_by_op.items()},
-        missing=missing,
-        duplicated=sorted(label for label, n in texts.items() if n > 1),
-        audit_intact=verdict.intact,
-        audit_entries=verdict.entries,
-        audit_expected=seed.setup_entries + len(triage_rows) + len(note_rows),
-    )
-
-
-def _label(value: str) -> str:
-    """A stored write's label: the triage reason, the note text before its first colon."""
-    return value.split(":", 1)[0]
-
-
-def latency_table(outcomes: Sequence[Outcome], elapsed_s: float) -> list[dict[str, Any]]:
-    """Per operation: requests, statuses, p50/p95/max latency (ms), throughput (req/s)."""
-    rows = []
-    for op in sorted({o.op for o in outcomes}):
-        mine = [o for o in outcomes if o.op == op]
-        times = sorted(o.seconds * 1000 for o in mine)
-        rows.append({
-            "op": op,
-            "requests": len(mine),
-            "statuses": dict(Counter(str(o.status) for o in mine)),
-            "p50_ms": round(_percentile(times, 50), 1),
-            "p95_ms": round(_percentile(times, 95), 1),
-            "max_ms": round(times[-1], 1),
-            "per_s": round(len(mine) / elapsed_s, 1),
-        })  # fmt: skip
-    return rows
-
-
-def _percentile(sorted_values: Sequence[float], percent: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    index = min(len(sorted_values) - 1, max(0, round(percent / 100 * len(sorted_values)) - 1))
-    return sorted_values[index]

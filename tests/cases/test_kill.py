@@ -7,7 +7,8 @@ holds one entry per stored write. The full-size run is ``bench/bench_cases_load.
 
 from __future__ import annotations
 
-from bench.cases_load_support import TAG, Outcome, check, kill_bursts, seed_home
+from bench.cases_load_check import check
+from bench.cases_load_support import TAG, Outcome, kill_bursts, seed_home
 from click.testing import CliRunner
 from sqlalchemy import text
 
