@@ -140,11 +140,11 @@ class LocalPasswordProvider:
             return None
         if account.locked_ms:
             self._refuse(name, client, "locked")
-            raise Locked(f"{name} is locked after failed sign-ins", -(-account.locked_ms // 1000))
+            raise _locked(name, account.locked_ms)
         if not self._verify(account.password_hash, password):
             lock_ms = self._count_failure(name, client)
             if lock_ms:
-                raise Locked(f"{name} is locked after failed sign-ins", -(-lock_ms // 1000))
+                raise _locked(name, lock_ms)
             return None
         # argon2 outside the transaction: SQLite's write lock is not held while hashing
         stale = self.hasher.check_needs_rehash(account.password_hash)
@@ -158,7 +158,7 @@ class LocalPasswordProvider:
                 accounts.record_success(user, rehashed)
                 return accounts.principal_of(user)
         if locked_ms:  # locked by another request while this one was verifying
-            raise Locked(f"{name} is locked after failed sign-ins", -(-locked_ms // 1000))
+            raise _locked(name, locked_ms)
         return None
 
     def _account(self, name: str) -> _Account | None:
@@ -214,6 +214,10 @@ class LocalPasswordProvider:
             "seconds": int(self.limiter.window_s),
         }
         audit.append(session, _anonymous(client), "login_locked", "client", client, detail)
+
+
+def _locked(name: str, remaining_ms: int) -> Locked:
+    return Locked(f"{name} is locked after failed sign-ins; try later", -(-remaining_ms // 1000))
 
 
 def _anonymous(client: str) -> Principal:

@@ -101,7 +101,7 @@ def check_origin(request: Request) -> None:
 async def check_csrf(request: Request, expected: str) -> None:
     check_origin(request)
     presented = request.headers.get(CSRF_HEADER)
-    if presented is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
+    if presented is None and request.headers.get("content-type", "").lower().startswith(FORM_TYPES):
         value = (await request.form()).get(CSRF_FIELD)
         presented = value if isinstance(value, str) else None
     if not presented or not hmac.compare_digest(presented.encode(), expected.encode()):
