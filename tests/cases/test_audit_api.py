@@ -45,7 +45,13 @@ def test_admins_page_through_the_log_with_hashes(
 
 def test_page_bounds_are_checked(api: TestClient, db: CasesDatabase, settings: Settings) -> None:
     admin = bearer(db, settings, "ada", "admin")
-    for params in ({"limit": 0}, {"limit": 1001}, {"after": -1}, {"limit": "many"}):
+    for params in (
+        {"limit": 0},
+        {"limit": 1001},
+        {"after": -1},
+        {"limit": "many"},
+        {"after": 2**63},
+    ):
         assert api.get("/api/audit", params=params, headers=admin).status_code == 422, params
     assert api.get("/api/audit", params={"limit": 1000}, headers=admin).status_code == 200
 

@@ -16,6 +16,7 @@ from sanctionwatch.web.security import Admin, CasesDb
 router = APIRouter(tags=["audit"])
 
 PAGE_MAX = 1000
+SEQ_MAX = 2**63 - 1  # a BIGINT: above it the database would refuse the query (a 500)
 
 
 class AuditEntryOut(BaseModel):
@@ -60,7 +61,7 @@ class AuditVerdict(BaseModel):
 def audit_page(
     _admin: Admin,
     database: CasesDb,
-    after: Annotated[int, Query(ge=0, description="Entries after this seq.")] = 0,
+    after: Annotated[int, Query(ge=0, le=SEQ_MAX, description="Entries after this seq.")] = 0,
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX, description="At most this many.")] = 100,
 ) -> AuditPage:
     """The entries after ``after``, oldest first, and the chain's head."""
