@@ -20,6 +20,8 @@ from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.principal import cli_principal
 from sanctionwatch.cli_support import Group, stdout
 from sanctionwatch.config import Settings
+from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.safe_text import terminal_safe
 
 EXPORT_BATCH = 1000  # entries read per query: the log grows without bound
 
@@ -33,15 +35,19 @@ def audit() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 @click.pass_context
 def verify(ctx: click.Context, as_json: bool) -> None:
-    """Check the whole audit chain: exit 0 when intact, 1 naming the first broken entry.
+    """Check the whole audit chain: exit 0 when intact, 1 naming the first broken entry,
+    2 when it could not be checked (the database cannot be opened).
 
     An intact log prints its head (the last entry's number and hash). Record it somewhere
     outside the database (a ticket, an e-mail): the chain proves no entry was edited,
     deleted or inserted, but only a head recorded elsewhere proves the tail was not cut.
     """
     settings: Settings = ctx.obj
-    with CasesDatabase.open(settings) as database, database.read() as session:
-        verdict = audit_log.verify(session)
+    try:
+        with CasesDatabase.open(settings) as database, database.read() as session:
+            verdict = audit_log.verify(session)
+    except SanctionwatchError as exc:  # not a verdict: exit 1 would say "broken"
+        raise CannotVerify(terminal_safe(exc.message, keep_layout=True)) from exc
     if as_json:
         click.echo(json.dumps(verdict_dict(verdict)))
     elif verdict.intact:
@@ -55,6 +61,10 @@ def verify(ctx: click.Context, as_json: bool) -> None:
             f"(intact up to entry {verdict.head_seq}, {verdict.head_hash})"
         )
     ctx.exit(0 if verdict.intact else 1)
+
+
+class CannotVerify(click.ClickException):
+    exit_code = 2
 
 
 def verdict_dict(verdict: audit_log.Verdict) -> dict[str, object]:

@@ -147,3 +147,13 @@ def test_a_detail_that_is_no_longer_json_is_named_not_a_crash(
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["seq"] for line in lines] == [1, 2, 3, 4]
     assert lines[2]["detail"] == '{"note": 3' and lines[3]["detail"] == {"note": 4}
+
+
+def test_a_database_that_cannot_be_read_is_not_reported_as_a_broken_chain(
+    tmp_path: Path,
+) -> None:
+    # exit 1 means "the chain is broken": a script must be able to tell an outage apart
+    env = {"SANCTIONWATCH_DATABASE_URL": "postgresql://sw:pw@127.0.0.1:1/nowhere"}
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path), "audit", "verify"], env=env)
+    assert result.exit_code == 2, result.output
+    assert "cannot open the cases database" in result.output and "pw" not in result.output
