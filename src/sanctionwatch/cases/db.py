@@ -15,7 +15,9 @@ which the user installs: psycopg is LGPL, so it is not a dependency).
 from __future__ import annotations
 
 import importlib.resources
+import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,10 +28,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from sanctionwatch.cases.models import Meta
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError, StoreError
 
 SQLITE_FILE = "cases.sqlite"
+HOME_ID_FILE = "home-id"
+HOME_ID_KEY = "home_id"
 BUSY_TIMEOUT_S = 30
 
 
@@ -82,8 +87,36 @@ class CasesDatabase:
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Self:
-        """The home's cases database (created and migrated when ``migrate``)."""
-        return cls(database_url(settings), migrate=migrate)
+        """The home's cases database (created and migrated when ``migrate``), checked to
+        belong to this home (see :meth:`claim`)."""
+        database = cls(database_url(settings), migrate=migrate)
+        try:
+            if migrate:
+                database.claim(settings.home)
+        except BaseException:
+            database.close()
+            raise
+        return database
+
+    def claim(self, home: Path) -> None:
+        """Tie this database to ``home``, or refuse if it belongs to another one.
+
+        Triage decisions name alerts by their id in the home's ``alerts.sqlite``: a second
+        home pointed at the same (PostgreSQL) database would read them as decisions about
+        its own, unrelated alerts. The home's id is a random UUID in ``HOME/home-id`` (made
+        on first use; a copied or restored home keeps it); the database keeps the first id
+        it saw in its ``meta`` table.
+        """
+        home_id = _home_id(home)
+        with self.begin() as session:
+            stored = session.get(Meta, HOME_ID_KEY)
+            if stored is None:
+                session.add(Meta(key=HOME_ID_KEY, value=home_id))
+            elif stored.value != home_id:
+                raise StoreError(
+                    f"the cases database {redacted(self.url)} belongs to another home (id "
+                    f"{stored.value}; {home} is {home_id}): give each home its own database"
+                )
 
     def migrate(self) -> None:
         """Bring the schema to the latest migration (creating it on a new database)."""
@@ -131,6 +164,22 @@ class CasesDatabase:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _home_id(home: Path) -> str:
+    path = home / HOME_ID_FILE
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        text = path.read_text(encoding="ascii").strip()
+        try:
+            return str(uuid.UUID(text))
+        except ValueError as exc:
+            raise StoreError(f"{path}: not a home id (a UUID); was it edited?") from exc
+    home_id = str(uuid.uuid4())
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(home_id + "\n")
+    return home_id
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
