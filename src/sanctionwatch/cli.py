@@ -417,8 +417,14 @@ def demo(ctx: click.Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--no-auth", is_flag=True, help="Serve without an API key (local experiments only).")
+@click.option(
+    "--behind-proxy",
+    is_flag=True,
+    help="Trust X-Forwarded-Proto/-For from a reverse proxy on 127.0.0.1 (one that terminates "
+    "TLS): needed for browsers' sign-in cookies and same-origin checks over https.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, no_auth: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, no_auth: bool, behind_proxy: bool) -> None:
     """Serve the screening API: yente-compatible /match and /search, docs at /docs.
 
     Requests need the API key (header 'Authorization: ApiKey <key>'): $SANCTIONWATCH_API_KEY,
@@ -427,6 +433,7 @@ def serve(ctx: click.Context, host: str, port: int, no_auth: bool) -> None:
     """
     import uvicorn
 
+    from sanctionwatch.cases.accounts import team_has_users
     from sanctionwatch.screening.service import open_screener
     from sanctionwatch.web.app import create_app
     from sanctionwatch.web.auth import KEY_FILE, ApiKeyAuth, ensure_api_key
@@ -447,8 +454,20 @@ def serve(ctx: click.Context, host: str, port: int, no_auth: bool) -> None:
                 f"{settings.home / KEY_FILE}):\n{new_key}"
             )
     app = create_app(settings, auth=auth, screener=screener)
+    if not team_has_users(app.state.cases):
+        stdout.print(
+            "No users yet: the team API (/api) needs one; add the first with "
+            "'sanctionwatch users add NAME --role admin' (docs/team-setup.md)."
+        )
     stdout.print(f"Serving on http://{host}:{port} (API docs at /docs)")
-    uvicorn.run(app, host=host, port=port, server_header=False, proxy_headers=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        server_header=False,
+        proxy_headers=behind_proxy,
+        forwarded_allow_ips="127.0.0.1" if behind_proxy else None,
+    )
 
 
 for command in (

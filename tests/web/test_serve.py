@@ -43,10 +43,38 @@ def test_first_serve_prints_the_key_once(tmp_path: Path, no_server: list[dict[st
     key = first.output.split("):\n", 1)[1].split()[0]
     assert (tmp_path / KEY_FILE).read_text().strip() == hashlib.sha256(key.encode()).hexdigest()
     assert no_server == [
-        {"host": "127.0.0.1", "port": 8123, "server_header": False, "proxy_headers": False}
+        {
+            "host": "127.0.0.1",
+            "port": 8123,
+            "server_header": False,
+            "proxy_headers": False,
+            "forwarded_allow_ips": None,
+        }
     ]
     second = CliRunner().invoke(cli, ["--home", str(tmp_path), "serve"])
     assert second.exit_code == 0 and key not in second.output and "API key" not in second.output
+
+
+def test_serve_behind_a_proxy_trusts_only_a_local_one(
+    tmp_path: Path, no_server: list[dict[str, Any]]
+) -> None:
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path), "serve", "--behind-proxy"])
+    assert result.exit_code == 0, result.output
+    assert no_server[0]["proxy_headers"] is True
+    assert no_server[0]["forwarded_allow_ips"] == "127.0.0.1"
+
+
+def test_serve_says_how_to_add_the_first_user(
+    tmp_path: Path, no_server: list[dict[str, Any]]
+) -> None:
+    first = CliRunner().invoke(cli, ["--home", str(tmp_path), "serve"])
+    assert "No users yet" in first.output and "users add NAME --role admin" in first.output
+    added = CliRunner().invoke(
+        cli, ["--home", str(tmp_path), "users", "add", "lead", "--role", "admin"], input="pw-lead\n"
+    )
+    assert added.exit_code == 0, added.output
+    again = CliRunner().invoke(cli, ["--home", str(tmp_path), "serve"])
+    assert again.exit_code == 0 and "No users yet" not in again.output
 
 
 def test_no_auth_warns(tmp_path: Path, no_server: list[dict[str, Any]]) -> None:

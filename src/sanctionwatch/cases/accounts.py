@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.cases import audit
 from sanctionwatch.cases.audit import now_ms
+from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.errors import Conflict, NotFound
 from sanctionwatch.cases.models import NAME_MAX, ApiToken, UserAccount, WebSession
 from sanctionwatch.cases.principal import ROLES, Principal, Role
@@ -108,6 +109,12 @@ def add_user(
     session.flush()
     audit.append(session, actor, "user_added", "user", name, {"role": role})
     return user
+
+
+def team_has_users(database: CasesDatabase) -> bool:
+    """Whether anyone can sign in yet (``serve`` says how to add the first user if not)."""
+    with database.read() as session:
+        return session.execute(select(UserAccount.id).limit(1)).first() is not None
 
 
 def list_users(session: Session) -> list[dict[str, Any]]:

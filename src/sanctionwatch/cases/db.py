@@ -17,9 +17,10 @@ from __future__ import annotations
 import importlib.resources
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Self
 
@@ -77,6 +78,10 @@ class CasesDatabase:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
             self._read_engine = self.engine
         self._writes = sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL queues writers itself (row locks); see begin() for SQLite.
+        self._write_turn: AbstractContextManager[object] = (
+            threading.RLock() if self.is_sqlite else nullcontext()
+        )
         self._reads = sessionmaker(self._read_engine, expire_on_commit=False)
         try:
             if migrate:
@@ -144,8 +149,15 @@ class CasesDatabase:
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
-        """A write transaction: committed when the block ends, rolled back on an error."""
-        with self._writes.begin() as session:
+        """A write transaction: committed when the block ends, rolled back on an error.
+
+        On SQLite, this process's writers also queue on a lock of their own first: SQLite
+        lets one writer in at a time and makes the others poll with growing sleeps, so under
+        load a writer could wait seconds while later ones got in (measured in
+        bench/bench_cases_load.py: the lock cut the 95th percentile and the worst case).
+        Writers in other processes (the command line) still meet SQLite's busy timeout.
+        """
+        with self._write_turn, self._writes.begin() as session:
             yield session
 
     @contextmanager
