@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import secrets
 import sys
-from datetime import UTC, datetime
 
 import click
 
+from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.cases import accounts
 from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.principal import ROLES, cli_principal
@@ -75,7 +75,7 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
     for row in rows:
         state = "disabled" if row["disabled"] else "active"
         if row["locked_until_ms"]:
-            state = f"locked until {_iso(row['locked_until_ms'])}"
+            state = f"locked until {iso_utc(row['locked_until_ms'])}"
         stdout.print(f"{row['name']:<24} {row['role']:<8} {state:<26} {row['tokens']}")
 
 
@@ -125,9 +125,5 @@ def token(ctx: click.Context, name: str, label: str, expires_days: int | None) -
             session, cli_principal(), name, label=label, valid_days=expires_days
         )
     expires_ms = issued.expires_ms
-    until = "never expires" if expires_ms is None else f"expires {_iso(expires_ms)}"
+    until = "never expires" if expires_ms is None else f"expires {iso_utc(expires_ms)}"
     stdout.print(f"token {issued.token_id} for {name} ({until}; shown once): {issued.token}")
-
-
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.cases.errors import NotFound
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
@@ -36,10 +37,7 @@ from sanctionwatch.errors import InputError
 SLACK_MS = 60_000  # an as_of this close to the snapshot's time is "now": nothing to reconstruct
 
 
-def iso(ms: int) -> str:
-    return (
-        datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    )
+iso = iso_utc  # the form every command and event prints ("2024-03-01T05:00:00Z")
 
 
 def ms_of(text: str) -> int:

@@ -50,6 +50,12 @@ def cases_db(request: Request) -> CasesDatabase:
 CasesDb = Annotated[CasesDatabase, Depends(cases_db)]
 
 
+def app_settings(request: Request) -> Settings:
+    """The settings the app was made with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
 async def current_principal(
     request: Request,
     database: CasesDb,

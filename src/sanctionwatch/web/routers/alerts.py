@@ -16,8 +16,7 @@ from sanctionwatch.cases import triage
 from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.models import REASON_MAX, TITLE_MAX
 from sanctionwatch.cases.principal import Principal
-from sanctionwatch.config import Settings
-from sanctionwatch.web.security import Analyst, CasesDb, Viewer
+from sanctionwatch.web.security import Analyst, CasesDb, Viewer, app_settings
 
 router = APIRouter(tags=["alerts"])
 
@@ -46,11 +45,6 @@ class BulkTriageBody(TriageBody):
     )
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 @router.get("/api/alerts")
 def list_alerts(
     request: Request,
@@ -71,7 +65,7 @@ def list_alerts(
     when untriaged) and ``triage`` (that decision: who, when, reason, case; null if none)."""
     with db.read() as session:
         total, items = triage.list_alerts(
-            session, _settings(request), rule=rule, severity=severity, status=status,
+            session, app_settings(request), rule=rule, severity=severity, status=status,
             vessel=vessel, since=since, until=until, sort=sort, order=order,
             limit=limit, offset=offset,
         )  # fmt: skip
@@ -84,7 +78,7 @@ def get_alert(
 ) -> dict[str, Any]:
     """One alert with its current decision and every decision taken on it (``history``)."""
     with db.read() as session:
-        return triage.get_alert(session, _settings(request), alert_id)
+        return triage.get_alert(session, app_settings(request), alert_id)
 
 
 @router.post("/api/alerts/triage")
@@ -120,7 +114,7 @@ def _triage(
 ) -> triage.Triaged:
     """Triage; an accepted alert's vessels are read from the home's stores first, outside
     the write transaction (which, on SQLite, holds the database's one write lock)."""
-    settings = _settings(request)
+    settings = app_settings(request)
     vessels = triage.prepare_vessels(settings, ids) if body.decision == "accepted" else None
     with db.begin() as session:
         return triage.triage(

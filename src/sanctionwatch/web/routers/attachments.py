@@ -15,8 +15,7 @@ from fastapi.responses import FileResponse
 from sanctionwatch.cases import attachments
 from sanctionwatch.cases.cases import get_case, user_names
 from sanctionwatch.cases.errors import NotFound
-from sanctionwatch.config import Settings
-from sanctionwatch.web.security import Analyst, CasesDb, Viewer
+from sanctionwatch.web.security import Analyst, CasesDb, Viewer, app_settings
 
 router = APIRouter(tags=["attachments"])
 
@@ -25,18 +24,13 @@ CaseId = Annotated[int, Path(ge=1, le=ID_MAX, description="The case's id")]
 AttachmentId = Annotated[int, Path(ge=1, le=ID_MAX, description="The attachment's id")]
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 @router.post("/api/cases/{case_id}/attachments", status_code=201)
 def add_attachment(
     request: Request, principal: Analyst, db: CasesDb, case_id: CaseId, file: UploadFile
 ) -> dict[str, Any]:
     """Attach a file: 413 over the size limit, 415 for a type not taken or bytes that are
     not of the declared type."""
-    settings = _settings(request)
+    settings = app_settings(request)
     with db.read() as session:
         get_case(session, case_id)  # before the bytes are stored
     with db.begin() as session:
@@ -63,7 +57,7 @@ def download_attachment(
     with db.read() as session:
         attachment = attachments.get_attachment(session, case_id, attachment_id)
         session.expunge(attachment)  # kept as read (the read's rollback would expire it)
-    path = attachments.blob_path(_settings(request), attachment.sha256)
+    path = attachments.blob_path(app_settings(request), attachment.sha256)
     if not path.is_file():
         raise NotFound(f"attachment {attachment_id}'s content is missing from the store")
     ascii_name = "".join(

@@ -18,8 +18,7 @@ from sanctionwatch.cases import attachments, cases, notes, similar, subjects
 from sanctionwatch.cases.audit import now_ms
 from sanctionwatch.cases.evidence import Evidence, ms_of
 from sanctionwatch.cases.models import NAME_MAX, TITLE_MAX, AlertTriage, CaseSubject
-from sanctionwatch.config import Settings
-from sanctionwatch.web.security import Analyst, CasesDb, Viewer
+from sanctionwatch.web.security import Analyst, CasesDb, Viewer, app_settings
 
 router = APIRouter(tags=["cases"])
 
@@ -59,11 +58,6 @@ class NewSubject(BaseModel):
     entity_id: str | None = Field(default=None, max_length=subjects.ID_MAX)
     counterparty_id: str | None = Field(default=None, max_length=subjects.ID_MAX)
     as_of: str | None = Field(default=None, max_length=40, description="ISO 8601 with a zone")
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 @router.get("/api/cases")
@@ -109,7 +103,7 @@ def get_case(request: Request, principal: Viewer, db: CasesDb, case_id: CaseId) 
         case["alerts"] = _triaged(session, case_id)
         session.expunge_all()  # the subjects as read (the read's rollback would expire them)
     at = now_ms()
-    now = Evidence(_settings(request), at, at) if rows else None
+    now = Evidence(app_settings(request), at, at) if rows else None
     case["subjects"] = [subjects.subject_json(s, now, names.get(s.added_by_id or -1)) for s in rows]
     return case
 
@@ -141,7 +135,7 @@ def add_subject(
     request: Request, principal: Analyst, db: CasesDb, case_id: CaseId, body: NewSubject
 ) -> dict[str, Any]:
     """Add a subject with its evidence as of ``as_of``; 404 unknown, 409 already there."""
-    settings = _settings(request)
+    settings = app_settings(request)
     with db.read() as session:
         cases.get_case(session, case_id)
     prepared = subjects.prepare_subject(
@@ -164,7 +158,7 @@ def get_subject(
         names = cases.user_names(session, {subject.added_by_id} if subject.added_by_id else set())
         session.expunge(subject)
     at = now_ms()
-    now = Evidence(_settings(request), at, at)
+    now = Evidence(app_settings(request), at, at)
     return subjects.subject_json(subject, now, names.get(subject.added_by_id or -1))
 
 

@@ -23,11 +23,11 @@ from sanctionwatch.cases.identity import (
     open_session,
 )
 from sanctionwatch.cases.models import NAME_MAX
-from sanctionwatch.config import Settings
 from sanctionwatch.web.auth import SESSION_COOKIE
 from sanctionwatch.web.security import (
     CasesDb,
     Viewer,
+    app_settings,
     check_origin,
     clear_session_cookies,
     set_session_cookies,
@@ -78,14 +78,9 @@ def identity_provider(request: Request) -> IdentityProvider:
     with _provider_lock:
         provider: IdentityProvider | None = getattr(request.app.state, "identity", None)
         if provider is None:
-            provider = LocalPasswordProvider(request.app.state.cases, _settings(request))
+            provider = LocalPasswordProvider(request.app.state.cases, app_settings(request))
             request.app.state.identity = provider
     return provider
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def client_address(request: Request) -> str:
@@ -101,7 +96,7 @@ def login(body: LoginRequest, request: Request, response: Response, db: CasesDb)
     principal = identity_provider(request).authenticate(body.username, body.password, client=client)
     if principal is None:
         raise Unauthenticated("wrong user name or password")
-    settings = _settings(request)
+    settings = app_settings(request)
     with db.begin() as session:
         opened = open_session(
             session,
@@ -125,7 +120,7 @@ def logout(principal: Viewer, request: Request, response: Response, db: CasesDb)
         with db.begin() as session:
             close_session(session, principal, session_id)
     response = Response(status_code=204)
-    clear_session_cookies(response, request, _settings(request))
+    clear_session_cookies(response, request, app_settings(request))
     return response
 
 

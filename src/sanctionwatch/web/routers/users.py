@@ -10,9 +10,8 @@ from pydantic import BaseModel, Field
 
 from sanctionwatch.cases import accounts
 from sanctionwatch.cases.models import NAME_MAX
-from sanctionwatch.config import Settings
 from sanctionwatch.web.routers.session import TokenRequest, TokenResponse
-from sanctionwatch.web.security import Admin, CasesDb
+from sanctionwatch.web.security import Admin, CasesDb, app_settings
 
 router = APIRouter(tags=["users"])
 RoleName = Literal["admin", "analyst", "viewer"]
@@ -46,7 +45,7 @@ def list_users(principal: Admin, db: CasesDb) -> list[UserRow]:
 
 @router.post("/api/users", response_model=UserRow, status_code=201)
 def add_user(principal: Admin, body: NewUser, request: Request, db: CasesDb) -> UserRow:
-    settings: Settings = request.app.state.settings
+    settings = app_settings(request)
     with db.begin() as session:
         accounts.add_user(session, settings, principal, body.name, body.role, body.password)
     return _row(db, body.name.strip())

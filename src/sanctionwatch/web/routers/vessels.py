@@ -15,9 +15,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from sanctionwatch.cases.errors import NotFound
-from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
-from sanctionwatch.web.security import Viewer
+from sanctionwatch.web.security import Viewer, app_settings
 
 router = APIRouter(tags=["vessels"])
 
@@ -31,7 +30,7 @@ def get_vessel(request: Request, principal: Viewer, mmsi: Mmsi) -> dict[str, Any
     from sanctionwatch.chain import up_to_date
     from sanctionwatch.vessel_view import vessel_risks, vessel_view
 
-    settings: Settings = request.app.state.settings
+    settings = app_settings(request)
     number = int(mmsi)
     stored = up_to_date(settings)
     risk = vessel_risks(settings, [number], stored=stored).get(number)
