@@ -44,6 +44,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_risk_eval.py --scenario rajin --seeds 1 2 3 4 5 --days 3 --vessels 60
 	$(BIN)/python bench/bench_risk_eval.py --scenario yellow_sea --seeds 3 4 5 --days 3 --vessels 300
 	$(BIN)/python bench/bench_portfolio.py --sizes 20000,50000
+	$(BIN)/python bench/bench_cases_load.py --mode load --backend both --seconds 60
+	$(BIN)/python bench/bench_cases_load.py --mode kill --backend both --kills 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
