@@ -1,7 +1,8 @@
 """The command line: parse, call the library, format. Nothing here that Python callers lack.
 
-This module holds the group and the list, screening, demo and serve commands; the AIS
-commands are in ``cli_ais.py``, what both share in ``cli_support.py``."""
+This module holds the group and the list, screening and demo commands; the others are in
+``cli_ais.py``, ``cli_watch.py``, ``cli_portfolio.py``, ``cli_serve.py``, ``cli_users.py`` and
+``cli_audit.py``, what they share in ``cli_support.py``."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sanctionwatch import __version__
 from sanctionwatch.cli_ais import ais, detect_command, simulate_command
 from sanctionwatch.cli_audit import audit
 from sanctionwatch.cli_portfolio import portfolio
+from sanctionwatch.cli_serve import serve
 from sanctionwatch.cli_support import Group, progress_bar, stderr, stdout
 from sanctionwatch.cli_users import users
 from sanctionwatch.cli_watch import alerts, run_command, vessels
@@ -413,65 +415,9 @@ def demo(ctx: click.Context) -> None:
         run_demo(ctx.obj, stdout, progress)
 
 
-@cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--no-auth", is_flag=True, help="Serve without an API key (local experiments only).")
-@click.option(
-    "--behind-proxy",
-    is_flag=True,
-    help="Trust X-Forwarded-Proto/-For from a reverse proxy on 127.0.0.1 (one that terminates "
-    "TLS): needed for browsers' sign-in cookies and same-origin checks over https.",
-)
-@click.pass_context
-def serve(ctx: click.Context, host: str, port: int, no_auth: bool, behind_proxy: bool) -> None:
-    """Serve the screening API: yente-compatible /match and /search, docs at /docs.
-
-    Requests need the API key (header 'Authorization: ApiKey <key>'): $SANCTIONWATCH_API_KEY,
-    else the key made on the first start, shown once and stored only as a SHA-256 hash in
-    HOME/api-key.sha256 (delete that file to make a new key).
-    """
-    import uvicorn
-
-    from sanctionwatch.cases.accounts import team_has_users
-    from sanctionwatch.screening.service import open_screener
-    from sanctionwatch.web.app import create_app
-    from sanctionwatch.web.auth import KEY_FILE, ApiKeyAuth, ensure_api_key
-
-    settings: Settings = ctx.obj
-    screener = open_screener(settings)  # fails here, cleanly, when no list is loaded
-    if no_auth:
-        auth = ApiKeyAuth.disabled()
-        stderr.print(
-            f"WARNING: authentication is off: anyone who can reach {host}:{port} can query.",
-            style="bold red",
-        )
-    else:
-        auth, new_key = ensure_api_key(settings)
-        if new_key:
-            stdout.print(
-                f"API key (shown once; only its SHA-256 hash is kept, in "
-                f"{settings.home / KEY_FILE}):\n{new_key}"
-            )
-    app = create_app(settings, auth=auth, screener=screener)
-    if not team_has_users(app.state.cases):
-        stdout.print(
-            "No users yet: the team API (/api) needs one; add the first with "
-            "'sanctionwatch users add NAME --role admin' (docs/team-setup.md)."
-        )
-    stdout.print(f"Serving on http://{host}:{port} (API docs at /docs)")
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        server_header=False,
-        proxy_headers=behind_proxy,
-        forwarded_allow_ips="127.0.0.1" if behind_proxy else None,
-    )
-
-
 for command in (
-    ais, detect_command, simulate_command, vessels, alerts, portfolio, run_command, users, audit
+    ais, detect_command, simulate_command, vessels, alerts, portfolio, run_command, users, audit,
+    serve,
 ):  # fmt: skip
     cli.add_command(command)
 
