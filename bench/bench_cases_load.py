@@ -47,8 +47,6 @@ from bench.cases_load_support import (  # noqa: E402
     FAST_HASHING,
     Server,
     audit_verify,
-    create_pg_database,
-    free_port,
     kill_bursts,
     list_alerts_op,
     note_op,
@@ -71,7 +69,7 @@ def backend_url(backend: str) -> Iterator[str | None]:
         return
     server_url, directory = pg_server.start()
     try:
-        yield create_pg_database(server_url, "bench")
+        yield pg_server.create_database(server_url, "bench")
     finally:
         pg_server.stop(directory)
 
@@ -80,7 +78,7 @@ def load(backend: str, seconds: float, clients: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-cases-") as tmp, backend_url(backend) as url:
         home = Path(tmp) / "home"
         seed = seed_home(home, url, analysts=clients, alerts=300, cases=30)
-        server = Server(home, url, port=free_port())
+        server = Server(home, url, port=pg_server.free_port())
         server.start()
         try:
             ops = [

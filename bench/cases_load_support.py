@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -31,8 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from tests import pg_server
 
 from sanctionwatch.alerts.evaluate import Candidate
 from sanctionwatch.alerts.store import AlertStore
@@ -96,23 +94,6 @@ def seed_home(home: Path, db_url: str | None, *, analysts: int, alerts: int, cas
         with database.read() as session:
             setup = audit.verify(session).entries
     return Seed(tokens, alert_ids, case_ids, setup)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def create_pg_database(server_url: str, name: str) -> str:
-    """A new database on the PostgreSQL server; its URL."""
-    admin = create_engine(
-        make_url(server_url).set(drivername="postgresql+pg8000"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 class Server:
@@ -305,7 +286,7 @@ def kill_bursts(
     cleanly. All outcomes, and how many requests got no answer (cut by the kills)."""
     ops = [(triage_op(seed.alert_ids), 1), (note_op(seed.case_ids), 1)]
     outcomes: list[Outcome] = []
-    port = free_port()
+    port = pg_server.free_port()
     for burst in range(kills + 1):
         server = Server(home, url, port=port)
         server.start()

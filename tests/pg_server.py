@@ -39,7 +39,7 @@ def bin_dir() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -66,7 +66,7 @@ def start() -> tuple[str, Path]:
         for path in (directory, directory / "pw", directory / "sock"):
             os.chown(path, user.pw_uid, user.pw_gid)
     os.chmod(directory, 0o700)
-    port = _free_port()
+    port = free_port()
     data = directory / "data"
     run = _as_server_user
     subprocess.run(
@@ -98,6 +98,33 @@ def stop(directory: Path) -> None:
             check=False, capture_output=True,
         )  # fmt: skip
     shutil.rmtree(directory, ignore_errors=True)
+
+
+def create_database(server_url: str, name: str) -> str:
+    """A new, empty database ``name`` on the server; its URL (SQLAlchemy, imported here: the
+    rest of this module must run before the virtual environment exists)."""
+    from sqlalchemy.engine import make_url
+
+    _as_admin(server_url, f'CREATE DATABASE "{name}"')
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    _as_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _as_admin(server_url: str, statement: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(
+        make_url(server_url).set(drivername="postgresql+pg8000"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from sanctionwatch.cases import accounts
 from sanctionwatch.cases.db import CasesDatabase
@@ -51,22 +49,7 @@ def pg_url() -> Iterator[str]:
 def fresh_pg_database(server_url: str) -> tuple[str, str]:
     """A new, empty database on the server: its URL and name."""
     name = f"t_{secrets.token_hex(6)}"
-    admin = create_engine(
-        make_url(server_url).set(drivername="postgresql+pg8000"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), name
-
-
-def drop_pg_database(server_url: str, name: str) -> None:
-    admin = create_engine(
-        make_url(server_url).set(drivername="postgresql+pg8000"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    return pg_server.create_database(server_url, name), name
 
 
 @pytest.fixture(params=BACKENDS)
@@ -92,7 +75,7 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
             **FAST_HASHING,  # type: ignore[arg-type]
         )
     finally:
-        drop_pg_database(server, name)
+        pg_server.drop_database(server, name)
 
 
 @pytest.fixture
