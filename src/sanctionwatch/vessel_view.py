@@ -16,20 +16,29 @@ def contract_line(body: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if key != "flags"}
 
 
+def vessel_number(vessel: str) -> tuple[int | None, int | None]:
+    """(MMSI, None) for nine digits, (None, IMO) for seven ("IMO 1234567" too); an
+    InputError for anything else."""
+    text = vessel.strip().upper().removeprefix("IMO").strip()
+    if text.isdigit() and len(text) == 9:
+        return int(text), None
+    if text.isdigit() and len(text) == 7:
+        return None, int(text)
+    raise InputError(f"{vessel!r} is neither an MMSI (nine digits) nor an IMO number (seven)")
+
+
 def vessel_mmsis(settings: Settings, vessel: str) -> list[int]:
     """The MMSIs ``vessel`` names: itself if nine digits, else those that broadcast the
     IMO number (seven digits)."""
     from sanctionwatch.ais.store import open_store as open_ais_store
 
-    text = vessel.strip().upper().removeprefix("IMO").strip()
-    if not text.isdigit() or len(text) not in (7, 9):
-        raise InputError(f"{vessel!r} is neither an MMSI (nine digits) nor an IMO number (seven)")
-    if len(text) == 9:
-        return [int(text)]
+    mmsi, imo = vessel_number(vessel)
+    if mmsi is not None:
+        return [mmsi]
     with open_ais_store(settings.home, writable=False) as store:
-        found = sorted({row.mmsi for row in store.identities(imo=int(text))})
+        found = sorted({row.mmsi for row in store.identities(imo=imo)})
     if not found:
-        raise InputError(f"no vessel in the AIS store ever broadcast IMO {text}")
+        raise InputError(f"no vessel in the AIS store ever broadcast IMO {imo}")
     return found
 
 

@@ -43,6 +43,7 @@ from sanctionwatch.cases.subjects import Prepared, add_prepared, prepare_subject
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError, StoreError
 from sanctionwatch.sqlite_files import connect_read_only
+from sanctionwatch.vessel_view import vessel_number
 
 STATUSES = ("new", "accepted", "dismissed", "unsure")  # new: no decision yet
 DECISIONS = STATUSES[1:]
@@ -106,7 +107,7 @@ def list_alerts(
     _check("order", order, ORDERS)
     if offset < 0 or (limit is not None and limit < 0):
         raise InputError("limit and offset cannot be negative")
-    mmsi, imo = vessel_key(vessel)
+    mmsi, imo = (None, None) if vessel is None else vessel_number(vessel)
     latest: dict[int, AlertTriage] | None = None
     among: list[int] | None = None
     excluding: list[int] = []
@@ -316,20 +317,6 @@ def _add_vessels(
             continue
         added.append(mmsi)
     return added, unknown
-
-
-def vessel_key(vessel: str | None) -> tuple[int | None, int | None]:
-    """(MMSI, None) for nine digits, (None, IMO) for seven ("IMO 1234567" too)."""
-    if vessel is None:
-        return None, None
-    text = vessel.strip().upper().removeprefix("IMO").strip()
-    if text.isdigit() and len(text) == 9:
-        return int(text), None
-    if text.isdigit() and len(text) == 7:
-        return None, int(text)
-    raise InputError(
-        f"vessel {vessel!r} is neither an MMSI (nine digits) nor an IMO number (seven)"
-    )
 
 
 def _ms(text: str | None, name: str) -> int | None:
