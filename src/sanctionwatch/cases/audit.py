@@ -137,14 +137,14 @@ def verify(session: Session) -> Verdict:
         count += 1
         if entry.seq != previous_seq + 1:
             missing = previous_seq + 1
-            return _broken(count, previous_seq, previous_hash, missing, "entry missing (deleted)")
+            return Verdict(count, previous_seq, previous_hash, missing, "entry missing (deleted)")
         if entry.prev_hash != previous_hash:
-            return _broken(
+            return Verdict(
                 count, previous_seq, previous_hash, entry.seq,
                 "its prev_hash is not the previous entry's hash (inserted or re-chained)",
             )  # fmt: skip
         if entry_hash(entry) != entry.hash:
-            return _broken(
+            return Verdict(
                 count, previous_seq, previous_hash, entry.seq,
                 "its content does not match its hash (edited)",
             )  # fmt: skip
@@ -153,12 +153,8 @@ def verify(session: Session) -> Verdict:
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if (head_seq, head_hash) != (previous_seq, previous_hash):
         reason = f"the head says entry {head_seq} is last, the log ends at {previous_seq}"
-        return _broken(count, previous_seq, previous_hash, min(head_seq, previous_seq + 1), reason)
+        return Verdict(count, previous_seq, previous_hash, min(head_seq, previous_seq + 1), reason)
     return Verdict(count, previous_seq, previous_hash)
-
-
-def _broken(count: int, seq: int, digest: str, at: int, reason: str) -> Verdict:
-    return Verdict(count, seq, digest, at, reason)
 
 
 def _entries(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:
