@@ -30,6 +30,9 @@ environment variables prefixed ``SANCTIONWATCH_``. Nothing is read at import tim
     login_lock_seconds = 900     # the first lock-out; each further one doubles it
     cookie_secure = "auto"       # "auto": Secure unless served over plain http on loopback
 
+    [web]
+    map_tile_url = "https://tiles.example.org/{z}/{x}/{y}.png"  # unset: the offline base map
+
     [sources.un]          # override an official URL (a mirror, or a local server in tests)
     url = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
 """
@@ -87,6 +90,9 @@ class Settings:
     # "auto": cookies are Secure unless the request came over plain http to a loopback
     # address (a browser on the same machine); "always"; "never" (tests only).
     cookie_secure: str = "auto"
+    # A raster tile URL template ({z}/{x}/{y}) drawn under the workspace map; "" draws only
+    # the bundled offline land. Its origin is added to the pages' CSP (web/headers.py).
+    map_tile_url: str = ""
 
     @property
     def store_path(self) -> Path:
@@ -159,6 +165,9 @@ def load_settings(home: Path | None = None, environ: Mapping[str, str] | None = 
             cookie_secure=_choice(
                 accounts.get("cookie_secure", "auto"), "cookie_secure", ("auto", "always", "never")
             ),
+            map_tile_url=_tile_url(
+                environ.get(f"{ENV_PREFIX}MAP_TILE_URL", config.get("web", {}).get("map_tile_url"))
+            ),
         )
     except (TypeError, ValueError) as exc:
         raise InputError(f"invalid setting in {config_path} or environment: {exc}") from exc
@@ -171,6 +180,20 @@ def _path(home: Path, value: object) -> Path | None:
     if not isinstance(value, str) or not value:
         raise InputError(f"{home / 'config.toml'}: {value!r} is not a file name")
     return home / Path(value).expanduser()
+
+
+def _tile_url(value: object) -> str:
+    """A tile URL template: http(s), with {z}, {x} and {y}; None or "" for none."""
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if not text.startswith(("https://", "http://")) or not all(
+        part in text for part in ("{z}", "{x}", "{y}")
+    ):
+        raise InputError(
+            f"map_tile_url: {text!r} is not an http(s) URL with {{z}}, {{x}} and {{y}}"
+        )
+    return text
 
 
 def _choice(value: object, name: str, choices: tuple[str, ...]) -> str:

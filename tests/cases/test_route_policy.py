@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.config import Settings
+from sanctionwatch.web.pages.common import mark_page
 from sanctionwatch.web.public_routes import PUBLIC, SELF_SERVICE
 from sanctionwatch.web.security import UNSAFE_METHODS, RoleRequirement
 from tests.cases.conftest import bearer
@@ -41,6 +42,7 @@ class Endpoint:
     method: str
     path: str
     roles: tuple[str, ...]  # the role dependencies found on the route
+    page: bool  # a workspace page (HTML): without a sign-in it redirects to /login
 
     @property
     def url(self) -> str:
@@ -61,24 +63,30 @@ def role_dependencies(dependant: Dependant | None) -> Iterator[str]:
         yield from role_dependencies(sub)
 
 
+def is_page(dependant: Dependant | None) -> bool:
+    return dependant is not None and any(sub.call is mark_page for sub in dependant.dependencies)
+
+
 def endpoints(app: FastAPI) -> list[Endpoint]:
     found = []
     for route in iter_route_contexts(app.routes):
         path, methods = getattr(route, "path", None), getattr(route, "methods", None)
         if path is None or not methods:
             continue
-        roles = tuple(role_dependencies(getattr(route, "dependant", None)))
-        found += [Endpoint(m, path, roles) for m in sorted(methods) if m != "HEAD"]
+        dependant = getattr(route, "dependant", None)
+        roles, page = tuple(role_dependencies(dependant)), is_page(dependant)
+        found += [Endpoint(m, path, roles, page) for m in sorted(methods) if m != "HEAD"]
     return found
 
 
 def call(api: TestClient, endpoint: Endpoint, headers: dict[str, str] | None = None) -> Any:
     # No body: role checks (dependencies) must come before the body is validated.
-    return api.request(endpoint.method, endpoint.url, headers=headers)
+    return api.request(endpoint.method, endpoint.url, headers=headers, follow_redirects=False)
 
 
 def is_role_refusal(answer: Any) -> bool:
-    return answer.status_code == 403 and "role" in answer.json().get("detail", "")
+    """403 naming the role (a page says it in HTML, the API in JSON)."""
+    return answer.status_code == 403 and "role" in answer.text
 
 
 def test_the_walk_sees_the_whole_api(api: TestClient) -> None:
@@ -100,13 +108,21 @@ def test_every_route_not_public_needs_a_credential(api: TestClient) -> None:
         answer = call(api, endpoint)
         if endpoint.public:
             assert answer.status_code != 401, endpoint
+        elif endpoint.page:
+            assert answer.status_code == 303, (endpoint, answer.status_code, answer.text)
+            assert answer.headers["location"].startswith("/login?next="), endpoint
         else:
             assert answer.status_code == 401, (endpoint, answer.status_code, answer.text)
 
 
-def test_every_api_route_declares_exactly_one_role(api: TestClient) -> None:
+def test_the_walk_sees_the_pages(api: TestClient) -> None:
+    pages = {(e.method, e.path) for e in endpoints(api.app) if e.page}  # type: ignore[arg-type]
+    assert {("GET", "/"), ("GET", "/login"), ("POST", "/logout"), ("GET", "/docs")} <= pages
+
+
+def test_every_api_route_and_page_declares_exactly_one_role(api: TestClient) -> None:
     for endpoint in endpoints(api.app):  # type: ignore[arg-type]
-        if not endpoint.path.startswith("/api"):
+        if not (endpoint.path.startswith("/api") or endpoint.page):
             continue
         expected = 0 if endpoint.public else 1
         assert len(endpoint.roles) == expected, endpoint
@@ -120,7 +136,7 @@ def test_writes_need_an_analyst_unless_they_touch_only_the_callers_credentials(
             continue
         if (endpoint.method, endpoint.path) in SELF_SERVICE:
             assert endpoint.roles == ("viewer",), endpoint
-        elif endpoint.path.startswith("/api"):
+        elif endpoint.path.startswith("/api") or endpoint.page:
             assert endpoint.roles in (("analyst",), ("admin",)), endpoint
 
 

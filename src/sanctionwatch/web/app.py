@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from sanctionwatch import __version__
 from sanctionwatch.cases.db import CasesDatabase
@@ -12,7 +14,10 @@ from sanctionwatch.screening.service import open_screener
 from sanctionwatch.web.auth import ApiKeyAuth, configured_auth, require_api_key
 from sanctionwatch.web.datasets import Datasets
 from sanctionwatch.web.errors import install_error_handlers
+from sanctionwatch.web.headers import SecurityHeaders
 from sanctionwatch.web.limits import BodySizeLimit
+from sanctionwatch.web.pages import docs, login
+from sanctionwatch.web.pages.common import STATIC_DIR
 from sanctionwatch.web.responses import SafeJSONResponse
 from sanctionwatch.web.routers import (
     alerts,
@@ -31,6 +36,8 @@ from sanctionwatch.web.routers import (
 DESCRIPTION = """Screen people, companies and vessels against the sanctions lists loaded in
 sanctionwatch. `/match` and `/search` take and give what OpenSanctions' yente does, so yente
 clients work unchanged. Send the API key as `Authorization: ApiKey <key>`."""
+# The workspace's pages, in the order their routes are matched.
+PAGES = (login, docs)
 
 
 def create_app(
@@ -47,7 +54,9 @@ def create_app(
     ``screener``: an already loaded screener (default: the home's index, loaded now; a
     StoreError if no list is loaded). ``cases_db``: the team's cases database (default: the
     home's, opened and migrated now). No CORS headers are sent: browsers on other origins
-    cannot call the API.
+    cannot call the API. Every answer carries the CSP and security headers of
+    ``web/headers.py``; the pages' scripts, styles and base map are served from
+    ``web/static`` (no outside connection needed, API docs included).
     """
     auth = configured_auth(settings) if auth is None else auth
     screener = open_screener(settings) if screener is None else screener
@@ -56,6 +65,9 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         default_response_class=SafeJSONResponse,
+        docs_url=None,  # FastAPI's pages load from a CDN: pages/docs.py serves ours
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.settings = settings
     app.state.auth = auth
@@ -63,10 +75,15 @@ def create_app(
     app.state.cases = CasesDatabase.open(settings) if cases_db is None else cases_db
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeaders, settings=settings)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     protected = [Depends(require_api_key)]
     app.include_router(match.router, dependencies=protected)
     app.include_router(search.router, dependencies=protected)
     app.include_router(health.router)
     for team in (session, users, alerts, vessels, cases, notes, attachments, audit):
         app.include_router(team.router)
+    for page in PAGES:
+        app.include_router(page.router)
     return app

@@ -1,6 +1,8 @@
 """Every error as JSON ``{"detail": "..."}``: our own errors with their HTTP status, request
 validation as 422 with the fields named, and anything unexpected as a bare 500 (logged, no
-traceback sent)."""
+traceback sent). On the workspace's pages the same errors are HTML (``pages/common.py``): a
+missing sign-in is a redirect to ``/login``, anything else an error page, or, for htmx, a
+message in the page's flash region."""
 
 from __future__ import annotations
 
@@ -8,8 +10,11 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.responses import Response
 
+from sanctionwatch.cases.errors import Unauthenticated
 from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.web.pages.common import is_page, login_redirect, page_error
 from sanctionwatch.web.responses import SafeJSONResponse as JSONResponse
 
 log = logging.getLogger(__name__)
@@ -22,13 +27,17 @@ class BadRequest(SanctionwatchError):
     http_status = 400
 
 
-def sanctionwatch_error(_request: Request, exc: Exception) -> JSONResponse:
+def sanctionwatch_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SanctionwatchError)
+    if is_page(request):
+        if isinstance(exc, Unauthenticated):
+            return login_redirect(request)
+        return page_error(request, exc.http_status, exc.message)
     headers: dict[str, str] | None = getattr(exc, "headers", None)
     return JSONResponse({"detail": exc.message}, status_code=exc.http_status, headers=headers)
 
 
-def validation_error(_request: Request, exc: Exception) -> JSONResponse:
+def validation_error(request: Request, exc: Exception) -> Response:
     """FastAPI's field errors as one sentence (the input itself is not echoed back)."""
     assert isinstance(exc, RequestValidationError)
     problems = []
@@ -39,11 +48,15 @@ def validation_error(_request: Request, exc: Exception) -> JSONResponse:
         problems.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
     more = len(exc.errors()) - MAX_REPORTED
     detail = "; ".join(problems) + (f"; and {more} more" if more > 0 else "")
+    if is_page(request):
+        return page_error(request, 422, detail)
     return JSONResponse({"detail": detail}, status_code=422)
 
 
-def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+def unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error answering %s %s", request.method, request.url.path)
+    if is_page(request):
+        return page_error(request, 500, "internal error (the server's log has the details)")
     return JSONResponse({"detail": "internal error"}, status_code=500)
 
 

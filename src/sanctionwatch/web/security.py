@@ -79,6 +79,7 @@ async def current_principal(
             await check_csrf(request, owner.csrf_token)
         request.state.principal = owner.principal
         request.state.web_session_id = owner.session_id
+        request.state.csrf_token = owner.csrf_token  # for the pages' forms and htmx headers
         return owner.principal
     raise Unauthenticated("sign in (POST /api/login) or send 'Authorization: Bearer <token>'")
 

@@ -1,0 +1,12 @@
+// Starts Swagger UI on /docs (FastAPI's own page does this in an inline script, which the
+// CSP refuses). Same settings as FastAPI's defaults.
+const element = document.getElementById("swagger-ui");
+window.ui = SwaggerUIBundle({
+  url: element.dataset.openapiUrl,
+  dom_id: "#swagger-ui",
+  layout: "BaseLayout",
+  deepLinking: true,
+  showExtensions: true,
+  showCommonExtensions: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
+});
