@@ -16,7 +16,10 @@ from sanctionwatch.web.datasets import Datasets
 from sanctionwatch.web.errors import install_error_handlers
 from sanctionwatch.web.headers import SecurityHeaders
 from sanctionwatch.web.limits import BodySizeLimit
-from sanctionwatch.web.pages import docs, login
+from sanctionwatch.web.pages import alerts as alerts_page
+from sanctionwatch.web.pages import cases as cases_page
+from sanctionwatch.web.pages import docs, lists, login, screening
+from sanctionwatch.web.pages import vessels as vessels_page
 from sanctionwatch.web.pages.common import STATIC_DIR
 from sanctionwatch.web.responses import SafeJSONResponse
 from sanctionwatch.web.routers import (
@@ -25,6 +28,7 @@ from sanctionwatch.web.routers import (
     audit,
     cases,
     health,
+    maps,
     match,
     notes,
     search,
@@ -37,7 +41,7 @@ DESCRIPTION = """Screen people, companies and vessels against the sanctions list
 sanctionwatch. `/match` and `/search` take and give what OpenSanctions' yente does, so yente
 clients work unchanged. Send the API key as `Authorization: ApiKey <key>`."""
 # The workspace's pages, in the order their routes are matched.
-PAGES = (login, docs)
+PAGES = (login, docs, alerts_page, vessels_page, cases_page, screening, lists)
 
 
 def create_app(
@@ -82,7 +86,7 @@ def create_app(
     app.include_router(match.router, dependencies=protected)
     app.include_router(search.router, dependencies=protected)
     app.include_router(health.router)
-    for team in (session, users, alerts, vessels, cases, notes, attachments, audit):
+    for team in (session, users, alerts, vessels, maps, cases, notes, attachments, audit):
         app.include_router(team.router)
     for page in PAGES:
         app.include_router(page.router)

@@ -1,0 +1,7 @@
+"""Team API: map data for the workspace (being written)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["maps"])
