@@ -51,10 +51,13 @@ def serve(ctx: click.Context, host: str, port: int, no_auth: bool, behind_proxy:
     app = create_app(settings, auth=auth, screener=screener)
     if not team_has_users(app.state.cases):
         stdout.print(
-            "No users yet: the team API (/api) needs one; add the first with "
+            "No users yet: the workspace and the team API (/api) need one; add the first with "
             "'sanctionwatch users add NAME --role admin' (docs/team-setup.md)."
         )
-    stdout.print(f"Serving on http://{host}:{port} (API docs at /docs)")
+    stdout.print(
+        f"Serving on http://{host}:{port}: the workspace at /, the API docs at /docs "
+        "(no outside connection needed)"
+    )
     uvicorn.run(
         app,
         host=host,
