@@ -94,3 +94,6 @@ def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
         "[high] sanctioned_vessel_seen: MMSI 273316470 ANGARA is linked to ANGARA "
         "(ofac_sdn record 37059) via imo" in out
     )
+    # The demo ends by saying how to open the workspace on this home.
+    assert "11. The workspace in the browser" in out
+    assert f"sanctionwatch --home {tmp_path / 'home'} serve" in out

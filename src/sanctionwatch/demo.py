@@ -74,6 +74,21 @@ def run_demo(settings: Settings, out: Console, progress: Progress | None = None)
         _lists_demo(settings, data, out, progress, lock)
         run_ais_demo(settings, out, first_step=5, writer=lock)
         run_risk_demo(settings, out, first_step=9, writer=lock)
+    _workspace_hint(settings, out)
+
+
+def _workspace_hint(settings: Settings, out: Console) -> None:
+    """How to look at all this in the browser (the server is not started: ``make demo``
+    ends, and a newcomer decides when to run a server)."""
+    out.rule("11. The workspace in the browser")
+    home = f"--home {settings.home}"
+    out.print(
+        "  Add yourself, start the server, open http://127.0.0.1:8000/ (alerts, vessels with\n"
+        "  their map and playback, cases with a timeline, screening, lists; works offline):\n"
+        f"    .venv/bin/sanctionwatch {home} users add me --role admin\n"
+        f"    .venv/bin/sanctionwatch {home} serve",
+        soft_wrap=True,  # commands to copy: never broken across lines
+    )
 
 
 def _lists_demo(
