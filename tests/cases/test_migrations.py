@@ -148,7 +148,7 @@ def test_the_migrations_are_package_data() -> None:
     assert {"0001_initial.py", "0002_case_description.py"} <= versions
 
 
-def test_the_wheel_ships_the_migrations(tmp_path: Path) -> None:
+def test_the_wheel_ships_the_migrations_and_the_pages(tmp_path: Path) -> None:
     # A copy of the committed tree: building in the shared checkout would leave build files.
     source = tmp_path / "src"
     archive = subprocess.run(
@@ -174,3 +174,14 @@ def test_the_wheel_ships_the_migrations(tmp_path: Path) -> None:
     }
     assert "versions/0002_case_description.py" in shipped
     assert {base + name for name in shipped} <= names
+    # ... and so does everything the workspace's pages need offline (templates, vendored
+    # scripts, the base map): a wheel install serves the same pages as a checkout.
+    for name in (
+        "web/templates/base.html",
+        "web/static/vendor/maplibre-gl/maplibre-gl.mjs",
+        "web/static/vendor/maplibre-gl/maplibre-gl-worker.mjs",
+        "web/static/vendor/htmx/htmx.min.js",
+        "web/static/vendor/swagger-ui/swagger-ui-bundle.js",
+        "web/static/geo/land-50m.geojson",
+    ):
+        assert f"sanctionwatch/{name}" in names
