@@ -1,0 +1,175 @@
+"""What the alerts inbox shows: the view (filters, sort, page) as a URL, and the alerts of
+``cases/triage.py`` shaped for the templates.
+
+The view lives in the URL's query string so that a filtered inbox can be shared, reloaded
+or restored from history: the full page and the htmx partial read the same parameters, and
+the page's write routes re-read them from the ``HX-Current-URL`` header to redraw the view
+the analyst is looking at. Only values that differ from the defaults go into the URL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session
+
+from sanctionwatch.cases import triage
+from sanctionwatch.config import Settings
+from sanctionwatch.errors import InputError
+
+PAGE_SIZE = 50
+# The same bounds as GET /api/alerts.
+TEXT_MAX = {"rule": 200, "severity": 10, "status": 10, "vessel": 20, "since": 40, "until": 40}
+SORT_LABELS = {"created": "Created", "severity": "Severity", "rule": "Rule"}
+ORDER_LABELS = {"desc": "Descending", "asc": "Ascending"}
+
+
+@dataclass(frozen=True)
+class InboxView:
+    """One state of the inbox: each filter narrows (None: any); ``page`` counts from 1."""
+
+    rule: str | None = None
+    severity: str | None = None
+    status: str | None = None
+    vessel: str | None = None
+    since: str | None = None
+    until: str | None = None
+    sort: str = "created"
+    order: str = "desc"
+    page: int = 1
+
+    def query(self, **changes: Any) -> str:
+        """The query string of this view (with ``changes``), defaults left out."""
+        view = replace(self, **changes)
+        default = InboxView()
+        pairs = [
+            (name, str(value))
+            for name, value in asdict(view).items()
+            if value is not None and value != getattr(default, name)
+        ]
+        return urlencode(pairs)
+
+    def url(self, **changes: Any) -> str:
+        query = self.query(**changes)
+        return f"/alerts?{query}" if query else "/alerts"
+
+    @property
+    def filtered(self) -> bool:
+        return any(getattr(self, name) is not None for name in TEXT_MAX)
+
+
+def view_from(params: Mapping[str, str]) -> InboxView:
+    """The view a query string asks for: blank fields are "any"; values are checked by
+    ``triage.list_alerts`` (severity, status, sort, order, vessel number, dates), lengths
+    and the page number here."""
+    values: dict[str, Any] = {}
+    for name in (f.name for f in fields(InboxView)):
+        raw = params.get(name)
+        text = raw.strip() if raw is not None else ""
+        if not text:
+            continue
+        if name == "page":
+            if not text.isdigit() or not 1 <= int(text) <= 10**9:
+                raise InputError(f"page {text[:20]!r} is not a page number")
+            values[name] = int(text)
+            continue
+        limit = TEXT_MAX.get(name, 10)
+        if len(text) > limit:
+            raise InputError(f"{name} is at most {limit} characters")
+        values[name] = text
+    return InboxView(**values)
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """One page of the inbox and the counts over every alert the filters keep."""
+
+    view: InboxView
+    total: int
+    pages: int
+    rows: list[dict[str, Any]]
+    by_rule: list[tuple[str, int]]
+    by_severity: list[tuple[str, int]]
+
+    @property
+    def first(self) -> int:
+        return 0 if not self.rows else (self.view.page - 1) * PAGE_SIZE + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def load_inbox(session: Session, settings: Settings, view: InboxView) -> Inbox:
+    """The view's page of alerts with their decisions, and the counts per rule and per
+    severity of all the alerts its filters keep (so: one read of every matching alert,
+    counted and paged here; a page past the end shows the last page)."""
+    _total, everything = triage.list_alerts(
+        session, settings, rule=view.rule, severity=view.severity, status=view.status,
+        vessel=view.vessel, since=view.since, until=view.until, sort=view.sort,
+        order=view.order, limit=None,
+    )  # fmt: skip
+    total = len(everything)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if view.page > pages:
+        view = replace(view, page=pages)
+    start = (view.page - 1) * PAGE_SIZE
+    rules = Counter(str(item["rule"]) for item in everything)
+    severities = Counter(str(item["severity"]) for item in everything)
+    return Inbox(
+        view=view,
+        total=total,
+        pages=pages,
+        rows=[row(item) for item in everything[start : start + PAGE_SIZE]],
+        by_rule=sorted(rules.items(), key=lambda pair: (-pair[1], pair[0])),
+        by_severity=[(s, severities[s]) for s in triage.SEVERITIES if severities[s]],
+    )
+
+
+def row(item: dict[str, Any]) -> dict[str, Any]:
+    """An alert as the table shows it: its subject's name, MMSI and IMO apart (a vessel's
+    MMSI links to its page), and its evidence as (field, text) pairs."""
+    subject = item["subject"] if isinstance(item["subject"], dict) else {}
+    mmsi = subject.get("mmsi")
+    return {
+        "id": item["id"],
+        "rule": item["rule"],
+        "title": item["title"],
+        "severity": item["severity"],
+        "summary": item["summary"],
+        "created": item["created"],
+        "status": item["status"],
+        "triage": item["triage"],
+        "name": _text(subject.get("name")),
+        "kind": _text(subject.get("kind")),
+        "mmsi": mmsi if isinstance(mmsi, int) else None,
+        "imo": subject.get("imo"),
+        "other": [(k, _text(v)) for k, v in subject.items() if k not in _SUBJECT_SHOWN],
+        "evidence": [_evidence(entry) for entry in item["evidence"]],
+    }
+
+
+_SUBJECT_SHOWN = frozenset({"name", "kind", "mmsi", "imo"})
+
+
+def _evidence(entry: Any) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        return {"kind": "", "fields": [("value", _text(entry))]}
+    return {
+        "kind": _text(entry.get("kind")),
+        "fields": [(str(k), _text(v)) for k, v in entry.items() if k != "kind" and v is not None],
+    }
+
+
+def _text(value: Any) -> str:
+    """A value as text (the template escapes it); nested values as compact JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
