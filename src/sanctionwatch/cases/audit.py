@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,4 +180,19 @@ def entries(session: Session, *, after: int = 0, limit: int | None = None) -> li
     query = select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq)
     if limit is not None:
         query = query.limit(limit)
+    return list(session.execute(query).scalars())
+
+
+def case_trail(
+    session: Session, case_id: int, alert_ids: Collection[int] = (), limit: int = 500
+) -> list[AuditEntry]:
+    """The entries about one case, newest first: its own (target ``case``: created, changed,
+    subjects, notes, attachments) and the decisions on the alerts triaged into it (which
+    name the alert as their target). What a case page shows to anyone who may read the case,
+    while the whole log stays for admins."""
+    about = (AuditEntry.target_kind == "case") & (AuditEntry.target_id == str(case_id))
+    if alert_ids:
+        alerts = [str(alert_id) for alert_id in sorted(set(alert_ids))]
+        about = about | ((AuditEntry.target_kind == "alert") & AuditEntry.target_id.in_(alerts))
+    query = select(AuditEntry).where(about).order_by(AuditEntry.seq.desc()).limit(limit)
     return list(session.execute(query).scalars())
