@@ -34,7 +34,7 @@ from sanctionwatch.behaviour.stored import EventStore
 from sanctionwatch.config import Settings
 from sanctionwatch.risk.zones import parse_zones
 
-POINT_BUDGET = 20_000  # points in one answer, over all its vessels (default)
+POINT_BUDGET = 8_000  # points in one answer, over all its vessels (default)
 MIN_SHARE = 500  # a vessel's share of the budget is never smaller
 WINDOW_MARGIN_MS = 24 * 3600 * 1000  # a case's window: its events, a day either side
 _FIRST_CELL = 1 / 8192  # of the track's extent
