@@ -131,3 +131,40 @@ def test_each_map_route_declares_one_role_the_viewers(client: TestClient) -> Non
         dependant = route.dependant  # type: ignore[attr-defined]
         roles = [d.call.role for d in dependant.dependencies if isinstance(d.call, RoleRequirement)]
         assert roles == ["viewer"]
+
+
+def signed_in(client: TestClient, db: CasesDatabase, settings: Settings, name: str) -> None:
+    """A browser session (cookies) for a new viewer ``name``."""
+    bearer(db, settings, name, "viewer")
+    answer = client.post("/api/login", json={"username": name, "password": f"pw-{name}"})
+    assert answer.status_code == 200, answer.text
+
+
+def test_the_vessel_page_for_a_viewer(
+    client: TestClient, db: CasesDatabase, settings: Settings
+) -> None:
+    assert client.get(f"/vessels/{LAUNDERED}", follow_redirects=False).status_code == 303
+    signed_in(client, db, settings, "vera")
+    page = client.get(f"/vessels/{LAUNDERED}")
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert '<span class="vessel-name">SUNNY BAY</span>' in html
+    assert 'class="identity-history"' in html and "7937317" in html
+    assert "CHONG CHON GANG" in html and "via <strong>imo</strong>" in html
+    assert "sanctioned_identity" in html
+    assert f'data-map-url="/api/vessels/{LAUNDERED}/map"' in html
+    assert f'<a href="/vessels/{CLEAN}">{CLEAN}</a>' in html  # the encounter's other ship
+    unknown = client.get("/vessels/412000001")
+    assert unknown.status_code == 404
+    assert "MMSI 412000001 is not in the AIS store" in unknown.text
+    assert unknown.headers["content-type"].startswith("text/html")
+
+
+def test_evidence_and_details_are_written_as_text() -> None:
+    from sanctionwatch.web.pages.vessels import detail_line, evidence_line
+
+    record = {"kind": "list_record", "list": "ofac_sdn", "record": "17069", "version": None,
+              "source": "sdn.csv:12"}  # fmt: skip
+    assert evidence_line(record) == "list record: list ofac_sdn, record 17069, source sdn.csv:12"
+    details = {"hours": 4.0, "open": False, "likely_disabling": True, "anchorage": {"x": 1}}
+    assert detail_line(details) == "hours 4.0, likely disabling"
