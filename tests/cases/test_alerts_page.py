@@ -6,6 +6,7 @@ names from AIS are escaped."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,9 +16,12 @@ from sanctionwatch.alerts.rules import default_rules
 from sanctionwatch.alerts.store import AlertStore
 from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.config import Settings
+from sanctionwatch.screening.engine import Screener
+from sanctionwatch.web.app import create_app
+from sanctionwatch.web.auth import ApiKeyAuth
 from sanctionwatch.web.pages import alerts_view
 from tests.cases.alerts_support import CLEAN_IMO, seed_alerts
-from tests.cases.conftest import bearer
+from tests.cases.conftest import API_KEY, bearer
 from tests.watch_support import CLEAN, LAUNDERED
 
 SEEN, RISK, MET, BOOK = (
@@ -152,6 +156,12 @@ def test_pages_of_alerts(
     past_the_end = api.get("/alerts?page=9", headers=viewer | HTMX)
     assert rows(past_the_end.text) == [ids[SEEN]]
     assert past_the_end.headers["HX-Push-Url"] == "/alerts?page=2"
+    # With a status filter (counted from one read of the matching alerts) the same.
+    by_status = api.get("/alerts?status=new&page=9", headers=viewer | HTMX)
+    assert rows(by_status.text) == [ids[SEEN]]
+    assert by_status.headers["HX-Push-Url"] == "/alerts?status=new&page=2"
+    assert count_of(by_status.text, "severity", "high") == 3
+    assert count_of(by_status.text, "rule", "encounter_with_sanctioned") == 1
 
 
 @pytest.mark.parametrize(
@@ -316,3 +326,46 @@ def test_an_ais_name_is_shown_as_text(
         + "&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"
     )
     assert f'<a class="vessel" href="/vessels/352000777">{escaped}</a>' in html
+
+
+def test_a_form_posted_without_script_gets_the_whole_page_back(
+    api: TestClient, db: CasesDatabase, settings: Settings, ids: dict[tuple[str, int | None], int]
+) -> None:
+    analyst = bearer(db, settings, "ana", "analyst")
+    answer = api.post("/alerts/triage", data=triage_form([ids[MET]], "unsure"), headers=analyst)
+    assert answer.status_code == 200
+    html = answer.text
+    assert html.startswith("<!doctype html>") and f"Alert {ids[MET]} marked unsure." in html
+    for element_id in ("flash", "alerts-status", "t-case", "alert-table"):
+        assert html.count(f'id="{element_id}"') == 1, element_id
+    assert "hx-swap-oob" not in html
+
+
+def test_counts_name_the_configured_rules_and_count_the_others_apart(
+    db: CasesDatabase,
+    settings: Settings,
+    screener: Screener,
+    ids: dict[tuple[str, int | None], int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A home whose rules file now holds one rule: the other rules' alerts off the page are
+    still counted (as rules no longer configured); the counts add up to the total."""
+    rules = settings.home / "rules.toml"
+    rules.write_text(
+        '[sanctioned_vessel_seen]\nkind = "linked_vessel"\ntitle = "Seen"\nseverity = "high"\n'
+        'vias = ["imo", "mmsi"]\nmin_confidence = 0.9\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(alerts_view, "PAGE_SIZE", 1)
+    app = create_app(
+        replace(settings, alert_rules=rules), auth=ApiKeyAuth.from_key(API_KEY),
+        screener=screener, cases_db=db,
+    )  # fmt: skip
+    with TestClient(app, base_url="https://testserver") as client:
+        html = client.get("/alerts", headers=bearer(db, settings, "vera", "viewer")).text
+    assert rows(html) == [ids[BOOK]]
+    assert count_of(html, "rule", "sanctioned_vessel_seen") == 1
+    assert count_of(html, "rule", "portfolio_match") == 1  # on the page
+    assert count_of(html, "rule", "") == 2  # risk_high and encounter_with_sanctioned
+    assert "rules no longer configured" in html
+    assert '<option value="risk_high"' not in html and '<option value="portfolio_match"' in html

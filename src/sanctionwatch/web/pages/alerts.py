@@ -18,12 +18,10 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from sanctionwatch.alerts.rules import load_rules
 from sanctionwatch.cases import triage
 from sanctionwatch.cases.cases import list_cases
 from sanctionwatch.cases.models import REASON_MAX, TITLE_MAX
-from sanctionwatch.config import Settings
-from sanctionwatch.errors import AlertRulesError, InputError
+from sanctionwatch.errors import InputError
 from sanctionwatch.web.pages.alerts_view import (
     ORDER_LABELS,
     PAGE_SIZE,
@@ -55,7 +53,7 @@ def inbox(request: Request, principal: Viewer, db: CasesDb) -> HTMLResponse:
         headers["HX-Push-Url"] = loaded.view.url()
         return render(request, "partials/alerts_results.html", _context(loaded, oob=True),
                       section="alerts", headers=headers)  # fmt: skip
-    context = _context(loaded, cases=cases, rule_names=_rule_names(settings, loaded))
+    context = _context(loaded, cases=cases)
     return render(request, "alerts.html", context, section="alerts", headers=headers)
 
 
@@ -98,9 +96,8 @@ def triage_selected(
         "text": _done_text(ids, decision, done.case_id, done.vessels_unknown),
         "case_id": done.case_id,
     }
-    context = _context(loaded, oob=True, cases=cases, done=message)
+    context = _context(loaded, oob=is_htmx(request), cases=cases, done=message)
     if not is_htmx(request):  # a form posted without script: the page, with the message
-        context["rule_names"] = _rule_names(settings, loaded)
         return render(request, "alerts.html", context, section="alerts")
     return render(request, "partials/alerts_results.html", context, section="alerts",
                   headers={"HX-Retarget": "#alert-results", "HX-Reswap": "innerHTML"})  # fmt: skip
@@ -127,19 +124,6 @@ def _open_cases(session: Session) -> list[dict[str, Any]]:
     return [{"id": c.id, "title": c.title, "status": c.status} for c in found[:OPEN_CASES_MAX]]
 
 
-def _rule_names(settings: Settings, loaded: Inbox) -> list[str]:
-    """The rule filter's choices: the configured rules, those of the alerts counted, and
-    the one asked for."""
-    try:
-        names = {rule.name for rule in load_rules(settings.alert_rules)}
-    except AlertRulesError:  # the inbox still works; ``run`` reports the broken file
-        names = set()
-    names |= {name for name, _count in loaded.by_rule}
-    if loaded.view.rule:
-        names.add(loaded.view.rule)
-    return sorted(names)
-
-
 def _can_write(request: Request) -> bool:
     principal = getattr(request.state, "principal", None)
     return principal is not None and bool(principal.can("analyst"))
@@ -163,10 +147,8 @@ def _context(
     oob: bool = False,
     cases: list[dict[str, Any]] | None = None,
     done: dict[str, Any] | None = None,
-    rule_names: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
-        "rule_names": rule_names or [],
         "title_max": TITLE_MAX,
         "reason_max": REASON_MAX,
         "inbox": loaded,

