@@ -168,3 +168,19 @@ def test_evidence_and_details_are_written_as_text() -> None:
     assert evidence_line(record) == "list record: list ofac_sdn, record 17069, source sdn.csv:12"
     details = {"hours": 4.0, "open": False, "likely_disabling": True, "anchorage": {"x": 1}}
     assert detail_line(details) == "hours 4.0, likely disabling"
+
+
+def test_one_pass_reads_what_the_store_gives_per_vessel(home: Path) -> None:
+    from sanctionwatch.ais.store import open_store
+    from sanctionwatch.web.mapdata import read_tracks
+
+    with open_store(home, writable=False) as store:
+        start, end = 1_709_251_200_000 + 3_600_000, 1_709_251_200_000 + 4 * 3_600_000
+        for window in ((None, None), (start, end)):
+            tracks = read_tracks(store, [LAUNDERED, FERRY, 412000001], *window)
+            assert len(tracks[412000001]) == 0
+            for mmsi in (LAUNDERED, FERRY):
+                table = store.track(mmsi, *window)
+                assert len(tracks[mmsi]) == table.num_rows > 0
+                assert tracks[mmsi].t_ms.tolist() == table.column("ts").cast("int64").to_pylist()
+                assert tracks[mmsi].lat.tolist() == table.column("lat").to_pylist()

@@ -25,8 +25,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.dataset as pads
 
-from sanctionwatch.ais.store import PositionStore, open_store
+from sanctionwatch.ais.store import POSITION_SCHEMA, PositionStore, day_of, open_store
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.params import default_params
 from sanctionwatch.behaviour.places import watched_ports
@@ -55,15 +57,45 @@ class Track:
         return len(self.t_ms)
 
 
-def read_track(store: PositionStore, mmsi: int, start_ms: int | None, end_ms: int | None) -> Track:
-    table = store.track(mmsi, start_ms, end_ms)
-    t_ms = table.column("ts").cast("int64").to_numpy()
-    return Track(
-        t_ms=np.asarray(t_ms, dtype=np.int64),
-        lon=np.asarray(table.column("lon").to_numpy(), dtype=np.float64),
-        lat=np.asarray(table.column("lat").to_numpy(), dtype=np.float64),
-        sog=np.asarray(table.column("sog").to_numpy(zero_copy_only=False), dtype=np.float64),
-    )
+def read_tracks(
+    store: PositionStore, mmsis: list[int], start_ms: int | None, end_ms: int | None
+) -> dict[int, Track]:
+    """The vessels' positions in time order, in one pass over the Parquet files that can
+    hold them (``PositionStore.track`` once per vessel reads shared files again and again:
+    three times slower for a case of four vessels). Only the columns drawn are read."""
+    empty = Track(np.empty(0, np.int64), *(np.empty(0, np.float64) for _ in range(3)))
+    if not mmsis:
+        return {}
+    sql = "SELECT path FROM part WHERE min_mmsi <= ? AND max_mmsi >= ?"
+    params: list[object] = [max(mmsis), min(mmsis)]
+    if start_ms is not None:
+        sql += " AND day >= ?"
+        params.append(day_of(start_ms))
+    if end_ms is not None:
+        sql += " AND day <= ?"
+        params.append(day_of(end_ms))
+    files = [str(store.root / row[0]) for row in store.db.execute(sql, params)]
+    if not files:
+        return dict.fromkeys(mmsis, empty)
+    condition = pads.field("mmsi").isin(mmsis)
+    when = pa.timestamp("ms", tz="UTC")
+    if start_ms is not None:
+        condition &= pads.field("ts") >= pa.scalar(start_ms, when)
+    if end_ms is not None:
+        condition &= pads.field("ts") <= pa.scalar(end_ms, when)
+    dataset = pads.dataset(files, schema=POSITION_SCHEMA, format="parquet")
+    table = dataset.to_table(columns=["mmsi", "ts", "lon", "lat", "sog"], filter=condition)
+    table = table.sort_by([("mmsi", "ascending"), ("ts", "ascending")])
+    vessel = np.asarray(table.column("mmsi").to_numpy(), dtype=np.int64)
+    t_ms = np.asarray(table.column("ts").cast(pa.int64()).to_numpy(), dtype=np.int64)
+    lon = np.asarray(table.column("lon").to_numpy(), dtype=np.float64)
+    lat = np.asarray(table.column("lat").to_numpy(), dtype=np.float64)
+    sog = np.asarray(table.column("sog").to_numpy(zero_copy_only=False), dtype=np.float64)
+    out = {}
+    for mmsi in mmsis:
+        lo, hi = np.searchsorted(vessel, [mmsi, mmsi + 1])
+        out[mmsi] = Track(t_ms[lo:hi], lon[lo:hi], lat[lo:hi], sog[lo:hi])
+    return out
 
 
 def silences(t_ms: IntArray, min_ms: int) -> IntArray:
@@ -265,6 +297,12 @@ def _names(store: PositionStore, mmsis: Iterable[int]) -> dict[int, str | None]:
     return names
 
 
+@cache
+def _gap_ms() -> int:
+    """The gap detector's default threshold: a longer silence in a track is drawn as a gap."""
+    return int(default_params()["gap"]["min_hours"] * 3600 * 1000)
+
+
 def _unique(events: list[Event]) -> list[Event]:
     seen: set[tuple[Any, ...]] = set()
     out = []
@@ -298,7 +336,7 @@ def map_data(
     """The map of ``mmsis`` on one time axis: their tracks between ``start_ms`` and
     ``end_ms`` (or, with ``window_from_events``, from a day before their first event to a
     day after their last), their events and gaps, and the ports and zones layers."""
-    gap_ms = int(default_params()["gap"]["min_hours"] * 3600 * 1000)
+    gap_ms = _gap_ms()
     with open_store(settings.home, writable=False) as store, EventStore(store) as stored:
         marks = ",".join("?" * len(mmsis))
         condition: tuple[str, list[object]] = (
@@ -315,7 +353,7 @@ def map_data(
                 if (end_ms is None or e.start_ms <= end_ms)
                 and (start_ms is None or e.end_ms is None or e.end_ms >= start_ms)
             ]
-        tracks = {mmsi: read_track(store, mmsi, start_ms, end_ms) for mmsi in mmsis}
+        tracks = read_tracks(store, mmsis, start_ms, end_ms)
         partners = {e.other_mmsi for e in events if e.other_mmsi is not None}
         names = _names(store, [*mmsis, *partners])
     total = sum(len(track) for track in tracks.values()) or 1
