@@ -261,6 +261,9 @@ def test_dismiss_needs_a_reason_and_records_it(
         ),
         ({"alert_id": ["1"], "decision": "accepted", "case_id": "987654"}, 404, "987654"),
         ({"alert_id": ["1"], "decision": "maybe"}, 422, "decision"),
+        ({"alert_id": ["0"], "decision": "unsure"}, 422, "alert_id"),
+        ({"alert_id": ["9" * 20], "decision": "unsure"}, 422, "alert_id"),
+        ({"alert_id": [str(i) for i in range(1, 502)], "decision": "unsure"}, 422, "alert_id"),
     ],
 )
 def test_a_refused_triage_records_nothing_and_says_why(

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from sanctionwatch.cases import triage
@@ -32,10 +33,12 @@ from sanctionwatch.web.pages.alerts_view import (
     view_from,
 )
 from sanctionwatch.web.pages.common import is_htmx, page_router, render
+from sanctionwatch.web.routers.alerts import ID_MAX
 from sanctionwatch.web.security import Analyst, CasesDb, Viewer, app_settings
 
 router = page_router(tags=["pages"])
 OPEN_CASES_MAX = 200  # offered in the "existing case" list, newest first
+AlertNumber = Annotated[int, Field(ge=1, le=ID_MAX)]
 DECISION_WORDS = {"accepted": "accepted", "dismissed": "dismissed", "unsure": "marked unsure"}
 
 
@@ -63,7 +66,7 @@ def triage_selected(
     principal: Analyst,
     db: CasesDb,
     decision: Annotated[Literal["accepted", "dismissed", "unsure"], Form()],
-    alert_id: Annotated[list[int] | None, Form()] = None,
+    alert_id: Annotated[list[AlertNumber] | None, Form(max_length=triage.BULK_MAX)] = None,
     reason: Annotated[str, Form(max_length=REASON_MAX)] = "",
     case_id: Annotated[int | None, Form(ge=1)] = None,
     new_case_title: Annotated[str, Form(max_length=TITLE_MAX)] = "",
