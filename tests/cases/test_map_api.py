@@ -122,6 +122,13 @@ def test_a_cases_map_has_every_vessel_subject_on_one_time_axis(
     window = data["window"]
     first = min(e["start"] for e in data["events"])
     assert window["start"] == first - 24 * 3600
+    by_imo = client.post("/api/cases", json={"title": "By IMO"}, headers=ana).json()["id"]
+    added = client.post(
+        f"/api/cases/{by_imo}/subjects", json={"kind": "vessel", "imo": "7937317"}, headers=ana
+    )
+    assert added.status_code == 201, added.text
+    imo_map = client.get(f"/api/cases/{by_imo}/map", headers=viewer).json()
+    assert [v["mmsi"] for v in imo_map["vessels"]] == [LAUNDERED]  # the MMSI that broadcast it
 
 
 def test_each_map_route_declares_one_role_the_viewers(client: TestClient) -> None:
