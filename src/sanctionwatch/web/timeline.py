@@ -160,12 +160,14 @@ def _times(event: Mapping[str, Any]) -> tuple[int, int | None]:
     return start, (ms_of(str(end)) if end else None)
 
 
-def _domain(lanes: Sequence[LaneInput]) -> tuple[int, int]:
+Timed = tuple[int, int | None, Mapping[str, Any]]  # an event's start and end, read once
+
+
+def _domain(lanes: list[list[Timed]]) -> tuple[int, int]:
     """The axis's span: every event's start and end, with a margin on each side."""
     times: list[int] = []
     for lane in lanes:
-        for event in lane.events:
-            start, end = _times(event)
+        for start, end, _ in lane:
             times.append(start)
             if end is not None:
                 times.append(end)
@@ -197,7 +199,8 @@ def ticks(start_ms: int, end_ms: int, left: float, right: float) -> list[Tick]:
 
 def lay_out(lanes: Sequence[LaneInput], width: int = WIDTH) -> Timeline:
     """Every event of every lane placed on one shared axis (see the module docstring)."""
-    start_ms, end_ms = _domain(lanes)
+    timed = [[(*_times(event), event) for event in lane.events] for lane in lanes]
+    start_ms, end_ms = _domain(timed)
     left, right = GUTTER, float(width - RIGHT)
     scale = (right - left) / (end_ms - start_ms) if end_ms > start_ms else 0.0
 
@@ -208,9 +211,9 @@ def lay_out(lanes: Sequence[LaneInput], width: int = WIDTH) -> Timeline:
     marks: list[Mark] = []
     y = float(TOP)
     for index, lane in enumerate(lanes):
-        by_row: dict[str, list[Mapping[str, Any]]] = {}
-        for event in lane.events:
-            by_row.setdefault(row_of(str(event["type"])), []).append(event)
+        by_row: dict[str, list[Timed]] = {}
+        for item in timed[index]:
+            by_row.setdefault(row_of(str(item[2]["type"])), []).append(item)
         keys = [key for key, _, _ in ROWS if key in by_row] + (
             ["other"] if "other" in by_row else []
         )
@@ -219,8 +222,8 @@ def lay_out(lanes: Sequence[LaneInput], width: int = WIDTH) -> Timeline:
         height = LANE_HEAD + max(len(rows), 1) * ROW_H
         placed.append(Lane(lane.label, lane.mmsi, y, height, rows))
         for row in rows:
-            for event in sorted(by_row[row.key], key=lambda e: _times(e)[0]):
-                marks.append(_mark(index, lane.label, row, event, x_of, end_ms))
+            for item in sorted(by_row[row.key], key=lambda t: t[0]):
+                marks.append(_mark(index, lane.label, row, item, x_of, end_ms))
         y += height + LANE_GAP
     return Timeline(
         width=width,
@@ -236,11 +239,9 @@ def lay_out(lanes: Sequence[LaneInput], width: int = WIDTH) -> Timeline:
     )
 
 
-def _mark(
-    lane: int, lane_label: str, row: Row, event: Mapping[str, Any], x_of: Any, axis_end: int
-) -> Mark:
+def _mark(lane: int, lane_label: str, row: Row, item: Timed, x_of: Any, axis_end: int) -> Mark:
+    start, end, event = item
     kind = str(event["type"])
-    start, end = _times(event)
     instant = kind in INSTANT_TYPES or (end is not None and end <= start)
     is_open = end is None and not instant
     x0 = x_of(start)
