@@ -56,6 +56,11 @@ def test_counts_and_filtering_without_a_reload(page: Page, base_url: str) -> Non
     page.wait_for_url(re.compile(r"/alerts\?severity=low$"))
     expect(page.locator("#alert-table")).to_contain_text("No alert matches these filters.")
     expect(page.locator("#alerts-status")).to_have_text("No alert matches these filters.")
+    # Back: the previous view again, from the server (htmx keeps no copy of the page).
+    page.go_back()
+    page.wait_for_url(re.compile(r"/alerts\?severity=high$"))
+    expect(rows).to_have_count(int(high))
+    expect(page.get_by_label("Severity")).to_have_value("high")
     # A count is a link to its filter; the form follows the address.
     page.get_by_label("Severity").select_option("")
     page.wait_for_url(f"{base_url}/alerts")
@@ -134,6 +139,12 @@ def test_triage_into_a_new_case_then_dismiss_with_a_reason(page: Page, base_url:
     )  # fmt: skip
     assert same_document(page)
     shoot(page, "alerts")
+    # On paper: the table and its decisions, not the controls.
+    page.emulate_media(media="print")
+    expect(page.locator("#alert-table")).to_be_visible()
+    expect(page.locator(f"#alert-{dismissed_id} td.status .reason")).to_be_visible()
+    for control in (".triage", "#alert-filters", "#select-all", f"#select-{dismissed_id}"):
+        expect(page.locator(control)).to_be_hidden()
 
 
 def test_the_xss_ships_name_is_text(page: Page, base_url: str) -> None:
