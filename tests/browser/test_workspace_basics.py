@@ -8,7 +8,10 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.browser.support import Guard, shoot, sign_in
 
 
-def test_unsigned_visitors_are_sent_to_sign_in_and_come_back(page: Page, base_url: str) -> None:
+def test_unsigned_visitors_are_sent_to_sign_in_and_come_back(
+    page: Page, base_url: str, guard: Guard
+) -> None:
+    guard.expect_console(r"status of 401")  # the wrong password's answer, on purpose
     page.goto(f"{base_url}/lists")
     assert page.url == f"{base_url}/login?next=%2Flists"
     shoot(page, "login")

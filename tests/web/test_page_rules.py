@@ -82,7 +82,7 @@ def test_every_answer_carries_the_headers(client: TestClient) -> None:
         assert answer.status_code == 200, path
         assert "script-src 'self';" in answer.headers["content-security-policy"], path
         assert answer.headers["x-content-type-options"] == "nosniff", path
-        assert answer.headers["referrer-policy"] == "no-referrer", path
+        assert answer.headers["referrer-policy"] == "same-origin", path
     redoc = client.get("/redoc").headers["content-security-policy"]
     assert "style-src 'self' 'unsafe-inline'" in redoc
 
