@@ -34,7 +34,7 @@ from sanctionwatch.alerts.store import SORTS, Alert, AlertQuery, AlertStore
 from sanctionwatch.cases import audit
 from sanctionwatch.cases.audit import now_ms
 from sanctionwatch.cases.cases import create_case, get_case
-from sanctionwatch.cases.db import database_url, redacted
+from sanctionwatch.cases.db import CasesDatabase, database_url, redacted
 from sanctionwatch.cases.errors import Conflict, NotFound
 from sanctionwatch.cases.evidence import Evidence
 from sanctionwatch.cases.models import REASON_MAX, AlertTriage, CaseSubject
@@ -259,6 +259,28 @@ def triage(
         alerts = [found[i] for i in ids]
         added, unknown = _add_vessels(session, settings, actor, into, alerts, vessels)
     return Triaged(into, [record(row) for row in rows], added, unknown)
+
+
+def decide(
+    database: CasesDatabase,
+    settings: Settings,
+    actor: Principal,
+    alert_ids: Sequence[int],
+    decision: str,
+    *,
+    reason: str | None = None,
+    case_id: int | None = None,
+    new_case_title: str | None = None,
+) -> Triaged:
+    """:func:`triage` in its own write transaction, for the API and the inbox page alike: an
+    accepted alert's vessels are read from the home's stores first, outside the transaction
+    (which, on SQLite, holds the database's one write lock)."""
+    vessels = prepare_vessels(settings, alert_ids) if decision == "accepted" else None
+    with database.begin() as session:
+        return triage(
+            session, settings, actor, alert_ids, decision, reason=reason, case_id=case_id,
+            new_case_title=new_case_title, vessels=vessels,
+        )  # fmt: skip
 
 
 def prepare_vessels(settings: Settings, alert_ids: Sequence[int]) -> dict[int, Prepared | None]:

@@ -79,7 +79,8 @@ def create_app(
     app.state.cases = CasesDatabase.open(settings) if cases_db is None else cases_db
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # level 6, not Starlette's 9: a map answer of 400 KB compresses in a third of the time
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(SecurityHeaders, settings=settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     protected = [Depends(require_api_key)]

@@ -83,14 +83,10 @@ def triage_selected(
         if not title:
             raise InputError("give the new case a title, or choose an existing case")
     settings = app_settings(request)
-    # The vessels' evidence is read before the write transaction, as the API does.
-    vessels = triage.prepare_vessels(settings, ids) if decision == "accepted" else None
-    with db.begin() as session:
-        done = triage.triage(
-            session, settings, principal, ids, decision, reason=reason or None,
-            case_id=case_id if decision == "accepted" else None, new_case_title=title,
-            vessels=vessels,
-        )  # fmt: skip
+    done = triage.decide(
+        db, settings, principal, ids, decision, reason=reason or None,
+        case_id=case_id if decision == "accepted" else None, new_case_title=title,
+    )  # fmt: skip
     view = _current_view(request)
     with db.read() as session:
         loaded = load_inbox(session, settings, view)

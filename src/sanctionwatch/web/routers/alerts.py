@@ -86,7 +86,7 @@ def triage_alerts(
     request: Request, principal: Analyst, db: CasesDb, body: BulkTriageBody
 ) -> dict[str, Any]:
     """One decision on up to 500 alerts (all or none; an unknown id is a 404 naming it)."""
-    done = _triage(db, request, principal, body.alert_ids, body)
+    done = _decide(db, request, principal, body.alert_ids, body)
     return {
         "case_id": done.case_id,
         "triaged": done.records,
@@ -100,7 +100,7 @@ def triage_alert(
     request: Request, principal: Analyst, db: CasesDb, alert_id: AlertId, body: TriageBody
 ) -> dict[str, Any]:
     """A decision on one alert; the answer holds the stored decision and its case."""
-    done = _triage(db, request, principal, [alert_id], body)
+    done = _decide(db, request, principal, [alert_id], body)
     return {
         "case_id": done.case_id,
         "triage": done.records[0],
@@ -109,15 +109,10 @@ def triage_alert(
     }
 
 
-def _triage(
+def _decide(
     db: CasesDatabase, request: Request, principal: Principal, ids: list[int], body: TriageBody
 ) -> triage.Triaged:
-    """Triage; an accepted alert's vessels are read from the home's stores first, outside
-    the write transaction (which, on SQLite, holds the database's one write lock)."""
-    settings = app_settings(request)
-    vessels = triage.prepare_vessels(settings, ids) if body.decision == "accepted" else None
-    with db.begin() as session:
-        return triage.triage(
-            session, settings, principal, ids, body.decision, reason=body.reason,
-            case_id=body.case_id, new_case_title=body.new_case_title, vessels=vessels,
-        )  # fmt: skip
+    return triage.decide(
+        db, app_settings(request), principal, ids, body.decision, reason=body.reason,
+        case_id=body.case_id, new_case_title=body.new_case_title,
+    )  # fmt: skip
