@@ -7,12 +7,13 @@ and builds its case through the API if none is left."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import XSS_MMSI
-from tests.browser.support import shoot, sign_in
+from tests.browser.support import Guard, shoot, sign_in
 
 
 def csrf(page: Page) -> dict[str, str]:
@@ -99,3 +100,30 @@ def test_the_case_page_timeline_map_and_a_note(page: Page, base_url: str) -> Non
     assert page.evaluate("() => window.__sameDocument === true")  # no reload
     page.wait_for_load_state("networkidle")
     shoot(page, "case")
+
+
+def test_an_edit_made_against_an_old_version_is_refused_in_flash(
+    page: Page, base_url: str, guard: Guard
+) -> None:
+    guard.expect_console(r"\b409\b")  # the refused save, on purpose (browser and htmx log it)
+    sign_in(page, base_url, "analyst", "/cases")
+    page.get_by_label("Title", exact=True).fill("Case page test: edit")
+    page.get_by_role("button", name="Create the case").click()
+    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    case_id = int(page.url.rsplit("/", 1)[1])
+    page.get_by_text("Edit the case").click()
+    page.get_by_label("Status").select_option("in_review")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#flash")).to_have_text("Saved: version 2.")
+    expect(page.locator("#case-head h1 .badge")).to_have_text("in review")
+    # someone else changes the case meanwhile; this page's form is still at version 2
+    other = page.request.patch(
+        f"{base_url}/api/cases/{case_id}", data={"version": 2, "title": "Theirs"},
+        headers=csrf(page),
+    )  # fmt: skip
+    assert other.status == 200, other.text()
+    page.get_by_text("Edit the case").click()
+    page.get_by_label("Title", exact=True).fill("Mine")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#flash [role='alert']")).to_contain_text("is at version 3")
+    assert page.request.get(f"{base_url}/api/cases/{case_id}").json()["title"] == "Theirs"
