@@ -18,15 +18,18 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from sanctionwatch.cases import accounts, audit
+from sanctionwatch.cases import accounts, audit, cases, notes
 from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.models import AuditEntry
-from sanctionwatch.cases.principal import cli_principal
+from sanctionwatch.cases.principal import Principal, cli_principal
+from sanctionwatch.cases.triage import triage
 from sanctionwatch.cli import cli
 from sanctionwatch.config import Settings
 from sanctionwatch.screening.engine import Screener
+from sanctionwatch.web import case_view
 from sanctionwatch.web.app import create_app
 from sanctionwatch.web.auth import ApiKeyAuth
+from tests.cases.alerts_support import seed_alerts
 from tests.cases.conftest import API_KEY, bearer
 from tests.watch_support import CLEAN, LAUNDERED, UN_EXCERPT, write_day
 
@@ -318,3 +321,27 @@ def test_a_case_without_subjects_and_an_unknown_case(
     assert "No notes yet." in page and "No attachments." in page
     missing = web.get("/cases/987654", headers=ana)
     assert missing.status_code == 404 and "no case 987654" in missing.text
+
+
+def test_the_trail_holds_the_case_and_its_alerts_and_nothing_else(
+    db: CasesDatabase, settings: Settings
+) -> None:
+    ids = seed_alerts(settings.home)
+    ana = Principal(None, "ana", "analyst")
+    with db.begin() as session:
+        done = triage(
+            session, settings, ana, [ids[("portfolio_match", None)]], "accepted",
+            new_case_title="Beratex", vessels={},
+        )  # fmt: skip
+        other = cases.create_case(session, ana, "Another case").id
+        notes.add_note(session, ana, other, "not about Beratex")
+        triage(session, settings, ana, [ids[("risk_high", CLEAN)]], "unsure", vessels={})
+    assert done.case_id is not None
+    with db.begin() as session:
+        notes.add_note(session, ana, done.case_id, "about Beratex")
+    with db.read() as session:
+        rows = case_view.trail_rows(session, done.case_id)
+    assert [r["action"] for r in rows] == ["note added", "alert triaged", "case created"]
+    assert rows[1]["target"] == f"alert {ids[('portfolio_match', None)]}"
+    assert "decision: accepted" in rows[1]["detail"] and rows[0]["actor"] == "ana"
+    assert [r["seq"] for r in rows] == sorted((r["seq"] for r in rows), reverse=True)
