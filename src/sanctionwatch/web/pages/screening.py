@@ -28,6 +28,7 @@ from sanctionwatch.cases.errors import Conflict
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
 from sanctionwatch.screening.engine import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match
+from sanctionwatch.screening.model import Query as ScreeningQuery
 from sanctionwatch.web.batch import MAX_UPLOAD_BYTES, BatchJob, jobs_of, read_upload
 from sanctionwatch.web.datasets import Datasets
 from sanctionwatch.web.entities import party_properties
@@ -140,7 +141,7 @@ def _screen(request: Request, form: SingleForm) -> Screened:
     )
 
 
-def _query(form: SingleForm) -> Any:
+def _query(form: SingleForm) -> ScreeningQuery:
     """The screening query, built and checked as ``POST /match`` builds an example's."""
     if form.schema not in {value for value, _ in SCHEMAS}:
         raise InputError(
