@@ -345,3 +345,24 @@ def test_the_trail_holds_the_case_and_its_alerts_and_nothing_else(
     assert rows[1]["target"] == f"alert {ids[('portfolio_match', None)]}"
     assert "decision: accepted" in rows[1]["detail"] and rows[0]["actor"] == "ana"
     assert [r["seq"] for r in rows] == sorted((r["seq"] for r in rows), reverse=True)
+
+
+def test_list_entities_and_similar_cases_with_their_reasons(
+    web: TestClient, db: CasesDatabase, settings: Settings
+) -> None:
+    ana = bearer(db, settings, "ana", "analyst")
+    first = case_with_vessels(web, ana, LAUNDERED)
+    second = case_with_vessels(web, ana, CLEAN)
+    entity = web.post(
+        f"/api/cases/{second}/subjects", json={"kind": "entity", "entity_id": "un-kpe-020"},
+        headers=ana,
+    )  # fmt: skip
+    assert entity.status_code == 201, entity.text
+    caption = entity.json()["snapshot"]["records"][0]["data"]["properties"]["name"][0]
+    assert "OCEAN MARITIME MANAGEMENT" in caption
+    page = web.get(f"/cases/{second}", headers=ana).text
+    assert "List entity" in page and f"{caption} <span" in page and "un-kpe-020" in page
+    # ANGARA met SUNNY BAY, a subject of the first case: an encounter partner
+    similar = page[page.index('id="similar"') :]
+    assert f'<a href="/cases/{first}">Yellow Sea STS</a>' in similar
+    assert f'<a href="/vessels/{CLEAN}">{CLEAN}</a> met <a href="/vessels/{LAUNDERED}">' in similar
