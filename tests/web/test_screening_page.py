@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,12 +16,20 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from sanctionwatch.cases import accounts
+from sanctionwatch.cases.errors import NotFound
 from sanctionwatch.cases.principal import cli_principal
 from sanctionwatch.config import Settings
 from sanctionwatch.screening.engine import Screener
 from sanctionwatch.web.app import create_app
 from sanctionwatch.web.auth import ApiKeyAuth
-from sanctionwatch.web.batch import MAX_UPLOAD_BYTES, BatchJob, jobs_of
+from sanctionwatch.web.batch import (
+    KEPT_FOR_S,
+    MAX_KEPT,
+    MAX_UPLOAD_BYTES,
+    BatchJob,
+    BatchJobs,
+    jobs_of,
+)
 
 HTMX = {"HX-Request": "true"}
 XSS = '<img src=x onerror=alert(1)>"</script><script>alert(2)</script>'
@@ -283,3 +292,34 @@ def test_no_more_than_two_batches_run_at_once(app: FastAPI, analyst: TestClient)
         for job in busy:
             job.state = "failed"
     assert upload(analyst, b"name\nKim\n")[0] == 202
+
+
+def done_job(job_id: str, started: float) -> BatchJob:
+    job = BatchJob(job_id, "s-analyst", "d.csv", total=1, threshold=0.7)
+    job.state, job.created = "done", started
+    return job
+
+
+def test_a_finished_job_is_forgotten_an_hour_after_it_started() -> None:
+    jobs = BatchJobs()
+    an_hour_ago = time.monotonic() - KEPT_FOR_S - 1
+    running = BatchJob("running", "s-analyst", "run.csv", total=1, threshold=0.7)
+    running.created = an_hour_ago  # a running job is never dropped
+    jobs.register(done_job("old", an_hour_ago))
+    jobs.register(running)
+    jobs.register(done_job("new", time.monotonic()))
+    with pytest.raises(NotFound):
+        jobs.get("old", "s-analyst")
+    assert jobs.get("running", "s-analyst") is running
+    assert jobs.get("new", "s-analyst").id == "new"
+
+
+def test_no_more_than_the_bound_of_jobs_is_kept() -> None:
+    jobs = BatchJobs()
+    now = time.monotonic()
+    for n in range(MAX_KEPT + 3):
+        jobs.register(done_job(f"done-{n}", now + n))
+    for n in range(3):  # the oldest go first
+        with pytest.raises(NotFound):
+            jobs.get(f"done-{n}", "s-analyst")
+    assert jobs.get("done-3", "s-analyst").id == "done-3"

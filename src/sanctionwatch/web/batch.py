@@ -13,7 +13,8 @@ Jobs live in the app's memory (``app.state``), not in a store: a batch is a tool
 person who ran it, and its result is theirs to download. Only its owner sees a job. The
 registry is bounded: at most :data:`MAX_RUNNING` jobs screen at once (screening is CPU:
 the server's other users must not wait behind a queue of batches), and at most
-:data:`MAX_KEPT` are kept, the oldest finished ones forgotten first.
+:data:`MAX_KEPT` are kept, each for an hour at most (results are held in memory), the
+oldest finished ones forgotten first.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = MAX_BODY_BYTES - MULTIPART_OVERHEAD
 MAX_RUNNING = 2
 MAX_KEPT = 20
+KEPT_FOR_S = 3600.0  # a finished job (and its result) is forgotten an hour after it started
 REJECTED_SHOWN = 100  # rejected rows listed on the page (all are in the result CSV)
 
 
@@ -165,10 +167,15 @@ class BatchJobs:
         return job
 
     def _forget_old(self) -> None:
-        """Drop the oldest finished jobs beyond :data:`MAX_KEPT` (caller holds the lock)."""
+        """Drop the finished jobs started over :data:`KEPT_FOR_S` ago, then the oldest
+        finished ones beyond :data:`MAX_KEPT` (the caller holds the lock)."""
         finished = sorted(
             (job for job in self._jobs.values() if job.finished), key=lambda job: job.created
         )
+        expired = time.monotonic() - KEPT_FOR_S
+        for job in [j for j in finished if j.created < expired]:
+            del self._jobs[job.id]
+        finished = [j for j in finished if j.id in self._jobs]
         for job in finished[: max(0, len(self._jobs) - MAX_KEPT)]:
             del self._jobs[job.id]
 
