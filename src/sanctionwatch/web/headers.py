@@ -88,8 +88,10 @@ class SecurityHeaders:
                     for name, value in message.get("headers", [])
                     if name.lower() != b"content-security-policy"
                 ]
+                present = {name.lower() for name, _ in headers}
                 headers.append((b"content-security-policy", csp))
-                headers.extend(OTHER_HEADERS)
+                # a route's own value wins (an attachment download sets nosniff itself)
+                headers.extend(h for h in OTHER_HEADERS if h[0] not in present)
                 message["headers"] = headers
             await send(message)
 
