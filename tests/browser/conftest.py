@@ -52,7 +52,7 @@ def xss_track_csv() -> str:
     return "\n".join(rows) + "\n"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def workspace_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home as ``make demo`` leaves it, plus the XSS ship, plus admin/analyst/viewer."""
     home = tmp_path_factory.mktemp("workspace") / "home"
@@ -103,13 +103,15 @@ class ServerThread:
         self.thread.join(timeout=30)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: sync Playwright keeps an event loop running in this thread
+# while it is open, and tests run after this package call asyncio.run().
+@pytest.fixture(scope="package")
 def base_url(workspace_home: Path) -> Iterator[str]:
     with ServerThread(workspace_settings(workspace_home)) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         if os.environ.get("CI"):

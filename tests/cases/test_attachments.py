@@ -26,7 +26,7 @@ from sanctionwatch.config import Settings
 from sanctionwatch.screening.engine import Screener
 from sanctionwatch.web.app import create_app
 from sanctionwatch.web.auth import ApiKeyAuth
-from sanctionwatch.web.limits import MULTIPART_OVERHEAD, BodySizeLimit
+from sanctionwatch.web.limits import MULTIPART_OVERHEAD, BodySizeLimit, upload_limit
 from tests.cases.conftest import API_KEY, bearer
 
 SMALL = 4096
@@ -279,3 +279,12 @@ def test_the_body_limit_stops_reading_at_the_limit() -> None:
     asyncio.run(BodySizeLimit(app)(scope, receive, send))  # type: ignore[arg-type]
     assert len(read) == 3  # 3,000 bytes > 2,500: the rest never read
     assert [m.get("status") for m in sent if m["type"] == "http.response.start"] == [413]
+
+
+def test_the_case_pages_upload_form_has_the_attachment_limit_too() -> None:
+    app = type("App", (), {"state": type("State", (), {"settings": Settings(home=Path("/x"))})})
+    for path in ("/api/cases/7/attachments", "/cases/7/attachments"):
+        scope = {"type": "http", "method": "POST", "path": path, "app": app}
+        assert upload_limit(scope) == (25 << 20) + MULTIPART_OVERHEAD, path
+    other = {"type": "http", "method": "POST", "path": "/cases/7/notes", "app": app}
+    assert upload_limit(other) is None

@@ -2,8 +2,9 @@
 
 The cap is per route. Every route takes at most 1 MiB (a full batch of 100 examples is a few
 tens of KiB), buffered here and replayed. A case's attachment upload
-(``POST /api/cases/{id}/attachments``) takes up to the ``attachments_max_bytes`` setting plus
-room for the multipart framing, and is NOT buffered: it streams through to the route (which
+(``POST /api/cases/{id}/attachments``, and the case page's form at
+``/cases/{id}/attachments``) takes up to the ``attachments_max_bytes`` setting plus room for
+the multipart framing, and is NOT buffered: it streams through to the route (which
 spools it to disk while hashing), counted as it passes, and answered 413 the moment it goes
 over (its ``Content-Length``, when sent, is checked first).
 """
@@ -18,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 1 << 20  # 1 MiB
 MULTIPART_OVERHEAD = 64 << 10  # boundaries and part headers around one file
-UPLOAD_PATH = re.compile(r"^/api/cases/[^/]+/attachments/?$")
+UPLOAD_PATH = re.compile(r"^/(api/)?cases/[^/]+/attachments/?$")  # the API and the case page
 
 
 def upload_limit(scope: Scope) -> int | None:
