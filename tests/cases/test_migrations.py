@@ -96,7 +96,9 @@ def test_upgrading_from_0001_keeps_every_row(settings: Settings) -> None:
         before = counts(old)
     assert all(n == 1 for t, n in before.items() if t != "audit_entry")
     with CasesDatabase(url) as new:  # migrates to head
-        assert new.revision() == "0002"
+        assert new.revision() == "0003"
+        indexes = {i["name"] for i in inspect(new.engine).get_indexes("audit_entry")}
+        assert "ix_audit_entry_target" in indexes
         assert counts(new) == before
         with new.engine.connect() as connection:
             row = connection.execute(text("SELECT title, description FROM case_file")).one()
@@ -137,7 +139,7 @@ def test_reopening_a_migrated_home_changes_nothing(settings: Settings) -> None:
 
         again.migrate()
         assert changes == []
-        assert again.revision() == "0002" and counts(again) == before
+        assert again.revision() == "0003" and counts(again) == before
 
 
 def test_the_migrations_are_package_data() -> None:
@@ -145,7 +147,7 @@ def test_the_migrations_are_package_data() -> None:
     assert (migrations / "env.py").is_file()
     assert (migrations / "script.py.mako").is_file()
     versions = {p.name for p in (migrations / "versions").iterdir() if p.name.endswith(".py")}
-    assert {"0001_initial.py", "0002_case_description.py"} <= versions
+    assert {"0001_initial.py", "0002_case_description.py", "0003_audit_target_index.py"} <= versions
 
 
 def test_the_wheel_ships_the_migrations_and_the_pages(tmp_path: Path) -> None:

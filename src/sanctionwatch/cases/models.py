@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -201,6 +202,8 @@ class AuditEntry(Base):
     """One entry of the hash chain (see audit.py for what is hashed)."""
 
     __tablename__ = "audit_entry"
+    # the case page's trail (audit.case_trail) reads by target; migration 0003
+    __table_args__ = (Index("ix_audit_entry_target", "target_kind", "target_id"),)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at_ms: Mapped[int] = mapped_column(BigInteger)
     actor_id: Mapped[int | None] = mapped_column(Integer)

@@ -6,6 +6,7 @@ window.ui = SwaggerUIBundle({
   dom_id: "#swagger-ui",
   layout: "BaseLayout",
   deepLinking: true,
+  validatorUrl: null,  // no badge fetched from validator.swagger.io
   showExtensions: true,
   showCommonExtensions: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
