@@ -33,7 +33,6 @@ import platform
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -41,7 +40,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.server_thread
 
+from tests.server_thread import ServerThread
 from workspace_support import BUILT, PASSWORD, build  # not a package
 
 from sanctionwatch.cases import accounts
@@ -115,35 +116,6 @@ def server_times(settings: Settings, case_id: int, runs: int) -> dict[str, Any]:
     return found
 
 
-class Server:
-    """uvicorn serving the app on a free loopback port, in a thread of this process."""
-
-    def __init__(self, settings: Settings) -> None:
-        import socket
-
-        import uvicorn
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        app = create_app(settings, auth=ApiKeyAuth.from_key("bench-workspace-key"))
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            assert self.thread.is_alive() and time.monotonic() < deadline, "no server"
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *_exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-
-
 PAINT = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
   const fcp = performance.getEntriesByType("paint").find(e => e.name === "first-contentful-paint");
@@ -157,7 +129,7 @@ def first_paints(settings: Settings, case_id: int, runs: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     found: list[dict[str, float]] = []
-    with Server(settings) as base, sync_playwright() as playwright:
+    with ServerThread(settings) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--enable-unsafe-swiftshader"]
         )

@@ -9,25 +9,20 @@ Without Chromium the tests are skipped, except in CI (``CI`` set), where that is
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from sanctionwatch.cases import accounts
 from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.principal import cli_principal
 from sanctionwatch.config import Settings, load_settings
-from sanctionwatch.web.app import create_app
-from sanctionwatch.web.auth import ApiKeyAuth
 from tests.browser.support import PASSWORDS, Guard
 from tests.cli_process import run_cli
-from tests.pg_server import free_port
+from tests.server_thread import ServerThread
 
 CHROMIUM = Path(os.environ.get("SANCTIONWATCH_CHROMIUM", "/usr/lib/chromium/chromium"))
 # A vessel broadcasting an XSS attempt as its name, with the IMO of a listed ship (CHONG CHON
@@ -78,29 +73,6 @@ def workspace_settings(home: Path) -> Settings:
         password_memory_kib=8,
         password_parallelism=1,
     )
-
-
-class ServerThread:
-    """uvicorn serving the app in a thread of the test process, on a free loopback port."""
-
-    def __init__(self, settings: Settings) -> None:
-        app = create_app(settings, auth=ApiKeyAuth.from_key("browser-tests-api-key"))
-        self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            assert self.thread.is_alive() and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *_exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
 
 
 # Package scope, not session: sync Playwright keeps an event loop running in this thread

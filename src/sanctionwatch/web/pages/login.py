@@ -14,18 +14,16 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sanctionwatch.cases.identity import close_session, open_session
+from sanctionwatch.cases.identity import close_session
 from sanctionwatch.errors import SanctionwatchError
-from sanctionwatch.web.auth import SESSION_COOKIE
 from sanctionwatch.web.pages.common import page_router, render, safe_next
-from sanctionwatch.web.routers.session import client_address, identity_provider
+from sanctionwatch.web.routers.session import client_address, identity_provider, start_session
 from sanctionwatch.web.security import (
     CasesDb,
     Viewer,
     app_settings,
     check_origin,
     clear_session_cookies,
-    set_session_cookies,
 )
 
 router = page_router(tags=["pages"])
@@ -62,18 +60,8 @@ def login(
     if principal is None:
         context = {"next": target, "error": error, "username": username}
         return render(request, "login.html", context, status_code=status)
-    settings = app_settings(request)
-    with db.begin() as session:
-        opened = open_session(
-            session,
-            settings,
-            principal,
-            method="password",
-            client=client_address(request),
-            replacing=request.cookies.get(SESSION_COOKIE),
-        )
     response = RedirectResponse(target, status_code=303)
-    set_session_cookies(response, request, settings, opened.token, opened.csrf_token)
+    start_session(request, db, principal, response)
     return response
 
 

@@ -15,14 +15,17 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from sanctionwatch.cases import accounts
+from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.errors import Unauthenticated
 from sanctionwatch.cases.identity import (
     IdentityProvider,
     LocalPasswordProvider,
+    OpenedSession,
     close_session,
     open_session,
 )
 from sanctionwatch.cases.models import NAME_MAX
+from sanctionwatch.cases.principal import Principal
 from sanctionwatch.web.auth import SESSION_COOKIE
 from sanctionwatch.web.security import (
     CasesDb,
@@ -96,6 +99,17 @@ def login(body: LoginRequest, request: Request, response: Response, db: CasesDb)
     principal = identity_provider(request).authenticate(body.username, body.password, client=client)
     if principal is None:
         raise Unauthenticated("wrong user name or password")
+    opened = start_session(request, db, principal, response)
+    return LoginResponse(
+        user=UserView(name=principal.name, role=principal.role), csrf_token=opened.csrf_token
+    )
+
+
+def start_session(
+    request: Request, db: CasesDatabase, principal: Principal, response: Response
+) -> OpenedSession:
+    """After a good password (the JSON API and the sign-in form alike): open the server-side
+    session, replacing this browser's previous one, and set its cookies on ``response``."""
     settings = app_settings(request)
     with db.begin() as session:
         opened = open_session(
@@ -103,13 +117,11 @@ def login(body: LoginRequest, request: Request, response: Response, db: CasesDb)
             settings,
             principal,
             method="password",
-            client=client,
+            client=client_address(request),
             replacing=request.cookies.get(SESSION_COOKIE),
         )
     set_session_cookies(response, request, settings, opened.token, opened.csrf_token)
-    return LoginResponse(
-        user=UserView(name=principal.name, role=principal.role), csrf_token=opened.csrf_token
-    )
+    return opened
 
 
 @router.post("/api/logout", status_code=204)
