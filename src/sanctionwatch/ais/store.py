@@ -205,19 +205,26 @@ class PositionStore:
         rows = self.db.execute(sql + " ORDER BY day, path", params)
         return [self.root / row[0] for row in rows]
 
-    def track(self, mmsi: int, start_ms: int | None = None, end_ms: int | None = None) -> pa.Table:
-        """One vessel's positions in time order (Parquet statistics skip other vessels' rows)."""
-        files = [
+    def files_holding(
+        self, low_mmsi: int, high_mmsi: int, start_ms: int | None = None, end_ms: int | None = None
+    ) -> list[str]:
+        """The committed Parquet files that may hold MMSIs in [low, high] (by each file's MMSI
+        range) on the days that overlap [start, end]."""
+        return [
             str(self.root / row[0])
             for row in self.db.execute(
                 "SELECT path FROM part WHERE min_mmsi <= ? AND max_mmsi >= ?"  # noqa: S608
                 + (" AND day >= ?" if start_ms is not None else "")
                 + (" AND day <= ?" if end_ms is not None else ""),
-                [mmsi, mmsi]
+                [high_mmsi, low_mmsi]
                 + ([day_of(start_ms)] if start_ms is not None else [])
                 + ([day_of(end_ms)] if end_ms is not None else []),
             )
         ]
+
+    def track(self, mmsi: int, start_ms: int | None = None, end_ms: int | None = None) -> pa.Table:
+        """One vessel's positions in time order (Parquet statistics skip other vessels' rows)."""
+        files = self.files_holding(mmsi, mmsi, start_ms, end_ms)
         if not files:
             return POSITION_SCHEMA.empty_table()
         dataset = pads.dataset(files, schema=POSITION_SCHEMA, format="parquet")

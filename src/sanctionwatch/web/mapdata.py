@@ -28,7 +28,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.dataset as pads
 
-from sanctionwatch.ais.store import POSITION_SCHEMA, PositionStore, day_of, open_store
+from sanctionwatch.ais.store import POSITION_SCHEMA, PositionStore, open_store
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.params import default_params
 from sanctionwatch.behaviour.places import watched_ports
@@ -66,15 +66,7 @@ def read_tracks(
     empty = Track(np.empty(0, np.int64), *(np.empty(0, np.float64) for _ in range(3)))
     if not mmsis:
         return {}
-    sql = "SELECT path FROM part WHERE min_mmsi <= ? AND max_mmsi >= ?"
-    params: list[object] = [max(mmsis), min(mmsis)]
-    if start_ms is not None:
-        sql += " AND day >= ?"
-        params.append(day_of(start_ms))
-    if end_ms is not None:
-        sql += " AND day <= ?"
-        params.append(day_of(end_ms))
-    files = [str(store.root / row[0]) for row in store.db.execute(sql, params)]
+    files = store.files_holding(min(mmsis), max(mmsis), start_ms, end_ms)
     if not files:
         return dict.fromkeys(mmsis, empty)
     condition = pads.field("mmsi").isin(mmsis)
