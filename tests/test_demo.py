@@ -95,5 +95,11 @@ def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
         "(ofac_sdn record 37059) via imo" in out
     )
     # The demo ends by saying how to open the workspace on this home.
-    assert "11. The workspace in the browser" in out
+    # A case prepared from the shuttle ships' alerts, with a note.
+    prepared = re.search(
+        r"case (\d+) 'Rajin - Vostochny shuttle[^']*': (\d+) alerts accepted, (\d+) ships", out
+    )
+    assert prepared and int(prepared[2]) == 4 and int(prepared[3]) == 4, out[-2000:]
+    assert "12. The workspace in the browser" in out
+    assert f"http://127.0.0.1:8000/cases/{prepared[1]}" in out
     assert f"sanctionwatch --home {tmp_path / 'home'} serve" in out

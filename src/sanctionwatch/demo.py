@@ -14,6 +14,7 @@ from rich.table import Table
 
 from sanctionwatch.config import Settings
 from sanctionwatch.demo_ais import run_ais_demo
+from sanctionwatch.demo_case import prepare_demo_case
 from sanctionwatch.demo_risk import run_risk_demo
 from sanctionwatch.errors import InputError
 from sanctionwatch.home_lock import WriterLock, home_writer
@@ -74,19 +75,23 @@ def run_demo(settings: Settings, out: Console, progress: Progress | None = None)
         _lists_demo(settings, data, out, progress, lock)
         run_ais_demo(settings, out, first_step=5, writer=lock)
         run_risk_demo(settings, out, first_step=9, writer=lock)
-    _workspace_hint(settings, out)
+    out.rule("11. A case prepared from the alerts: the Rajin shuttle's ships")
+    case_id = prepare_demo_case(settings, out)
+    _workspace_hint(settings, out, case_id)
 
 
-def _workspace_hint(settings: Settings, out: Console) -> None:
+def _workspace_hint(settings: Settings, out: Console, case_id: int | None) -> None:
     """How to look at all this in the browser (the server is not started: ``make demo``
     ends, and a newcomer decides when to run a server)."""
-    out.rule("11. The workspace in the browser")
+    out.rule("12. The workspace in the browser")
     home = f"--home {settings.home}"
+    page = f"cases/{case_id}" if case_id else ""
     out.print(
-        "  Add yourself, start the server, open http://127.0.0.1:8000/ (alerts, vessels with\n"
-        "  their map and playback, cases with a timeline, screening, lists; works offline):\n"
+        "  Add yourself, start the server and open the page below (alerts, vessels with their\n"
+        "  map and playback, cases with a timeline, screening, lists; works offline):\n"
         f"    .venv/bin/sanctionwatch {home} users add me --role admin\n"
-        f"    .venv/bin/sanctionwatch {home} serve",
+        f"    .venv/bin/sanctionwatch {home} serve\n"
+        f"    http://127.0.0.1:8000/{page}",
         soft_wrap=True,  # commands to copy: never broken across lines
     )
 
