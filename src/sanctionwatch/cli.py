@@ -18,6 +18,7 @@ from rich.table import Table
 from sanctionwatch import __version__
 from sanctionwatch.cli_ais import ais, detect_command, simulate_command
 from sanctionwatch.cli_audit import audit
+from sanctionwatch.cli_dossier import dossier
 from sanctionwatch.cli_portfolio import portfolio
 from sanctionwatch.cli_serve import serve
 from sanctionwatch.cli_support import Group, progress_bar, stderr, stdout
@@ -417,7 +418,7 @@ def demo(ctx: click.Context) -> None:
 
 for command in (
     ais, detect_command, simulate_command, vessels, alerts, portfolio, run_command, users, audit,
-    serve,
+    serve, dossier,
 ):  # fmt: skip
     cli.add_command(command)
 

@@ -55,3 +55,7 @@ class DownloadError(SanctionwatchError):
     """A list could not be downloaded, or what came back is not the list."""
 
     http_status = 502
+
+
+class DossierError(SanctionwatchError):
+    """A dossier could not be rendered, or a dossier directory cannot be checked."""

@@ -1,0 +1,72 @@
+"""One dossier, end to end: gather the case's facts (dossier.py), draw its figures
+(figures.py), render the JSON, HTML and PDF (render.py), write the exports (exports.py)
+and, last, the manifest over every file written (manifest.py).
+
+The output directory must be new or empty: the manifest lists every file in it, and a
+stray file from elsewhere must not be vouched for as part of the dossier.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from sanctionwatch.cases.db import CasesDatabase
+from sanctionwatch.config import Settings
+from sanctionwatch.errors import InputError
+from sanctionwatch.reports import dossier as facts
+from sanctionwatch.reports import manifest, render
+
+
+def _optional(name: str) -> ModuleType | None:
+    """A module of the reports package that may not be written yet (figures, exports)."""
+    try:
+        return importlib.import_module(f"sanctionwatch.reports.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"sanctionwatch.reports.{name}":
+            raise
+        return None
+
+
+def _figures(timeline: Any, map_data: dict[str, Any]) -> dict[str, str | None]:
+    figures = _optional("figures")
+    if figures is None:
+        return {"timeline": None, "map": None}
+    return {
+        "timeline": None if timeline.empty else figures.timeline_svg(timeline),
+        "map": figures.map_svg(map_data) if map_data["vessels"] else None,
+    }
+
+
+def check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise InputError(f"{out_dir}: the dossier's directory must be new or empty")
+
+
+def build_dossier(settings: Settings, db: CasesDatabase, case_id: int, out_dir: Path) -> list[Path]:
+    """Write case ``case_id``'s dossier into ``out_dir``; the files written, the manifest
+    last (NotFound for an unknown case, InputError for a directory that is not empty)."""
+    check_out_dir(out_dir)
+    dossier, timeline, map_data = facts.gather(settings, db, case_id)
+    written = render.render(out_dir, dossier, _figures(timeline, map_data))
+    exports = _optional("exports")
+    if exports is not None:
+        vessels = [v for s in _vessel_subjects(settings, db, case_id) for v in s]
+        written += exports.write_exports(out_dir, settings, vessels=vessels, map_data=map_data)
+    written.append(manifest.write_manifest(out_dir, case_id, dossier["built_at"]))
+    return written
+
+
+def _vessel_subjects(
+    settings: Settings, db: CasesDatabase, case_id: int
+) -> list[list[dict[str, Any]]]:
+    """Each vessel subject's ``vessel_view`` outputs, as its evidence snapshot holds them."""
+    import json
+
+    from sanctionwatch.cases import subjects
+
+    with db.read() as session:
+        rows = subjects.case_subjects(session, case_id)
+        return [json.loads(r.snapshot).get("vessels", []) for r in rows if r.kind == "vessel"]

@@ -1,0 +1,321 @@
+"""A case's dossier as data: every fact the rendered dossier shows, each with where it came
+from, in one JSON-able dict (``dossier.json``, the input of both the HTML and the Typst
+rendering, so the two cannot disagree).
+
+The case, its subjects with their stored evidence snapshots (and what changed since), its
+notes, audit trail and timeline are read as the case page reads them (``web.case_view``);
+the events of its vessels and the map as the case map reads them (``web.mapdata``).
+Provenance, fact by fact:
+
+- a list fact (a link of a vessel to a list entity, an entity's record): the list, the
+  version in force when the evidence was taken and when it was loaded, the record id;
+- an AIS fact: an identity's input file and line of first report, a track's files; each
+  file with the SHA-256 the catalogue recorded when it was ingested and the line range;
+- an event: the detector, its version and the parameters its stored events were computed
+  with, and the positions it spans (file, SHA-256, lines);
+- the analyst's words (the case description, notes) are marked ``by: analyst`` with their
+  author and time, so no reader mistakes them for a finding of the tool.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanctionwatch import __version__
+from sanctionwatch.ais.model import iso_utc
+from sanctionwatch.ais.store import open_store
+from sanctionwatch.behaviour.events import Event
+from sanctionwatch.behaviour.stored import EventStore
+from sanctionwatch.cases.audit import now_ms
+from sanctionwatch.cases.db import CasesDatabase
+from sanctionwatch.config import Settings
+from sanctionwatch.reports import provenance
+from sanctionwatch.web import case_view, mapdata
+from sanctionwatch.web.timeline import Timeline
+
+FORMAT = "sanctionwatch-dossier/1"
+ANALYST = "analyst"  # whose words: the analyst's, not a finding of the tool
+
+
+def gather(
+    settings: Settings, db: CasesDatabase, case_id: int
+) -> tuple[dict[str, Any], Timeline, dict[str, Any]]:
+    """The dossier of ``case_id`` (NotFound for an unknown case), the case's timeline as the
+    page lays it out, and its map data as the case map serves it (for the figures)."""
+    page = case_view.load(settings, db, case_id)
+    mmsis = list(
+        dict.fromkeys(
+            int(view["mmsi"])
+            for subject in page.subjects
+            for view in subject["snapshot"].get("vessels", [])
+        )
+    )
+    with open_store(settings.home, writable=False) as store, EventStore(store) as stored:
+        ingests = provenance.ingest_files(store)
+        states = provenance.detector_states(stored)
+        marks = ",".join("?" * len(mmsis))
+        condition: tuple[str, list[object]] = (
+            f"(mmsi IN ({marks}) OR other_mmsi IN ({marks}))",
+            [*mmsis, *mmsis],
+        )
+        events = _unique(stored.events(condition=condition)) if mmsis else []
+        partners = {e.other_mmsi for e in events if e.other_mmsi is not None}
+        rows = provenance.read_rows(store, sorted({*mmsis, *partners}))
+    map_data = mapdata.map_data(settings, mmsis, window_from_events=True)
+    numbered = [_event(n, e, states, rows, ingests) for n, e in enumerate(events, 1)]
+    index = {(e["type"], e["mmsi"], e["start"]): e["n"] for e in numbered}
+    lists = _lists_used(page.subjects)
+    dossier = {
+        "format": FORMAT,
+        "built_at": iso_utc(now_ms()),
+        "sanctionwatch": __version__,
+        "case": page.case,
+        "summary": _summary(page.case, page.trail),
+        "subjects": [_subject(s, rows, ingests, index) for s in page.subjects],
+        "events": numbered,
+        "notes": [_note(note) for note in page.notes],
+        "alerts": page.alerts,
+        "trail": page.trail,
+        "methodology": {
+            "detectors": provenance.detector_definitions(states),
+            "lists": lists,
+            "ais_files": [i for i in ingests.values() if i["ingest"] in _used(rows)],
+            "timeline": page.timeline.description,
+            "timeline_source": page.timeline_source,
+            "map": {"window": map_data["window"], "decimation": map_data["decimation"]},
+        },
+    }
+    return dossier, page.timeline, map_data
+
+
+def _unique(events: list[Event]) -> list[Event]:
+    """An encounter is stored once per vessel of it: listed once (as mapdata does)."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for event in events:
+        key = (event.type, event.mmsi, event.other_mmsi, event.start_ms, event.port)
+        if key not in seen:
+            seen.add(key)
+            out.append(event)
+    return out
+
+
+def _used(rows: dict[int, provenance.Rows]) -> set[int]:
+    """The ingests that stored any position of the case's vessels and their partners."""
+    return {int(i) for r in rows.values() for i in set(r.ingest.tolist())}
+
+
+def _event(
+    n: int,
+    event: Event,
+    states: dict[str, dict[str, Any]],
+    rows: dict[int, provenance.Rows],
+    ingests: dict[int, dict[str, Any]],
+) -> dict[str, Any]:
+    """One event with the detector that found it (the detector is named after the type it
+    finds), its parameters and the positions it spans."""
+    state = states.get(event.type, {})
+    return {
+        "n": n,
+        **event.to_dict(),
+        "detector": {
+            "name": event.type,
+            "version": f"sanctionwatch {__version__}",
+            "parameters": state.get("parameters"),
+        },
+        "sources": provenance.event_sources(event, rows, ingests),
+    }
+
+
+def _summary(case: dict[str, Any], trail: list[dict[str, Any]]) -> dict[str, Any]:
+    """The case description, with who last wrote it and when (from the audit trail)."""
+    author, at_ms = case.get("created_by"), case.get("created_ms")
+    edits = [
+        row
+        for row in trail
+        if row["target"] == f"case {case['id']}" and "description: True" in row["detail"]
+    ]
+    if edits:
+        last = max(edits, key=lambda row: int(row["at_ms"]))
+        author, at_ms = last["actor"], last["at_ms"]
+    return {
+        "by": ANALYST,
+        "author": author,
+        "at": iso_utc(at_ms) if at_ms is not None else None,
+        "text": case.get("description") or "",
+    }
+
+
+def _note(note: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "by": ANALYST,
+        "id": note["id"],
+        "author": note["author"],
+        "created": iso_utc(note["created_ms"]),
+        "edited": iso_utc(note["edited_ms"]),
+        "version": note["version"],
+        "text": note["text"],  # the markdown as written: rendered as text, never as HTML
+    }
+
+
+def _lists_used(subjects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every list version any subject's evidence was taken against."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for subject in subjects:
+        for name, version in subject["snapshot"].get("sources", {}).get("lists", {}).items():
+            found[(name, str(version.get("version")))] = {"list": name, **version}
+    return [found[key] for key in sorted(found)]
+
+
+def _subject(
+    subject: dict[str, Any],
+    rows: dict[int, provenance.Rows],
+    ingests: dict[int, dict[str, Any]],
+    index: dict[tuple[Any, ...], int],
+) -> dict[str, Any]:
+    snapshot = subject["snapshot"]
+    lists = snapshot.get("sources", {}).get("lists", {})
+    out: dict[str, Any] = {
+        "id": subject["id"],
+        "kind": subject["kind"],
+        "key": subject["key"],
+        "added_by": subject["added_by"],
+        "added": iso_utc(subject["added_ms"]),
+        "as_of": snapshot.get("as_of"),
+        "taken_at": snapshot.get("taken_at"),
+        "snapshot_sha256": subject["snapshot_sha256"],
+        "sources": snapshot.get("sources", {}),
+        "limits": snapshot.get("limits", []),
+        "changes": subject.get("changes"),
+        "changes_unavailable": subject.get("changes_unavailable"),
+    }
+    if subject["kind"] == "vessel":
+        out["vessels"] = [_vessel(v, lists, rows, ingests, index) for v in snapshot["vessels"]]
+    elif subject["kind"] == "entity":
+        out["records"] = [_record(r) for r in snapshot.get("records", [])]
+    else:
+        out["counterparty"] = snapshot.get("counterparty", {})
+        out["hits"] = [_hit(h, lists) for h in snapshot.get("hits", [])]
+    return out
+
+
+def _vessel(
+    view: dict[str, Any],
+    lists: dict[str, Any],
+    rows: dict[int, provenance.Rows],
+    ingests: dict[int, dict[str, Any]],
+    index: dict[tuple[Any, ...], int],
+) -> dict[str, Any]:
+    mmsi = int(view["mmsi"])
+    identity = view.get("identity") or {}
+    risk = view.get("risk") or {}
+    identities = [
+        {**i, "provenance": provenance.identity_source(i.get("source"), ingests)}
+        for i in identity.get("identities", [])
+    ]
+    mine = rows.get(mmsi)
+    return {
+        "mmsi": mmsi,
+        "label": case_view.vessel_label(view),
+        "flag": identity.get("mid_flag"),
+        "mid_allocated_to": identity.get("mid_allocated_to"),
+        "problems": identity.get("problems", []),
+        "identities": identities,
+        "track": {
+            "positions": identity.get("positions"),
+            "first": identity.get("first_position"),
+            "last": identity.get("last_position"),
+            "sources": provenance.track_sources(mine, ingests) if mine is not None else [],
+        },
+        "risk": {
+            "score": risk.get("score"),
+            "level": risk.get("level"),
+            "links": [_link(link, lists) for link in risk.get("links", [])],
+            "factors": [_factor(f, lists, index, ingests) for f in risk.get("factors", [])],
+        },
+        "flags": view.get("flags", []),
+        "events": [index.get((e["type"], e["mmsi"], e["start"])) for e in view.get("events", [])],
+    }
+
+
+def _list_provenance(name: str, record: Any, entity_id: Any, lists: dict[str, Any]) -> str:
+    version = lists.get(name, {})
+    return (
+        f"list {name}, version {version.get('version', 'unknown')} "
+        f"(loaded {version.get('loaded_at', 'unknown')}), record {record} ({entity_id})"
+    )
+
+
+def _link(link: dict[str, Any], lists: dict[str, Any]) -> dict[str, Any]:
+    name = str(link.get("list"))
+    return {
+        **link,
+        "version": lists.get(name, {}).get("version"),
+        "provenance": _list_provenance(name, link.get("record"), link.get("entity_id"), lists),
+    }
+
+
+def _factor(
+    factor: dict[str, Any],
+    lists: dict[str, Any],
+    index: dict[tuple[Any, ...], int],
+    ingests: dict[int, dict[str, Any]],
+) -> dict[str, Any]:
+    evidence = [_evidence(e, lists, index, ingests) for e in factor.get("evidence", [])]
+    return {**factor, "evidence": evidence}
+
+
+def _evidence(
+    item: dict[str, Any],
+    lists: dict[str, Any],
+    index: dict[tuple[Any, ...], int],
+    ingests: dict[int, dict[str, Any]],
+) -> dict[str, Any]:
+    """An evidence item of a risk factor, with where it came from in words."""
+    kind = item.get("kind")
+    if kind == "list_record":
+        where = _list_provenance(
+            str(item.get("list")), item.get("record"), item.get("entity_id"), lists
+        )
+        if item.get("source"):
+            where += f", from {item['source']}"
+    elif kind == "event":
+        n = index.get((item.get("type"), item.get("mmsi"), item.get("start")))
+        where = f"event {n} below" if n else "an event no longer stored"
+    elif kind == "identity":
+        found = provenance.identity_source(item.get("source"), ingests)
+        where = (
+            f"AIS report of MMSI {item.get('mmsi')}: {found['file']} line {found['line']}, "
+            f"SHA-256 {', '.join(found['sha256']) or 'unknown'}"
+        )
+    else:
+        where = "as the risk store recorded it"
+    return {**item, "provenance": where}
+
+
+def _record(record: dict[str, Any]) -> dict[str, Any]:
+    data = record.get("data") or {}
+    return {
+        "list": record.get("list"),
+        "version": record.get("version"),
+        "loaded_at": record.get("loaded_at"),
+        "digest": record.get("digest"),
+        "entity_id": data.get("id"),
+        "caption": data.get("caption"),
+        "schema": data.get("schema"),
+        "properties": data.get("properties", {}),
+        "provenance": _list_provenance(
+            str(record.get("list")),
+            data.get("id"),
+            data.get("id"),
+            {str(record.get("list")): record},
+        ),
+    }
+
+
+def _hit(hit: dict[str, Any], lists: dict[str, Any]) -> dict[str, Any]:
+    name = str(hit.get("list"))
+    return {
+        **hit,
+        "provenance": _list_provenance(name, hit.get("entity_id"), hit.get("entity_id"), lists),
+    }

@@ -1,0 +1,137 @@
+"""The dossier of a real case: every kind of fact carries its provenance (a list link: list,
+version, record; an AIS fact: file, SHA-256, lines; an event: detector, version,
+parameters, positions), the analyst's words are marked as theirs, markup in the case's
+text prints as written in the HTML and in the PDF's Typst source, and the PDF is a PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import typst
+
+from sanctionwatch.behaviour.params import default_params
+from sanctionwatch.reports import render
+from tests.reports.dossier_support import HOSTILE, Built, built
+from tests.watch_support import CLEAN, LAUNDERED
+
+__all__ = ["built"]  # the fixture
+
+
+def data(b: Built) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((b.out / "dossier.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def html(b: Built) -> str:
+    return (b.out / "dossier.html").read_text(encoding="utf-8")
+
+
+def test_the_pdf_and_html_are_written(built: Built) -> None:
+    assert (built.out / "dossier.pdf").read_bytes().startswith(b"%PDF-")
+    assert html(built).startswith("<!DOCTYPE html>")
+    assert {p.name for p in built.out.iterdir()} >= {
+        "dossier.pdf", "dossier.html", "dossier.json", "manifest.json"
+    }  # fmt: skip
+
+
+def test_a_list_fact_names_its_list_version_and_record(built: Built) -> None:
+    [subject] = data(built)["subjects"]
+    [vessel] = subject["vessels"]
+    [link] = [k for k in vessel["risk"]["links"] if k["via"] == "imo"]
+    assert (link["record"], link["entity_id"]) == ("17069", "ofac-17069")
+    assert link["version"] == "2024-05-03"
+    assert link["provenance"].startswith("list ofac_sdn, version 2024-05-03 (loaded ")
+    assert link["provenance"].endswith("record 17069 (ofac-17069)")
+    assert link["reason"] and link["provenance"] in html(built).replace("&#39;", "'")
+    assert {"list": "ofac_sdn", "version": "2024-05-03"}.items() <= next(
+        x for x in data(built)["methodology"]["lists"] if x["list"] == "ofac_sdn"
+    ).items()
+
+
+def test_an_ais_fact_names_its_file_sha256_and_lines(built: Built) -> None:
+    sha = hashlib.sha256(built.inbox_file.read_bytes()).hexdigest()
+    lines = built.inbox_file.read_text(encoding="utf-8").splitlines()
+    [vessel] = data(built)["subjects"][0]["vessels"]
+    [identity] = vessel["identities"]
+    where = identity["provenance"]
+    assert where["file"].endswith("day0.csv") and where["sha256"] == [sha]
+    assert str(LAUNDERED) in lines[where["line"] - 1]  # 1-based: the line that said it
+    [track] = vessel["track"]["sources"]
+    assert (track["file"], track["sha256"], track["positions"]) == ("day0.csv", sha, 37)
+    first, last = track["lines"]
+    assert str(LAUNDERED) in lines[first - 1] and str(LAUNDERED) in lines[last - 1]
+    assert sha in html(built)
+    factors = {f["factor"]: f for f in vessel["risk"]["factors"]}
+    said = factors["sanctioned_identity"]["evidence"]
+    [by_ais] = [e["provenance"] for e in said if e["kind"] == "identity"]
+    assert by_ais.endswith(f"day0.csv line {where['line']}, SHA-256 {sha}")
+    [by_list] = [e["provenance"] for e in said if e["kind"] == "list_record"]
+    assert by_list.endswith("record 17069 (ofac-17069), from sdn_2024-05-03.csv:5")
+
+
+def test_an_event_names_its_detector_parameters_and_positions(built: Built) -> None:
+    sha = hashlib.sha256(built.inbox_file.read_bytes()).hexdigest()
+    events = data(built)["events"]
+    [met] = [e for e in events if e["type"] == "encounter"]
+    assert (met["mmsi"], met["other_mmsi"]) == (LAUNDERED, CLEAN)
+    assert met["detector"]["name"] == "encounter"
+    assert met["detector"]["version"].startswith("sanctionwatch ")
+    assert met["detector"]["parameters"] == default_params()["encounter"]
+    assert {s["mmsi"] for s in met["sources"]} == {LAUNDERED, CLEAN}
+    assert all(s["sha256"] == sha and s["lines"][0] <= s["lines"][1] for s in met["sources"])
+    page = html(built)
+    assert "max_distance_m=500.0" in page and f'id="event-{met["n"]}"' in page
+    [vessel] = data(built)["subjects"][0]["vessels"]
+    assert met["n"] in vessel["events"]  # the vessel's events point to the list of events
+
+
+def test_the_analysts_words_are_marked_and_markup_prints_as_written(built: Built) -> None:
+    dossier = data(built)
+    assert dossier["summary"] == {
+        "by": "analyst", "author": dossier["case"]["created_by"],
+        "at": dossier["summary"]["at"], "text": "Summary " + HOSTILE,
+    }  # fmt: skip
+    [note] = dossier["notes"]
+    assert (note["by"], note["text"]) == ("analyst", "Note " + HOSTILE)
+    page = html(built)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("by the analyst") == 2  # the summary and the note, marked
+
+
+MARKUP = ("strong", "emph", "equation", "ref", "raw", "label", "linebreak")
+
+
+def _walk(node: Any, texts: list[str], funcs: list[str]) -> None:
+    if isinstance(node, dict):
+        funcs.append(str(node.get("func")))
+        if node.get("func") == "text":
+            texts.append(node["text"])
+        for value in node.values():
+            _walk(value, texts, funcs)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, texts, funcs)
+
+
+def test_typst_prints_markup_in_the_data_as_written(built: Built, tmp_path: Path) -> None:
+    """Typst's own reading of the document: the title and the analyst's words are text
+    elements holding the characters as written; no element made of them (strong,
+    emphasis, math, reference, raw)."""
+    (tmp_path / "dossier.typ").write_text(render.typst_source(), encoding="utf-8")
+    for name in ("dossier.json", "map.svg", "timeline.svg"):  # what it reads
+        if (built.out / name).exists():
+            shutil.copyfile(built.out / name, tmp_path / name)
+    main, root = str(tmp_path / "dossier.typ"), str(tmp_path)
+    texts: list[str] = []
+    funcs: list[str] = []
+    _walk(json.loads(typst.query(main, "<dossier-title>", root=root)), texts, funcs)
+    assert "Case " + HOSTILE in texts
+    assert not set(funcs) & set(MARKUP)
+    texts, funcs = [], []
+    _walk(json.loads(typst.query(main, "<analyst-words>", root=root)), texts, funcs)
+    assert "Summary " + HOSTILE in texts and "Note " + HOSTILE in texts
+    assert not set(funcs) & {"strong", "emph", "equation", "ref", "raw"}
