@@ -201,3 +201,14 @@ def test_api_reference_names_every_route_and_its_role() -> None:
     section = page.split("### `POST /api/login`", 1)[1].split("###", 1)[0]
     assert "Who may call it: anyone (no credential)." in section
     assert "not stated" not in page
+
+
+def first_code_block(page: Path) -> str:
+    return page.read_text("utf-8").split("```\n", 2)[1]
+
+
+def test_the_home_page_gives_the_readmes_two_commands() -> None:
+    """docs/index.md repeats the README's two commands: the copy must not drift."""
+    commands = first_code_block(ROOT / "README.md")
+    assert commands.startswith("make demo")
+    assert commands == first_code_block(ROOT / "docs" / "index.md")
