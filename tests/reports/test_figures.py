@@ -126,10 +126,15 @@ def test_the_map_draws_land_tracks_by_speed_dashed_gaps_events_and_ports() -> No
     root = parse(svg)
     land = root.findall(".//svg:g[@class='land']/svg:path", NS)
     assert land and all(p.get("d", "").startswith("M") for p in land)  # Korea's coast in view
-    tracks = root.findall(".//svg:polyline", NS)
+    tracks = root.findall(".//svg:g[@class='tracks']/svg:path", NS)
     colours = {p.get("stroke") for p in tracks}
     assert colours == {colour for _, colour in SPEEDS}  # slow, medium, fast and unknown runs
     assert {p.get("data-mmsi") for p in tracks} == {"352001234", "352009999"}
+    runs = {(p.get("data-mmsi"), p.get("class")): p.get("d", "") for p in tracks}
+    slow = runs[("352001234", "track speed-0")]  # points 0-2 (2 and 3 kn; ends at point 2)
+    assert slow.count("M") == 1 and len(slow[1:].split()) == 3
+    fast = runs[("352001234", "track speed-2")]  # 13 kn after the silence, not across it
+    assert len(fast[1:].split()) == 2
     gaps = root.findall(".//svg:line[@class='gap']", NS)
     drawn = [g for g in gaps if g.get("data-mmsi") == "352001234"]
     assert len(drawn) == 2  # the track's silence and the gap event, both dashed
@@ -170,7 +175,7 @@ def test_a_map_with_nothing_to_draw_is_still_a_map() -> None:
     root = parse(map_svg(data, width=600, height=400))
     assert root.get("width") == "600" and root.get("height") == "400"
     assert root.findall(".//svg:g[@class='land']/svg:path", NS)  # the ports' region
-    assert not root.findall(".//svg:polyline", NS)
+    assert not root.findall(".//svg:g[@class='tracks']/svg:path", NS)
 
 
 def test_land_is_clipped_to_the_view() -> None:

@@ -80,7 +80,7 @@ def marker(shape: str, cx: float, cy: float, r: float) -> str:
 
 
 def _tracks(view: View, vessels: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[str]]:
-    """Each track as polylines of one speed class, its silences as dashed segments; and
+    """Each track as one path per speed class, its silences as dashed segments; and
     the vessels' labels (name at the last position, an open circle at the first)."""
     lines, labels = [], []
     for vessel in vessels:
@@ -98,13 +98,16 @@ def _tracks(view: View, vessels: Sequence[Mapping[str, Any]]) -> tuple[list[str]
             if not runs or runs[-1][0] != classes[i]:
                 runs.append((classes[i], [i]))
             runs[-1][1].append(i + 1)
+        subpaths: dict[int, list[str]] = {}  # one path per speed class: runs as subpaths
         for cls, indices in runs:
             if len(indices) > 1:
                 points = " ".join(f"{x[i]},{y[i]}" for i in indices)
-                lines.append(
-                    f'<polyline class="track speed-{cls}" data-mmsi="{vessel["mmsi"]}" '
-                    f'points="{points}" stroke="{SPEEDS[cls][1]}"/>'
-                )
+                subpaths.setdefault(cls, []).append(f"M{points}")
+        for cls, parts in sorted(subpaths.items()):
+            lines.append(
+                f'<path class="track speed-{cls}" data-mmsi="{vessel["mmsi"]}" '
+                f'd="{"".join(parts)}" stroke="{SPEEDS[cls][1]}"/>'
+            )
         if x:
             name = vessel.get("name") or f"MMSI {vessel['mmsi']}"
             labels.append(
