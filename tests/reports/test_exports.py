@@ -1,7 +1,8 @@
-"""The dossier's exports (reports/exports.py) from a real home (the OFAC excerpt and a day of
-AIS in which SUNNY BAY, broadcasting the listed CHONG CHON GANG's IMO number, meets ANGARA:
-tests/watch_support.py): FtM lines that followthemoney loads, GeoJSON with a feature per
-track and per event, CSV tables whose cells cannot run as spreadsheet formulas."""
+"""The dossier's exports (reports/exports.py) from a real home (the OFAC and UN excerpts, the
+UN naming the ship's operator, and a day of AIS in which SUNNY BAY, broadcasting the listed
+CHONG CHON GANG's IMO number, meets ANGARA: tests/watch_support.py): FtM lines that
+followthemoney loads, GeoJSON with a feature per track and per event, CSV tables whose
+cells cannot run as spreadsheet formulas."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sanctionwatch.reports.exports import vessel_id, write_exports
 from sanctionwatch.vessel_view import vessel_risks, vessel_view
 from sanctionwatch.web.mapdata import map_data
 from tests.cases.test_vessels_api import sw
-from tests.watch_support import CLEAN, LAUNDERED, OFAC_EXCERPT, write_day
+from tests.watch_support import CLEAN, LAUNDERED, OFAC_EXCERPT, UN_EXCERPT, write_day
 
 FORMULA = '=HYPERLINK("http://x.example","click")'
 FILES = ["entities.ftm.json", "tracks.geojson", "events.geojson", "events.csv",
@@ -31,6 +32,7 @@ FILES = ["entities.ftm.json", "tracks.geojson", "events.geojson", "events.csv",
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("exports")
     home = root / "home"
+    sw(home, "lists", "load", str(UN_EXCERPT))
     sw(home, "lists", "load", str(OFAC_EXCERPT))
     inbox = root / "inbox"
     inbox.mkdir()
@@ -76,11 +78,17 @@ def test_ftm_lines_load_in_followthemoney_with_ships_list_entity_and_link(
         version = store.find_version("ofac_sdn")
         stored = store.blobs([store.entity_digests(version.id)["ofac-17069"]])
     assert by_id["ofac-17069"] == next(iter(stored.values()))  # as the list store holds it
-    (link,) = [e for e in entities if e["schema"] == "UnknownLink"]
-    props = link["properties"]
-    assert (props["subject"], props["object"]) == ([vessel_id(LAUNDERED)], ["ofac-17069"])
-    assert props["role"] == ["linked via imo"] and props["recordId"] == ["ofac_sdn:17069"]
+    links = {e["properties"]["object"][0]: e for e in entities if e["schema"] == "UnknownLink"}
+    assert set(links) == {"ofac-17069", "ofac-17068", "un-kpe-020"}  # the ship, its operator
+    props = links["ofac-17069"]["properties"]
+    assert (props["subject"], props["role"]) == ([vessel_id(LAUNDERED)], ["linked via imo"])
+    assert props["recordId"] == ["ofac_sdn:17069"]
     assert "confidence 1.00" in props["description"][0]
+    assert links["un-kpe-020"]["properties"]["role"] == ["linked via owner"]
+    assert set(links) <= set(by_id)  # every linked list entity is in the file
+    referenced = {v for e in entities for p, values in e["properties"].items()
+                  if model.get(e["schema"]).get(p).type.name == "entity" for v in values}  # type: ignore[union-attr]  # fmt: skip
+    assert referenced <= set(by_id)  # the operator's addresses too: no dangling reference
     assert write_exports(tmp_path / "again", settings, vessels=views, map_data=data)
     for name in FILES:  # the same data gives the same bytes
         assert (tmp_path / name).read_bytes() == (tmp_path / "again" / name).read_bytes()
@@ -130,10 +138,15 @@ def test_csv_tables_hold_the_facts_and_neutralise_formulas(
     assert len(events) == 3 and events[0]["text"] == "'" + FORMULA
     assert events[0]["start"] == "2024-03-01T00:00:00Z" and events[0]["end"] == ""
     assert events[0]["lon"] == "123.5"  # a number stays a number
-    (link,) = table("links.csv")
-    assert link["caption"] == "'@SUM(1+1)"
-    assert (link["entity_id"], link["via"], link["confidence"]) == ("ofac-17069", "imo", "1.0")
-    assert (link["list_version"], link["list_source"]) == ("2024-05-03", "sdn_2024-05-03.csv:5")
+    links = table("links.csv")
+    assert [(r["entity_id"], r["via"]) for r in links] == [
+        ("ofac-17069", "imo"), ("ofac-17068", "owner"), ("un-kpe-020", "owner")
+    ]  # fmt: skip
+    assert links[0]["caption"] == "'@SUM(1+1)" and links[0]["confidence"] == "1.0"
+    assert (links[0]["list_version"], links[0]["list_source"]) == (
+        "2024-05-03", "sdn_2024-05-03.csv:5"
+    )  # fmt: skip
+    assert links[1]["list_source"] == "sdn_2024-05-03.csv:4"  # the operator's record
     cells = [c for name in ("events.csv", "identities.csv", "links.csv") for r in table(name)
              for c in r.values()]  # fmt: skip
     assert not [c for c in cells if c.startswith(("=", "@", "+")) and not c[1:2].isdigit()]

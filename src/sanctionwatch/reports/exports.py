@@ -3,7 +3,8 @@
 - ``entities.ftm.json``: FollowTheMoney JSON lines, the format of OpenSanctions and Aleph.
   A ``Vessel`` for each ship of the case (as seen in AIS: names, MMSI, IMO numbers, flag,
   call signs), the list entities it is linked to exactly as the list store holds them (the
-  version the link cites), and one ``UnknownLink`` per link (FtM has no "is the listed
+  version the link cites) with the entities they name (an operator's addresses: no id in
+  the file points at nothing), and one ``UnknownLink`` per link (FtM has no "is the listed
   ship" schema: the link's ``role`` says how it was made, its ``description`` why and how
   sure, ``recordId`` the list record).
 - ``tracks.geojson``: one LineString per vessel (the map's points, decimated as drawn),
@@ -25,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from followthemoney import model
+from followthemoney import EntityProxy, model, registry
 
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import StoreError
@@ -79,8 +80,12 @@ def _identities(view: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _list_record(link: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The link's evidence about the list side (list, record, version, source)."""
-    return next((e for e in link.get("evidence", []) if e.get("kind") == "list_record"), {})
+    """The link's evidence about its own list record (list, record, version, source): a
+    link through a ship's operator cites the ship's record too."""
+    records = [e for e in link.get("evidence", []) if e.get("kind") == "list_record"]
+    own = [e for e in records if e.get("entity_id") == link.get("entity_id")]
+    first: Mapping[str, Any] = (own or records or [{}])[0]
+    return first
 
 
 def vessel_entity(view: Mapping[str, Any]) -> dict[str, Any]:
@@ -134,34 +139,43 @@ def link_entity(mmsi: int, link: Mapping[str, Any]) -> dict[str, Any]:
 
 def listed_entities(settings: Settings, links: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The list entities ``links`` point at, as the list store holds them in the version each
-    link cites (the newest version when that one is gone), each once, in the links' order."""
+    link cites (the newest version when that one is gone), then the entities they name
+    (an operator's addresses) from the same version, each once, in the links' order."""
     wanted: dict[str, tuple[str, str | None]] = {}
     for link in links:
-        wanted.setdefault(
-            str(link["entity_id"]), (str(link["list"]), _list_record(link).get("version"))
-        )
+        version = _list_record(link).get("version")
+        wanted.setdefault(str(link["entity_id"]), (str(link["list"]), version))
     if not wanted or not settings.store_path.exists():
         return []
-    found: list[dict[str, Any]] = []
+    found: dict[str, dict[str, Any]] = {}
     with ListStore(settings.store_path, writable=False) as store:
         for entity_id, (list_name, label) in wanted.items():
-            data = _stored_entity(store, list_name, label, entity_id)
-            if data is not None:
-                found.append(model.get_proxy(data).to_dict())
-    return found
+            stored = _stored_entity(store, list_name, label, entity_id)
+            if stored is None:
+                continue
+            proxy, digests = stored
+            found.setdefault(entity_id, proxy.to_dict())
+            named = [v for prop, v in proxy.itervalues() if prop.type == registry.entity]
+            for other in sorted(set(named) - set(found) - set(wanted)):
+                if other in digests:
+                    data = store.blobs([digests[other]])[digests[other]]
+                    found[other] = model.get_proxy(data).to_dict()
+    return list(found.values())
 
 
 def _stored_entity(
     store: ListStore, list_name: str, label: str | None, entity_id: str
-) -> dict[str, Any] | None:
+) -> tuple[EntityProxy, dict[str, str]] | None:
+    """The entity in the version labelled ``label`` (else the newest that holds it), with
+    that version's entity digests."""
     for version_label in dict.fromkeys([label, None]):
         try:
             version = store.find_version(list_name, version_label)
         except StoreError:
             continue
-        digest = store.entity_digests(version.id).get(entity_id)
-        if digest is not None:
-            return store.blobs([digest])[digest]
+        digests = store.entity_digests(version.id)
+        if entity_id in digests:
+            return model.get_proxy(store.blobs([digests[entity_id]])[digests[entity_id]]), digests
     return None
 
 
