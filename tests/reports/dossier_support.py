@@ -1,8 +1,9 @@
 """A real home with a case to write dossiers of: the UN and OFAC list excerpts, a day of
 AIS (SUNNY BAY, broadcasting CHONG CHON GANG's listed IMO, meets ANGARA at sea), detected
 and scored by `run`; a case (SQLite cases database) whose title, summary and note hold
-HTML and Typst markup that must print as written, with SUNNY BAY as its vessel subject,
-and its dossier built once for the module (import the ``built`` fixture)."""
+HTML and Typst markup that must print as written, with SUNNY BAY, the UN's record of its
+operator and a portfolio counterparty of that name as its subjects, and its dossier built
+once for the module (import the ``built`` fixture)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tests.watch_support import LAUNDERED, OFAC_EXCERPT, UN_EXCERPT, write_day
 
 # Markup of both renderers: HTML's, and Typst's # $ * _ @ < (code, math, strong, emphasis,
 # reference, label). Each must come out as these very characters.
+BOOK = "id,name,schema\nc1,Ocean Maritime Management Company Limited,Company\n"
 HOSTILE = "<script>alert(1)</script> #panic() $x$ *bold* _em_ @ref <lab> \\ `raw`"
 
 
@@ -50,6 +52,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     day = write_day(root / "day0.csv")  # kept: `run` takes what is in its inbox
     shutil.copyfile(day, inbox / "day0.csv")
     sw(home, "run", "--inbox", str(inbox))
+    (root / "book.csv").write_text(BOOK, encoding="utf-8")
+    sw(home, "portfolio", "add", str(root / "book.csv"))
+    sw(home, "portfolio", "screen")
     settings = Settings(home=home)
     actor = cli_principal()
     with CasesDatabase.open(settings) as db:
@@ -57,6 +62,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
             case = cases.create_case(session, actor, "Case " + HOSTILE, "Summary " + HOSTILE)
             case_id = case.id
             subjects.add_subject(session, settings, actor, case_id, "vessel", mmsi=LAUNDERED)
+            subjects.add_subject(
+                session, settings, actor, case_id, "entity", entity_id="un-kpe-020"
+            )
+            subjects.add_subject(
+                session, settings, actor, case_id, "counterparty", counterparty_id="c1"
+            )
             notes.add_note(session, actor, case_id, "Note " + HOSTILE)
         out = root / "dossier"
         build_dossier(settings, db, case_id, out)

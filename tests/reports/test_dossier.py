@@ -26,6 +26,12 @@ def data(b: Built) -> dict[str, Any]:
     return loaded
 
 
+def vessel_subject(b: Built) -> dict[str, Any]:
+    found: list[dict[str, Any]] = [s for s in data(b)["subjects"] if s["kind"] == "vessel"]
+    [subject] = found
+    return subject
+
+
 def html(b: Built) -> str:
     return (b.out / "dossier.html").read_text(encoding="utf-8")
 
@@ -39,8 +45,7 @@ def test_the_pdf_and_html_are_written(built: Built) -> None:
 
 
 def test_a_list_fact_names_its_list_version_and_record(built: Built) -> None:
-    [subject] = data(built)["subjects"]
-    [vessel] = subject["vessels"]
+    [vessel] = vessel_subject(built)["vessels"]
     [link] = [k for k in vessel["risk"]["links"] if k["via"] == "imo"]
     assert (link["record"], link["entity_id"]) == ("17069", "ofac-17069")
     assert link["version"] == "2024-05-03"
@@ -55,7 +60,7 @@ def test_a_list_fact_names_its_list_version_and_record(built: Built) -> None:
 def test_an_ais_fact_names_its_file_sha256_and_lines(built: Built) -> None:
     sha = hashlib.sha256(built.inbox_file.read_bytes()).hexdigest()
     lines = built.inbox_file.read_text(encoding="utf-8").splitlines()
-    [vessel] = data(built)["subjects"][0]["vessels"]
+    [vessel] = vessel_subject(built)["vessels"]
     [identity] = vessel["identities"]
     where = identity["provenance"]
     assert where["file"].endswith("day0.csv") and where["sha256"] == [sha]
@@ -85,8 +90,35 @@ def test_an_event_names_its_detector_parameters_and_positions(built: Built) -> N
     assert all(s["sha256"] == sha and s["lines"][0] <= s["lines"][1] for s in met["sources"])
     page = html(built)
     assert "max_distance_m=500.0" in page and f'id="event-{met["n"]}"' in page
-    [vessel] = data(built)["subjects"][0]["vessels"]
+    [vessel] = vessel_subject(built)["vessels"]
     assert met["n"] in vessel["events"]  # the vessel's events point to the list of events
+
+
+def test_a_list_entity_and_a_screening_match_name_their_list_records(built: Built) -> None:
+    subjects = {s["kind"]: s for s in data(built)["subjects"]}
+    [record] = subjects["entity"]["records"]
+    assert (record["list"], record["version"], record["entity_id"]) == (
+        "un", "2026-02-27", "un-kpe-020"
+    )  # fmt: skip
+    assert record["provenance"].startswith("list un, version 2026-02-27 (loaded ")
+    assert len(record["digest"]) == 64
+    assert record["caption"] == "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)"
+    hits = subjects["counterparty"]["hits"]
+    assert hits and all(h["explanation"] for h in hits)
+    assert all(h["provenance"].startswith(f"list {h['list']}, version ") for h in hits)
+    [un] = [h for h in hits if h["entity_id"] == "un-kpe-020"]
+    assert un["provenance"].startswith("list un, version 2026-02-27 (loaded ")
+    assert un["provenance"].endswith("record KPe.020 (un-kpe-020)")
+
+
+def test_the_audit_trail_is_whole_oldest_first_with_its_hashes(built: Built) -> None:
+    trail = data(built)["trail"]
+    assert [t["action"] for t in trail] == [
+        "case_created", "subject_added", "subject_added", "subject_added", "note_added"
+    ]  # fmt: skip
+    added = json.loads(trail[1]["detail"])
+    assert added["snapshot_sha256"] == vessel_subject(built)["snapshot_sha256"]
+    assert all(len(t["hash"]) == 64 and t["hash"] in html(built) for t in trail)
 
 
 def test_the_analysts_words_are_marked_and_markup_prints_as_written(built: Built) -> None:

@@ -19,21 +19,27 @@ Provenance, fact by fact:
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from sqlalchemy import select
 
 from sanctionwatch import __version__
 from sanctionwatch.ais.model import iso_utc
 from sanctionwatch.ais.store import open_store
 from sanctionwatch.behaviour.events import Event
 from sanctionwatch.behaviour.stored import EventStore
+from sanctionwatch.cases import audit
 from sanctionwatch.cases.audit import now_ms
 from sanctionwatch.cases.db import CasesDatabase
+from sanctionwatch.cases.models import AlertTriage
 from sanctionwatch.config import Settings
 from sanctionwatch.reports import provenance
 from sanctionwatch.web import case_view, mapdata
 from sanctionwatch.web.timeline import Timeline
 
 FORMAT = "sanctionwatch-dossier/1"
+TRAIL_MAX = 100_000  # the whole trail of a case (the page shows the latest 500)
 ANALYST = "analyst"  # whose words: the analyst's, not a finding of the tool
 
 
@@ -65,17 +71,18 @@ def gather(
     numbered = [_event(n, e, states, rows, ingests) for n, e in enumerate(events, 1)]
     index = {(e["type"], e["mmsi"], e["start"]): e["n"] for e in numbered}
     lists = _lists_used(page.subjects)
+    trail = _trail(db, case_id)
     dossier = {
         "format": FORMAT,
         "built_at": iso_utc(now_ms()),
         "sanctionwatch": __version__,
         "case": page.case,
-        "summary": _summary(page.case, page.trail),
+        "summary": _summary(page.case, trail),
         "subjects": [_subject(s, rows, ingests, index) for s in page.subjects],
         "events": numbered,
         "notes": [_note(note) for note in page.notes],
         "alerts": page.alerts,
-        "trail": page.trail,
+        "trail": trail,
         "methodology": {
             "detectors": provenance.detector_definitions(states),
             "lists": lists,
@@ -86,6 +93,30 @@ def gather(
         },
     }
     return dossier, page.timeline, map_data
+
+
+def _trail(db: CasesDatabase, case_id: int) -> list[dict[str, Any]]:
+    """The case's audit trail, oldest first, each entry with its chain hash: the entries
+    can be checked against the log (``audit verify``, ``audit export``)."""
+    with db.read() as session:
+        alert_ids = session.execute(
+            select(AlertTriage.alert_id).where(AlertTriage.case_id == case_id)
+        ).scalars()
+        entries = audit.case_trail(session, case_id, set(alert_ids), TRAIL_MAX)
+        rows = [
+            {
+                "seq": e.seq,
+                "at": iso_utc(e.at_ms),
+                "at_ms": e.at_ms,
+                "actor": e.actor_name,
+                "action": e.action,
+                "target": f"{e.target_kind} {e.target_id}",
+                "detail": e.detail,  # the JSON as logged and hashed, whole
+                "hash": e.hash,
+            }
+            for e in entries
+        ]
+    return rows[::-1]
 
 
 def _unique(events: list[Event]) -> list[Event]:
@@ -133,7 +164,7 @@ def _summary(case: dict[str, Any], trail: list[dict[str, Any]]) -> dict[str, Any
     edits = [
         row
         for row in trail
-        if row["target"] == f"case {case['id']}" and "description: True" in row["detail"]
+        if row["target"] == f"case {case['id']}" and _changed_description(row["detail"])
     ]
     if edits:
         last = max(edits, key=lambda row: int(row["at_ms"]))
@@ -144,6 +175,14 @@ def _summary(case: dict[str, Any], trail: list[dict[str, Any]]) -> dict[str, Any
         "at": iso_utc(at_ms) if at_ms is not None else None,
         "text": case.get("description") or "",
     }
+
+
+def _changed_description(detail: str) -> bool:
+    try:
+        said = json.loads(detail)
+    except ValueError:
+        return False
+    return isinstance(said, dict) and said.get("description") is True
 
 
 def _note(note: dict[str, Any]) -> dict[str, Any]:
@@ -301,7 +340,8 @@ def _record(record: dict[str, Any]) -> dict[str, Any]:
         "loaded_at": record.get("loaded_at"),
         "digest": record.get("digest"),
         "entity_id": data.get("id"),
-        "caption": data.get("caption"),
+        "caption": data.get("caption")
+        or next(iter(data.get("properties", {}).get("name", [])), None),
         "schema": data.get("schema"),
         "properties": data.get("properties", {}),
         "provenance": _list_provenance(
@@ -314,8 +354,9 @@ def _record(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _hit(hit: dict[str, Any], lists: dict[str, Any]) -> dict[str, Any]:
+    """A screening match, with the list version it was read from (the portfolio's own
+    record of the hit) and when that version was loaded."""
     name = str(hit.get("list"))
-    return {
-        **hit,
-        "provenance": _list_provenance(name, hit.get("entity_id"), hit.get("entity_id"), lists),
-    }
+    version = {**lists.get(name, {}), "version": hit.get("version")}
+    where = _list_provenance(name, hit.get("record"), hit.get("entity_id"), {name: version})
+    return {**hit, "provenance": where}
