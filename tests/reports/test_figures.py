@@ -237,3 +237,13 @@ def test_the_timeline_svg_draws_the_page_layout() -> None:
 def test_an_empty_timeline_says_so() -> None:
     root = parse(timeline_svg(lay_out([LaneInput("X (1)", 1, [])])))
     assert "No events" in "".join(root.itertext())
+
+
+def test_events_can_carry_the_dossiers_numbers_next_to_their_markers() -> None:
+    data = sample()
+    data["events"][1] |= {"lon": 124.3, "lat": 38.2}  # on the encounter's spot
+    root = parse(map_svg(data, event_labels={0: "1", 1: "2", 2: "<3>"}))
+    labels = [t.text for t in root.findall(".//svg:text[@class='event-label']", NS)]
+    assert labels == ["1, 2", "<3>"]  # one label where markers coincide; escaped
+    plain = parse(map_svg(data))
+    assert not plain.findall(".//svg:text[@class='event-label']", NS)

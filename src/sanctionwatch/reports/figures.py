@@ -9,8 +9,8 @@ scale bar and a legend. The projection is Web Mercator, as in the browser, so th
 and the live one look alike; the scale bar is true at the map's middle latitude and says so.
 A view across the antimeridian is not handled (it is drawn as a view round the world).
 
-``timeline_svg`` draws a ``web.timeline.lay_out`` result exactly where the case page puts
-it, with the page's stylesheet colours written as attributes (a file has no stylesheet).
+``timeline_svg`` (from ``timeline_figure.py``) draws a ``web.timeline.lay_out`` result
+exactly where the case page puts it, with the page's colours written as attributes.
 
 Both are standalone (no external reference, no script), escape every text (names are
 untrusted) and are deterministic: the same data gives the same bytes.
@@ -27,7 +27,9 @@ import numpy as np
 
 from sanctionwatch.reports.map_frame import INK, MUTED, View, extent, frame, polygon_paths
 from sanctionwatch.reports.svg_parts import attr, land_polygons, polygons_of, shorten, text
-from sanctionwatch.web.timeline import Timeline
+from sanctionwatch.reports.timeline_figure import timeline_svg
+
+__all__ = ["map_svg", "timeline_svg"]
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 SEA, LAND, COAST = "#dbe7f0", "#f3f1ea", "#b9b3a2"
@@ -135,8 +137,13 @@ def _gap_lines(view: View, gaps: Sequence[Mapping[str, Any]]) -> list[str]:
     return out
 
 
-def _events(view: View, events: Sequence[Mapping[str, Any]]) -> list[str]:
+def _events(
+    view: View, events: Sequence[Mapping[str, Any]], labels: Mapping[int, str]
+) -> list[str]:
+    """A marker per event (its text as the tooltip) and, for events given a label, the
+    label beside it: one label for markers on the same spot ("1, 2")."""
     out = []
+    spots: list[tuple[float, float, list[str]]] = []
     for event in events:
         label, colour, shape = EVENTS.get(str(event["type"]), OTHER_EVENT)
         cx, cy = view.point(event["lon"], event["lat"])
@@ -144,6 +151,17 @@ def _events(view: View, events: Sequence[Mapping[str, Any]]) -> list[str]:
             f'<path class="event" data-type={attr(event["type"])} d="{marker(shape, cx, cy, 5.5)}" '
             f'fill="{colour}" stroke="#ffffff" stroke-width="1.2">'
             f"<title>{text(event.get('text') or label)}</title></path>"
+        )
+        if event.get("id") in labels:
+            near = next((s for s in spots if abs(s[0] - cx) < 8 and abs(s[1] - cy) < 8), None)
+            if near is None:
+                spots.append((cx, cy, [labels[event["id"]]]))
+            else:
+                near[2].append(labels[event["id"]])
+    for x, y, names in spots:
+        out.append(
+            f'<text class="event-label" x="{x + 8}" y="{y - 7}" font-size="10" '
+            f'font-weight="bold" fill="{INK}" {HALO}>{text(", ".join(names))}</text>'
         )
     return out
 
@@ -236,9 +254,17 @@ def _caption(data: Mapping[str, Any]) -> tuple[str, str]:
     return title, note
 
 
-def map_svg(data: Mapping[str, Any], *, width: int = 900, height: int = 560) -> str:
+def map_svg(
+    data: Mapping[str, Any],
+    *,
+    width: int = 900,
+    height: int = 560,
+    event_labels: Mapping[int, str] | None = None,
+) -> str:
     """The map of ``data`` (``web.mapdata.map_data`` output) as a standalone SVG document,
-    ``width`` by ``height`` pixels (see the module docstring for what it shows)."""
+    ``width`` by ``height`` pixels (see the module docstring for what it shows).
+    ``event_labels``: text written beside the marker of the event with that ``id`` (the
+    dossier's event numbers, say); none by default."""
     plot = (56.0, 40.0, float(width - LEGEND_W), float(height - 46))
     view = View(extent(data), plot)
     zone_polygons = [
@@ -279,7 +305,7 @@ def map_svg(data: Mapping[str, Any], *, width: int = 900, height: int = 560) -> 
         *_ports(view, data.get("layers", {}).get("ports", [])),
         "</g>",
         f'<g class="events" {clip}>',
-        *_events(view, data.get("events", [])),
+        *_events(view, data.get("events", []), event_labels or {}),
         "</g>",
         f'<g class="vessels" {clip} font-size="11" font-weight="bold" fill="{INK}">',
         *labels,
@@ -292,95 +318,3 @@ def map_svg(data: Mapping[str, Any], *, width: int = 900, height: int = 560) -> 
         "</svg>",
     ]
     return "\n".join(parts) + "\n"
-
-
-# -- the timeline ----------------------------------------------------------------------------
-
-TIMELINE_FILLS = {
-    "gap": "#6c757d",
-    "encounter": "#a4161a",
-    "port_call": "#1d6fa5",
-    "loitering": "#8a5300",
-    "identity": "#5a189a",
-    "identity_change": "#5a189a",
-    "draught_change": "#2b8a3e",
-    "other": "#495057",
-}
-TIMELINE_LEGEND = (
-    ("gap", "AIS gap"),
-    ("encounter", "encounter"),
-    ("port_call", "port call"),
-    ("loitering", "loitering"),
-    ("identity", "identity change"),
-    ("draught_change", "draught change"),
-)
-LEGEND_H = 26
-
-
-def timeline_svg(timeline: Timeline) -> str:
-    """``timeline`` (``web.timeline.lay_out``) as a standalone SVG document: the case
-    page's drawing, with a legend above it."""
-    tl = timeline
-    height = tl.height + LEGEND_H
-    head = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{tl.width}" height="{height}" '
-        f'viewBox="0 0 {tl.width} {height}" font-family="{FONT}" role="img" '
-        'aria-labelledby="timeline-title timeline-desc">',
-        '<title id="timeline-title">Timeline of the events of the case\'s vessels</title>',
-        f'<desc id="timeline-desc">{text(tl.description)}</desc>',
-        f'<rect width="{tl.width}" height="{height}" fill="#ffffff"/>',
-    ]
-    if tl.empty:
-        return "\n".join([*head, f'<text x="10" y="18" font-size="12" fill="{MUTED}">'
-                          "No events for the case's vessels.</text>", "</svg>"]) + "\n"  # fmt: skip
-    legend = [f'<g class="legend" font-size="11" fill="{MUTED}">']
-    x = 10
-    for kind, label in TIMELINE_LEGEND:
-        legend.append(
-            f'<rect x="{x}" y="8" width="14" height="10" fill="{TIMELINE_FILLS[kind]}"/>'
-            f'<text x="{x + 18}" y="17">{text(label)}</text>'
-        )
-        x += 30 + 7 * len(label)
-    legend.append("</g>")
-    body = [
-        f'<g transform="translate(0,{LEGEND_H})">',
-        f'<g class="ticks" font-size="11" fill="{MUTED}">',
-        f'<line x1="{tl.left}" x2="{tl.right}" y1="{tl.axis_y}" y2="{tl.axis_y}" '
-        'stroke="#8c959f" stroke-width="1"/>',
-    ]
-    for tick in tl.ticks:
-        body.append(
-            f'<line x1="{tick.x}" x2="{tick.x}" y1="{tl.axis_y}" y2="{tl.height}" '
-            'stroke="#e7ebef" stroke-width="1"/>'
-            f'<text x="{tick.x}" y="{tl.axis_y - 8}" text-anchor="middle">{text(tick.label)}</text>'
-        )
-    body.append("</g>")
-    for lane in tl.lanes:
-        body.append(
-            f'<g class="lane" data-mmsi="{text(lane.mmsi)}">'
-            f'<line x1="0" x2="{tl.width}" y1="{lane.y - 4}" y2="{lane.y - 4}" stroke="#d0d7de" '
-            'stroke-width="1"/>'
-            f'<text x="6" y="{lane.y + 13}" font-size="12" font-weight="bold" fill="{INK}">'
-            f"{text(shorten(lane.label))}<title>{text(lane.label)}</title></text>"
-        )
-        for row in lane.rows:
-            body.append(
-                f'<text x="16" y="{row.y + 12}" font-size="11" fill="{MUTED}">'
-                f"{text(row.label)}</text>"
-            )
-        body.append("</g>")
-    body.append('<g class="marks">')
-    for m in tl.marks:
-        fill = TIMELINE_FILLS[m.css.rsplit("ev-", 1)[-1]]
-        stroke = f'stroke="{INK}" stroke-dasharray="3 2"' if m.open else 'stroke="#ffffff"'
-        common = f'class="{text(m.css)}" fill="{fill}" {stroke} stroke-width="0.5"'
-        title = f"<title>{text(m.label)}</title>"
-        if m.bar:
-            body.append(
-                f'<rect {common} x="{m.x}" y="{m.y}" width="{m.width}" height="{m.height}" '
-                f'rx="2">{title}</rect>'
-            )
-        else:
-            body.append(f'<polygon {common} points="{m.points}">{title}</polygon>')
-    body += ["</g>", "</g>", "</svg>"]
-    return "\n".join([*head, *legend, *body]) + "\n"
