@@ -14,7 +14,7 @@ from typing import Any
 import typst
 
 from sanctionwatch.behaviour.params import default_params
-from sanctionwatch.reports import render
+from sanctionwatch.reports import dossier, render
 from tests.reports.dossier_support import HOSTILE, Built, built
 from tests.watch_support import CLEAN, LAUNDERED
 
@@ -91,7 +91,14 @@ def test_an_event_names_its_detector_parameters_and_positions(built: Built) -> N
     page = html(built)
     assert "max_distance_m=500.0" in page and f'id="event-{met["n"]}"' in page
     [vessel] = vessel_subject(built)["vessels"]
-    assert met["n"] in vessel["events"]  # the vessel's events point to the list of events
+    assert met["n"] in vessel["events"]
+    detectors = {x["detector"]: x for x in data(built)["methodology"]["detectors"]}
+    encounter = detectors["encounter"]
+    assert encounter["parameters"] == met["detector"]["parameters"]
+    assert encounter["definition"].startswith("Encounters")
+    assert encounter["parameter_notes"]["min_port_km"].endswith(
+        "(GFW)"
+    )  # the vessel's events point to the list of events
 
 
 def test_a_list_entity_and_a_screening_match_name_their_list_records(built: Built) -> None:
@@ -124,11 +131,12 @@ def test_the_audit_trail_is_whole_oldest_first_with_its_hashes(built: Built) -> 
 def test_the_analysts_words_are_marked_and_markup_prints_as_written(built: Built) -> None:
     dossier = data(built)
     assert dossier["summary"] == {
-        "by": "analyst", "author": dossier["case"]["created_by"],
+        "by": "analyst", "author": dossier["trail"][0]["actor"],
         "at": dossier["summary"]["at"], "text": "Summary " + HOSTILE,
     }  # fmt: skip
     [note] = dossier["notes"]
     assert (note["by"], note["text"]) == ("analyst", "Note " + HOSTILE)
+    assert dossier["summary"]["author"].startswith("cli:")  # who ran the command
     page = html(built)
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert page.count("by the analyst") == 2  # the summary and the note, marked
@@ -167,3 +175,20 @@ def test_typst_prints_markup_in_the_data_as_written(built: Built, tmp_path: Path
     _walk(json.loads(typst.query(main, "<analyst-words>", root=root)), texts, funcs)
     assert "Summary " + HOSTILE in texts and "Note " + HOSTILE in texts
     assert not set(funcs) & {"strong", "emph", "equation", "ref", "raw"}
+
+
+def test_the_summary_is_signed_by_whoever_last_wrote_the_description() -> None:
+    case = {"id": 3, "created_by": None, "created_ms": 0, "description": "Text"}
+
+    def row(seq: int, actor: str, action: str, detail: dict[str, Any]) -> dict[str, Any]:
+        return {"seq": seq, "at_ms": seq * 1000, "actor": actor, "action": action,
+                "target": "case 3", "detail": json.dumps(detail)}  # fmt: skip
+
+    trail = [
+        row(1, "cli:ops", "case_created", {"title": "t"}),
+        row(2, "ana", "case_updated", {"description": True, "version": 2}),
+        row(3, "bob", "case_updated", {"status": "closed", "version": 3}),
+    ]
+    said = dossier.summary_of(case, trail)
+    assert (said["by"], said["author"], said["at"]) == ("analyst", "ana", "1970-01-01T00:00:02Z")
+    assert dossier.summary_of(case, trail[:1])["author"] == "cli:ops"

@@ -77,7 +77,7 @@ def gather(
         "built_at": iso_utc(now_ms()),
         "sanctionwatch": __version__,
         "case": page.case,
-        "summary": _summary(page.case, trail),
+        "summary": summary_of(page.case, trail),
         "subjects": [_subject(s, rows, ingests, index) for s in page.subjects],
         "events": numbered,
         "notes": [_note(note) for note in page.notes],
@@ -158,16 +158,19 @@ def _event(
     }
 
 
-def _summary(case: dict[str, Any], trail: list[dict[str, Any]]) -> dict[str, Any]:
-    """The case description, with who last wrote it and when (from the audit trail)."""
+def summary_of(case: dict[str, Any], trail: list[dict[str, Any]]) -> dict[str, Any]:
+    """The case description, with who last wrote it and when: from the audit trail (the
+    case's creation, or its latest change of description), which names the command line's
+    user too (the case's ``created_by`` names accounts only)."""
     author, at_ms = case.get("created_by"), case.get("created_ms")
     edits = [
         row
         for row in trail
-        if row["target"] == f"case {case['id']}" and _changed_description(row["detail"])
+        if row["target"] == f"case {case['id']}"
+        and (row["action"] == "case_created" or _changed_description(row["detail"]))
     ]
     if edits:
-        last = max(edits, key=lambda row: int(row["at_ms"]))
+        last = max(edits, key=lambda row: int(row["seq"]))
         author, at_ms = last["actor"], last["at_ms"]
     return {
         "by": ANALYST,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import json
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -159,9 +160,30 @@ def detector_states(stored: EventStore) -> dict[str, dict[str, Any]]:
     }
 
 
+def parameter_notes() -> dict[str, dict[str, str]]:
+    """What ``params.toml`` says of each default, by detector and parameter: its meaning
+    and where it comes from ("(GFW)": Global Fishing Watch's published method, "(our
+    choice)": this project's), from the comment on the parameter's line."""
+    text = resources.files("sanctionwatch.behaviour").joinpath("params.toml").read_text("utf-8")
+    notes: dict[str, dict[str, str]] = {}
+    table = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("[") and line.endswith("]"):
+            table = line[1:-1]
+        elif "=" in line and not line.startswith("#"):
+            key, _, rest = line.partition("=")
+            _, hash_mark, comment = rest.partition("#")
+            if hash_mark:
+                notes.setdefault(table, {})[key.strip()] = comment.strip()
+    return notes
+
+
 def detector_definitions(states: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Every registered detector: its definition (its module's docstring), the version of
-    sanctionwatch it is part of and the parameters in force for its stored events."""
+    sanctionwatch it is part of, the parameters in force for its stored events and what
+    the defaults file says of each (its meaning and published source)."""
+    notes = parameter_notes()
     out = []
     for name, module in sorted(_MODULES.items()):
         doc = (importlib.import_module(module).__doc__ or "").strip()
@@ -173,6 +195,7 @@ def detector_definitions(states: dict[str, dict[str, Any]]) -> list[dict[str, An
                 "definition": " ".join(doc.split()),
                 "parameters": state.get("parameters"),
                 "ingest": state.get("ingest"),
+                "parameter_notes": notes.get(name, {}),
             }
         )
     return out

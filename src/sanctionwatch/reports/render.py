@@ -48,7 +48,7 @@ def _environment() -> jinja2.Environment:
 
 def value_text(value: Any) -> str:
     """A value as the dossier prints it: none as a dash, lists joined, dicts as JSON."""
-    if value is None:
+    if value is None or value == []:
         return "—"
     if isinstance(value, list):
         return ", ".join(value_text(v) for v in value)
