@@ -8,13 +8,14 @@ once for the module (import the ``built`` fixture)."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from sanctionwatch.cases import cases, notes, subjects
+from sanctionwatch.cases import attachments, cases, notes, subjects
 from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.principal import cli_principal
 from sanctionwatch.cli import cli
@@ -25,6 +26,7 @@ from tests.watch_support import LAUNDERED, OFAC_EXCERPT, UN_EXCERPT, write_day
 # Markup of both renderers: HTML's, and Typst's # $ * _ @ < (code, math, strong, emphasis,
 # reference, label). Each must come out as these very characters.
 BOOK = "id,name,schema\nc1,Ocean Maritime Management Company Limited,Company\n"
+SEEN = b"mmsi,seen\n352001234,2024-03-01\n"  # an attachment
 HOSTILE = "<script>alert(1)</script> #panic() $x$ *bold* _em_ @ref <lab> \\ `raw`"
 
 
@@ -69,6 +71,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
                 session, settings, actor, case_id, "counterparty", counterparty_id="c1"
             )
             notes.add_note(session, actor, case_id, "Note " + HOSTILE)
+            attachments.add_attachment(
+                session, settings, actor, case_id, io.BytesIO(SEEN), "text/csv", "seen.csv"
+            )
         out = root / "dossier"
         build_dossier(settings, db, case_id, out)
     return Built(settings, case_id, day, out)

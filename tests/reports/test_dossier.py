@@ -15,7 +15,7 @@ import typst
 
 from sanctionwatch.behaviour.params import default_params
 from sanctionwatch.reports import dossier, render
-from tests.reports.dossier_support import HOSTILE, Built, built
+from tests.reports.dossier_support import HOSTILE, SEEN, Built, built
 from tests.watch_support import CLEAN, LAUNDERED
 
 __all__ = ["built"]  # the fixture
@@ -121,11 +121,18 @@ def test_a_list_entity_and_a_screening_match_name_their_list_records(built: Buil
 def test_the_audit_trail_is_whole_oldest_first_with_its_hashes(built: Built) -> None:
     trail = data(built)["trail"]
     assert [t["action"] for t in trail] == [
-        "case_created", "subject_added", "subject_added", "subject_added", "note_added"
+        "case_created", "subject_added", "subject_added", "subject_added", "note_added",
+        "attachment_added",
     ]  # fmt: skip
     added = json.loads(trail[1]["detail"])
     assert added["snapshot_sha256"] == vessel_subject(built)["snapshot_sha256"]
     assert all(len(t["hash"]) == 64 and t["hash"] in html(built) for t in trail)
+
+
+def test_attachments_are_listed_by_their_sha256(built: Built) -> None:
+    [listed] = data(built)["attachments"]
+    assert (listed["filename"], listed["size_bytes"]) == ("seen.csv", len(SEEN))
+    assert listed["sha256"] == hashlib.sha256(SEEN).hexdigest() in html(built)
 
 
 def test_the_analysts_words_are_marked_and_markup_prints_as_written(built: Built) -> None:

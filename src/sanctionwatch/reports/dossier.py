@@ -81,6 +81,9 @@ def gather(
         "subjects": [_subject(s, rows, ingests, index) for s in page.subjects],
         "events": numbered,
         "notes": [_note(note) for note in page.notes],
+        "attachments": [
+            {**a, "added": iso_utc(a["added_ms"])} for a in page.attachments
+        ],  # listed with their SHA-256, not copied: the case keeps them
         "alerts": page.alerts,
         "trail": trail,
         "methodology": {
