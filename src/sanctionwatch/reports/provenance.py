@@ -166,16 +166,23 @@ def parameter_notes() -> dict[str, dict[str, str]]:
     choice)": this project's), from the comment on the parameter's line."""
     text = resources.files("sanctionwatch.behaviour").joinpath("params.toml").read_text("utf-8")
     notes: dict[str, dict[str, str]] = {}
-    table = ""
+    table, after_key = "", False
+    block: list[str] = []  # the comment lines above some keys
     for raw in text.splitlines():
         line = raw.strip()
-        if line.startswith("[") and line.endswith("]"):
-            table = line[1:-1]
-        elif "=" in line and not line.startswith("#"):
+        if not line or (line.startswith("[") and line.endswith("]")):
+            table = line[1:-1] if line else table
+            block, after_key = [], False
+        elif line.startswith("#"):
+            block = [*([] if after_key else block), line.lstrip("# ")]
+            after_key = False
+        elif "=" in line:
             key, _, rest = line.partition("=")
             _, hash_mark, comment = rest.partition("#")
-            if hash_mark:
-                notes.setdefault(table, {})[key.strip()] = comment.strip()
+            said = comment.strip() if hash_mark else " ".join(block)
+            if said:
+                notes.setdefault(table, {})[key.strip()] = said
+            after_key = True
     return notes
 
 
