@@ -76,7 +76,7 @@ def main() -> None:
             facts, timeline, map_data = dossier.gather(settings, db, case_id)
             parts.setdefault("gather facts", []).append(time.perf_counter() - began)
             began = time.perf_counter()
-            figures = dossier_build._figures(timeline, map_data)
+            figures = dossier_build._figures(timeline, map_data, facts["events"])
             parts.setdefault("figures", []).append(time.perf_counter() - began)
             facts = {**facts, "figures": {"map": "map.svg", "timeline": "timeline.svg"}}
             parts.setdefault("html", []).append(timed(render.render_html, facts, figures))

@@ -14,7 +14,8 @@ from typing import Any
 import typst
 
 from sanctionwatch.behaviour.params import default_params
-from sanctionwatch.reports import dossier, render
+from sanctionwatch.reports import build, dossier, render
+from sanctionwatch.web.mapdata import map_data
 from tests.reports.dossier_support import HOSTILE, SEEN, Built, built
 from tests.watch_support import CLEAN, LAUNDERED
 
@@ -92,6 +93,11 @@ def test_an_event_names_its_detector_parameters_and_positions(built: Built) -> N
     assert "max_distance_m=500.0" in page and f'id="event-{met["n"]}"' in page
     [vessel] = vessel_subject(built)["vessels"]
     assert met["n"] in vessel["events"]
+    [on_map] = [
+        e for e in map_data(built.settings, [LAUNDERED])["events"] if e["type"] == "encounter"
+    ]
+    labels = build.event_labels(map_data(built.settings, [LAUNDERED]), data(built)["events"])
+    assert labels[on_map["id"]] == str(met["n"])  # the map's marker shows the event's number
     detectors = {x["detector"]: x for x in data(built)["methodology"]["detectors"]}
     encounter = detectors["encounter"]
     assert encounter["parameters"] == met["detector"]["parameters"]

@@ -30,13 +30,28 @@ def _optional(name: str) -> ModuleType | None:
         return None
 
 
-def _figures(timeline: Any, map_data: dict[str, Any]) -> dict[str, str | None]:
+def event_labels(map_data: dict[str, Any], events: list[dict[str, Any]]) -> dict[int, str]:
+    """The map's events (by their ``id`` in the map data) labelled with the dossier's
+    event numbers, matched by type, vessel and start (the map gives seconds)."""
+    numbers = {(e["type"], e["mmsi"], e["start_ms"] // 1000): e["n"] for e in events}
+    labels = {}
+    for event in map_data.get("events", []):
+        n = numbers.get((event["type"], event["mmsi"], event["start"]))
+        if n is not None:
+            labels[int(event["id"])] = str(n)
+    return labels
+
+
+def _figures(
+    timeline: Any, map_data: dict[str, Any], events: list[dict[str, Any]]
+) -> dict[str, str | None]:
     figures = _optional("figures")
     if figures is None:
         return {"timeline": None, "map": None}
+    labels = event_labels(map_data, events)
     return {
         "timeline": None if timeline.empty else figures.timeline_svg(timeline),
-        "map": figures.map_svg(map_data) if map_data["vessels"] else None,
+        "map": figures.map_svg(map_data, event_labels=labels) if map_data["vessels"] else None,
     }
 
 
@@ -50,7 +65,7 @@ def build_dossier(settings: Settings, db: CasesDatabase, case_id: int, out_dir: 
     last (NotFound for an unknown case, InputError for a directory that is not empty)."""
     check_out_dir(out_dir)
     dossier, timeline, map_data = facts.gather(settings, db, case_id)
-    written = render.render(out_dir, dossier, _figures(timeline, map_data))
+    written = render.render(out_dir, dossier, _figures(timeline, map_data, dossier["events"]))
     exports = _optional("exports")
     if exports is not None:
         vessels = [v for s in _vessel_subjects(settings, db, case_id) for v in s]

@@ -152,6 +152,7 @@ def _event(
     return {
         "n": n,
         **event.to_dict(),
+        "start_ms": event.start_ms,
         "detector": {
             "name": event.type,
             "version": f"sanctionwatch {__version__}",
