@@ -100,6 +100,14 @@ def test_demo_loads_summarises_diffs_and_screens(tmp_path: Path) -> None:
         r"case (\d+) 'Rajin - Vostochny shuttle[^']*': (\d+) alerts accepted, (\d+) ships", out
     )
     assert prepared and int(prepared[2]) == 4 and int(prepared[3]) == 4, out[-2000:]
+    dossier = tmp_path / "home" / "dossiers" / f"case-{prepared[1]}"
+    assert f"its evidence dossier: {dossier / 'dossier.pdf'}" in out
+    assert (dossier / "dossier.pdf").read_bytes().startswith(b"%PDF-")
+    verified = subprocess.run(
+        [sys.executable, "-m", "sanctionwatch", "dossier", "verify", str(dossier)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "12. The workspace in the browser" in out
     assert f"http://127.0.0.1:8000/cases/{prepared[1]}" in out
     assert f"sanctionwatch --home {tmp_path / 'home'} serve" in out

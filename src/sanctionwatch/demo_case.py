@@ -1,5 +1,6 @@
 """The demo's prepared case: the Rajin shuttle's ships, accepted from their alerts into one
-case with a description and a note, as an analyst would start it in the workspace.
+case with a description and a note, as an analyst would start it in the workspace, and its
+evidence dossier written under ``HOME/dossiers/case-N``.
 
 The ships are the documented shuttle between Rajin (DPRK) and Vostochny and Dunai (Russia),
 found by their listed IMO numbers among the alerts the demo raised, so the case holds what
@@ -16,6 +17,7 @@ from sanctionwatch.cases import cases, notes, triage
 from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.cases.principal import cli_principal
 from sanctionwatch.config import Settings
+from sanctionwatch.reports.build import build_dossier
 
 # The four Russian-flagged ships documented carrying containers between Rajin and Russia's
 # Far East in 2023 (OFAC SDN 2024; the demo's scenario replays their route with their IDs).
@@ -55,8 +57,11 @@ def prepare_demo_case(settings: Settings, out: Console) -> int | None:
             case = cases.get_case(session, done.case_id)
             cases.update_case(session, actor, case.id, case.version, description=DESCRIPTION)
             notes.add_note(session, actor, case.id, NOTE)
-    out.print(
-        f"  case {done.case_id} '{TITLE}': {len(shuttle)} alerts accepted, "
-        f"{len(done.subjects_added)} ships as subjects, 1 note"
-    )
+        out.print(
+            f"  case {done.case_id} '{TITLE}': {len(shuttle)} alerts accepted, "
+            f"{len(done.subjects_added)} ships as subjects, 1 note"
+        )
+        target = settings.home / "dossiers" / f"case-{done.case_id}"
+        build_dossier(settings, database, done.case_id, target)
+    out.print(f"  its evidence dossier: {target / 'dossier.pdf'}", soft_wrap=True)
     return done.case_id

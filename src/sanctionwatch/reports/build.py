@@ -8,26 +8,14 @@ stray file from elsewhere must not be vouched for as part of the dossier.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from sanctionwatch.cases.db import CasesDatabase
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError
 from sanctionwatch.reports import dossier as facts
-from sanctionwatch.reports import manifest, render
-
-
-def _optional(name: str) -> ModuleType | None:
-    """A module of the reports package that may not be written yet (figures, exports)."""
-    try:
-        return importlib.import_module(f"sanctionwatch.reports.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"sanctionwatch.reports.{name}":
-            raise
-        return None
+from sanctionwatch.reports import exports, figures, manifest, render
 
 
 def event_labels(map_data: dict[str, Any], events: list[dict[str, Any]]) -> dict[int, str]:
@@ -45,9 +33,6 @@ def event_labels(map_data: dict[str, Any], events: list[dict[str, Any]]) -> dict
 def _figures(
     timeline: Any, map_data: dict[str, Any], events: list[dict[str, Any]]
 ) -> dict[str, str | None]:
-    figures = _optional("figures")
-    if figures is None:
-        return {"timeline": None, "map": None}
     labels = event_labels(map_data, events)
     return {
         "timeline": None if timeline.empty else figures.timeline_svg(timeline),
@@ -66,10 +51,8 @@ def build_dossier(settings: Settings, db: CasesDatabase, case_id: int, out_dir: 
     check_out_dir(out_dir)
     dossier, timeline, map_data = facts.gather(settings, db, case_id)
     written = render.render(out_dir, dossier, _figures(timeline, map_data, dossier["events"]))
-    exports = _optional("exports")
-    if exports is not None:
-        vessels = [v for s in _vessel_subjects(settings, db, case_id) for v in s]
-        written += exports.write_exports(out_dir, settings, vessels=vessels, map_data=map_data)
+    vessels = [v for s in _vessel_subjects(settings, db, case_id) for v in s]
+    written += exports.write_exports(out_dir, settings, vessels=vessels, map_data=map_data)
     written.append(manifest.write_manifest(out_dir, case_id, dossier["built_at"]))
     return written
 
