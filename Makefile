@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_cases_load.py --mode load --backend both --seconds 60
 	$(BIN)/python bench/bench_cases_load.py --mode kill --backend both --kills 3
 	$(BIN)/python bench/bench_workspace.py
+	$(BIN)/python bench/bench_dossier.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
