@@ -18,7 +18,6 @@ taken in ``done/`` or ``rejected/`` gets a number (``name.1``).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +29,7 @@ from sanctionwatch.ais.input_limits import IngestLimits
 from sanctionwatch.ais.store import open_store as open_ais_store
 from sanctionwatch.config import Settings
 from sanctionwatch.errors import InputError, UnknownFormatError
+from sanctionwatch.hashing import file_sha256
 from sanctionwatch.home_lock import WriterLock
 from sanctionwatch.lists.loader import detect_format as list_format
 from sanctionwatch.lists.loader import load_lists
@@ -37,7 +37,6 @@ from sanctionwatch.lists.store import ListStore
 
 Status = Literal["ingested", "loaded", "already stored", "rejected"]
 SKIPPED_SUFFIXES = (".part", ".tmp")
-HASH_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def _take(
 ) -> tuple[Status, str]:
     try:
         with open_ais_store(settings.home, writer=lock) as store:
-            if _sha256(path) in {row.sha256 for row in store.ingests()}:
+            if file_sha256(path) in {row.sha256 for row in store.ingests()}:
                 return "already stored", "the same bytes were ingested before"
             try:
                 todo = sources([path])
@@ -115,14 +114,6 @@ def _load_list(
         f"{o.version.list_name} {o.version.version}: {o.version.entity_count} entities"
         for o in outcomes
     )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(HASH_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _free_name(target: Path) -> Path:

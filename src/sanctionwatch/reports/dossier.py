@@ -64,7 +64,7 @@ def gather(
             f"(mmsi IN ({marks}) OR other_mmsi IN ({marks}))",
             [*mmsis, *mmsis],
         )
-        events = _unique(stored.events(condition=condition)) if mmsis else []
+        events = mapdata.unique_events(stored.events(condition=condition)) if mmsis else []
         partners = {e.other_mmsi for e in events if e.other_mmsi is not None}
         rows = provenance.read_rows(store, sorted({*mmsis, *partners}))
     map_data = mapdata.map_data(settings, mmsis, window_from_events=True)
@@ -120,18 +120,6 @@ def _trail(db: CasesDatabase, case_id: int) -> list[dict[str, Any]]:
             for e in entries
         ]
     return rows[::-1]
-
-
-def _unique(events: list[Event]) -> list[Event]:
-    """An encounter is stored once per vessel of it: listed once (as mapdata does)."""
-    seen: set[tuple[Any, ...]] = set()
-    out = []
-    for event in events:
-        key = (event.type, event.mmsi, event.other_mmsi, event.start_ms, event.port)
-        if key not in seen:
-            seen.add(key)
-            out.append(event)
-    return out
 
 
 def _used(rows: dict[int, provenance.Rows]) -> set[int]:

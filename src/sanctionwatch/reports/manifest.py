@@ -16,18 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from sanctionwatch.errors import DossierError
+from sanctionwatch.hashing import file_sha256
 
 MANIFEST = "manifest.json"
 FORMAT = "sanctionwatch-dossier-manifest/1"
-_CHUNK = 1 << 20
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _files(root: Path) -> dict[str, str]:

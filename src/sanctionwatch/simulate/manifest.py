@@ -6,11 +6,11 @@ same bytes, sidecars included.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+from sanctionwatch.hashing import file_sha256
 from sanctionwatch.simulate.plan import VesselPlan
 from sanctionwatch.simulate.reception import Reception
 from sanctionwatch.simulate.scenario import CoverageHole, Scenario
@@ -24,14 +24,6 @@ NOTICE = (
     "IMO numbers) appear in a dramatised scenario: their MMSIs and most other details are "
     "invented, and their tracks are not observations."
 )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def vessel_entry(plan: VesselPlan, start: int, end: int) -> dict[str, Any]:
@@ -97,7 +89,7 @@ def write_manifest(
                 "path": path.relative_to(out_dir).as_posix(),
                 "format": {".parquet": "parquet", ".jsonl": "truth jsonl"}[path.suffix],
                 "bytes": path.stat().st_size,
-                "sha256": _sha256(path),
+                "sha256": file_sha256(path),
             }
         )
     manifest = {

@@ -295,7 +295,8 @@ def _gap_ms() -> int:
     return int(default_params()["gap"]["min_hours"] * 3600 * 1000)
 
 
-def _unique(events: list[Event]) -> list[Event]:
+def unique_events(events: list[Event]) -> list[Event]:
+    """Each event once: an encounter is stored once per vessel of it."""
     seen: set[tuple[Any, ...]] = set()
     out = []
     for event in events:
@@ -335,7 +336,7 @@ def map_data(
             f"(mmsi IN ({marks}) OR other_mmsi IN ({marks}))",
             [*mmsis, *mmsis],
         )
-        events = _unique(stored.events(condition=condition)) if mmsis else []
+        events = unique_events(stored.events(condition=condition)) if mmsis else []
         if window_from_events and start_ms is None and end_ms is None:
             start_ms, end_ms = _window(events)
         if start_ms is not None or end_ms is not None:
